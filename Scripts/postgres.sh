@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for tests.
+#
+#   Scripts/postgres.sh start DIR   installs PostgreSQL if needed, creates a cluster in DIR, starts it
+#                                   on a free loopback port and prints its URL as the last line:
+#                                   postgres://postgres@127.0.0.1:PORT/cohort?sslmode=disable
+#   Scripts/postgres.sh stop DIR    stops that server and removes DIR.
+#
+# The server listens on 127.0.0.1 only and trusts loopback connections, so it is for tests on
+# this machine and nothing else. fsync and synchronous_commit stay on: the tests exercise the
+# same durability settings as production. The server log is DIR/server.log.
+set -euo pipefail
+
+usage() {
+  echo "usage: $0 start DIR | stop DIR" >&2
+  exit 2
+}
+
+log() { echo "postgres.sh: $*" >&2; }
+
+# The newest installed PostgreSQL's bin directory, or nothing.
+find_bin() {
+  local initdb
+  initdb=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)
+  [[ -n "$initdb" ]] && dirname "$initdb"
+  return 0
+}
+
+install_postgres() {
+  log "installing PostgreSQL from Debian packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update >&2
+  apt-get install -y --no-install-recommends postgresql >&2
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  log "found no free port"
+  return 1
+}
+
+# Runs a command as the postgres user (initdb and postgres refuse to run as root).
+as_postgres() {
+  if [[ $(id -u) -eq 0 ]]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+start() {
+  local dir=$1 bin port
+  bin=$(find_bin)
+  if [[ -z "$bin" ]]; then
+    install_postgres
+    bin=$(find_bin)
+    [[ -n "$bin" ]] || { log "initdb is still missing after installing postgresql"; exit 1; }
+  fi
+  if [[ -e "$dir" ]] && [[ -n "$(ls -A "$dir" 2>/dev/null)" ]]; then
+    log "$dir exists and is not empty; stop the server there first or pick another directory"
+    exit 1
+  fi
+  if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+  fi
+
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  mkdir -p "$dir/data" "$dir/socket"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown -R postgres: "$dir"
+    # The postgres user must be able to reach DIR through its parents (for example under /tmp).
+    chmod o+x "$(dirname "$dir")" 2>/dev/null || true
+  fi
+
+  log "creating a cluster in $dir/data"
+  as_postgres "$bin/initdb" --pgdata="$dir/data" --username=postgres --auth=trust \
+    --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; exit 1; }
+
+  port=$(free_port)
+  cat >>"$dir/data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir/socket'
+max_connections = 300
+fsync = on
+synchronous_commit = on
+EOF
+  cat >"$dir/data/pg_hba.conf" <<EOF
+local all all trust
+host all all 127.0.0.1/32 trust
+EOF
+
+  log "starting on 127.0.0.1:$port"
+  as_postgres "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --timeout=60 start >&2 \
+    || { cat "$dir/server.log" >&2; exit 1; }
+  as_postgres "$bin/createdb" --host="$dir/socket" --port="$port" --username=postgres cohort >&2
+  echo "postgres://postgres@127.0.0.1:$port/cohort?sslmode=disable"
+}
+
+stop() {
+  local dir=$1 bin
+  [[ -d "$dir" ]] || { log "$dir does not exist; nothing to stop"; return 0; }
+  bin=$(find_bin)
+  if [[ -n "$bin" && -f "$dir/data/postmaster.pid" ]]; then
+    as_postgres "$bin/pg_ctl" --pgdata="$dir/data" --mode=fast --wait stop >&2 || true
+  fi
+  rm -rf "$dir"
+}
+
+[[ $# -eq 2 ]] || usage
+case $1 in
+  start) start "$2" ;;
+  stop) stop "$2" ;;
+  *) usage ;;
+esac

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The test command (README, CI): starts a throwaway PostgreSQL (installing it from Debian
+# packages if it is missing), runs every test against it and the embedded stores, and stops it.
+#
+#   Scripts/test.sh                 build and run every test
+#   Scripts/test.sh --filter NAME   only tests matching NAME (PostgreSQL is still started)
+#
+# Fails if any test fails or if no test ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/cohort-test-pg.XXXXXX")
+cleanup() { Scripts/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+url=$(Scripts/postgres.sh start "$pgdir" | tail -n 1)
+echo "test.sh: PostgreSQL for the tests at $url"
+export COHORT_TEST_POSTGRES_URL="$url"
+# A second, empty database for the end-to-end test of cohortd on PostgreSQL.
+psql -q "$url" -c "CREATE DATABASE cohort_e2e" >/dev/null
+export COHORT_TEST_POSTGRES_E2E_URL="${url/\/cohort\?/\/cohort_e2e?}"
+export COHORT_REQUIRE_POSTGRES=1
+
+# Our targets treat warnings as errors (Package.swift), so a warning fails here too.
+swift build --build-tests
+
+log=$(mktemp)
+status=0
+swift test --skip-build "$@" 2>&1 | tee "$log" || status=$?
+# Make sure tests ran at all (Swift Testing prints "Test run with N tests ...").
+if ! grep -qE "Test run with [1-9][0-9]* tests?" "$log"; then
+  echo "test.sh: no test ran" >&2
+  status=1
+fi
+rm -f "$log"
+exit "$status"

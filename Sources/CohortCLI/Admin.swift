@@ -1,0 +1,98 @@
+import ArgumentParser
+import CohortAPI
+import Foundation
+
+/// `cohort whoami`: the community and role of the token in use.
+public struct WhoAmI: CLICommand {
+  public static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Show the token's community and role.")
+  @OptionGroup public var connection: ConnectionOptions
+  @OptionGroup var output: OutputOptions
+
+  public init() {}
+
+  public func output(_ session: Session) async throws -> String {
+    let reply = try await session.call { client in
+      try await Cohort_V1_AdminService.Client(wrapping: client).whoAmI(.init())
+    }
+    if output.format == .json { return try Rendering.json(reply) }
+    return """
+      Community: \(reply.tenantName) (\(reply.tenantID))
+      Role:      \(Role(reply.role)?.rawValue ?? "unknown")
+      Token:     \(reply.tokenLabel) (\(reply.tokenID))
+      Server:    \(session.settings.address)
+      """
+  }
+}
+
+/// `cohort tokens issue --role staff --label "staff: 박서연"`
+public struct Tokens: AsyncParsableCommand {
+  public static let configuration = CommandConfiguration(abstract: "Tokens for more people.", subcommands: [Issue.self])
+
+  public init() {}
+
+  public struct Issue: CLICommand {
+    public static let configuration = CommandConfiguration(
+      abstract: "Issue a token (owner only). It is printed once; the server keeps only its hash.")
+    @OptionGroup public var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "owner, staff, partner or member.") var role: Role
+    @Option(help: "Who the token is for.") var label: String
+
+    public init() {}
+
+    public func output(_ session: Session) async throws -> String {
+      let requestID = UUID().uuidString
+      let reply = try await session.call { client in
+        try await Cohort_V1_AdminService.Client(wrapping: client).issueToken(
+          .with {
+            $0.requestID = requestID
+            $0.role = role.proto
+            $0.label = label
+          })
+      }
+      if output.format == .json { return try Rendering.json(reply) }
+      return "Token for \(label) (\(role.rawValue)), shown only this once:\n\(reply.token)"
+    }
+  }
+}
+
+/// `cohort health`: whether the server is serving (needs no token).
+public struct Health: CLICommand {
+  public static let configuration = CommandConfiguration(abstract: "Ask the server whether it is serving.")
+  @OptionGroup public var connection: ConnectionOptions
+
+  public init() {}
+
+  public func output(_ session: Session) async throws -> String {
+    let reply = try await session.call { client in
+      try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init())
+    }
+    guard reply.status == .serving else {
+      throw CLIError("\(session.settings.address) is not serving (\(reply.status))", exitCode: ExitCodes.unavailable)
+    }
+    return "\(session.settings.address) is serving."
+  }
+}
+
+enum Role: String, ExpressibleByArgument, CaseIterable {
+  case owner, staff, partner, member
+
+  init?(_ proto: Cohort_V1_Role) {
+    switch proto {
+    case .owner: self = .owner
+    case .staff: self = .staff
+    case .partner: self = .partner
+    case .member: self = .member
+    default: return nil
+    }
+  }
+
+  var proto: Cohort_V1_Role {
+    switch self {
+    case .owner: .owner
+    case .staff: .staff
+    case .partner: .partner
+    case .member: .member
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import CohortClient
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+
+/// One CLI invocation's connection: resolves the settings, calls, and turns failures into words.
+public struct Session: Sendable {
+  public typealias Client = GRPCClient<HTTP2ClientTransport.Posix>
+
+  public let settings: ClientSettings
+  /// How often a call is tried when the server is unreachable or a record changed concurrently.
+  /// Commands carry a request id, so a retry never applies a command twice.
+  public var attempts = 3
+
+  public init(_ connection: ConnectionOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    settings = try connection.settings(environment: environment)
+  }
+
+  public init(settings: ClientSettings) {
+    self.settings = settings
+  }
+
+  public func call<Result: Sendable>(_ body: (Client) async throws -> Result) async throws -> Result {
+    var delay = Duration.milliseconds(300)
+    for attempt in 1...attempts {
+      do {
+        return try await settings.withClient(body)
+      } catch let error as RPCError {
+        guard attempt < attempts, error.code == .unavailable || error.code == .aborted else {
+          throw CLIError(error, server: settings.address.description)
+        }
+      }
+      try await Task.sleep(for: delay)
+      delay *= 2
+    }
+    throw CLIError("unreachable", exitCode: ExitCodes.unavailable)
+  }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The cohorts of every tenant, folded from their enrollment events, for queries.
+///
+/// Lookups are dictionary reads: by tenant, then by cohort id or by cohort number.
+public struct CohortCatalog: Equatable, Sendable {
+  private struct Tenant: Equatable, Sendable {
+    var cohorts: [UUID: CohortView] = [:]
+    var cohortIDsByNumber: [Int: UUID] = [:]
+
+    mutating func add(_ cohort: CohortView) {
+      cohorts[cohort.cohortID] = cohort
+      cohortIDsByNumber[cohort.number] = cohort.cohortID
+    }
+  }
+
+  private var tenants: [UUID: Tenant] = [:]
+
+  /// An empty catalog.
+  public init() {}
+
+  /// Applies one event of the stream of cohort `cohortID` owned by tenant `tenantID`.
+  /// Events of a cohort that was never scheduled are ignored. Cohort numbers are expected to be
+  /// unique per tenant (the caller checks before scheduling); if not, the latest cohort wins
+  /// `cohort(tenantID:number:)`.
+  public mutating func apply(tenantID: UUID, cohortID: UUID, event: EnrollmentEvent) {
+    if case .cohortScheduled(let scheduled) = event {
+      tenants[tenantID, default: Tenant()].add(CohortView(cohortID: cohortID, scheduled: scheduled))
+    } else {
+      tenants[tenantID]?.cohorts[cohortID]?.apply(event)
+    }
+  }
+
+  /// The tenant's cohorts, lowest number first (earliest scheduled first for equal numbers).
+  public func cohorts(tenantID: UUID) -> [CohortView] {
+    guard let tenant = tenants[tenantID] else { return [] }
+    return tenant.cohorts.values.sorted {
+      ($0.number, $0.scheduledAt) < ($1.number, $1.scheduledAt)
+    }
+  }
+
+  /// The tenant's cohort with this number, e.g. 9 for "9기".
+  public func cohort(tenantID: UUID, number: Int) -> CohortView? {
+    guard let tenant = tenants[tenantID], let cohortID = tenant.cohortIDsByNumber[number] else {
+      return nil
+    }
+    return tenant.cohorts[cohortID]
+  }
+
+  /// The tenant's cohort with this id; `nil` if it belongs to another tenant.
+  public func cohort(tenantID: UUID, cohortID: UUID) -> CohortView? {
+    tenants[tenantID]?.cohorts[cohortID]
+  }
+}

@@ -1,0 +1,11 @@
+/// Where a cohort is in its life.
+public enum CohortStatus: Hashable, Sendable {
+  /// Nothing has happened in the cohort's stream yet.
+  case notScheduled
+  /// The cohort exists but does not take enrollments yet.
+  case scheduled
+  /// Members can enroll (or join the waitlist once the cohort is full).
+  case open
+  /// Enrollment is closed; it can be opened again.
+  case closed
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// A cohort as queries show it: its terms, its status and who holds or waits for a seat.
+public struct CohortView: Equatable, Sendable {
+  /// The cohort.
+  public let cohortID: UUID
+  /// The cohort number (the "9" of "9기").
+  public let number: Int
+  /// The title.
+  public let title: String
+  /// The price per member.
+  public let price: Money
+  /// The number of seats.
+  public let capacity: Int
+  /// The first day of the cohort.
+  public let startsOn: CalendarDate
+  /// The last day of the cohort.
+  public let endsOn: CalendarDate
+  /// When the cohort was scheduled.
+  public let scheduledAt: Date
+  /// Where the cohort is in its life.
+  public internal(set) var status: CohortStatus
+  /// Members holding a seat, in the order they got it.
+  public internal(set) var enrolled: [RosterEntry]
+  /// Members waiting for a seat, first come first served.
+  public internal(set) var waitlist: [RosterEntry]
+
+  /// The number of seats held.
+  public var seatsTaken: Int { enrolled.count }
+  /// The number of seats still free.
+  public var seatsLeft: Int { max(0, capacity - seatsTaken) }
+
+  init(cohortID: UUID, scheduled: CohortScheduled) {
+    self.cohortID = cohortID
+    number = scheduled.number
+    title = scheduled.title
+    price = scheduled.price
+    capacity = scheduled.capacity
+    startsOn = scheduled.startsOn
+    endsOn = scheduled.endsOn
+    scheduledAt = scheduled.at
+    status = .scheduled
+    enrolled = []
+    waitlist = []
+  }
+
+  /// Applies an event that followed `cohortScheduled`.
+  mutating func apply(_ event: EnrollmentEvent) {
+    switch event {
+    case .cohortScheduled:
+      break
+    case .enrollmentOpened:
+      status = .open
+    case .enrollmentClosed:
+      status = .closed
+    case .memberEnrolled(let e):
+      enrolled.append(RosterEntry(memberID: e.memberID, name: e.name, email: e.email, since: e.at))
+    case .memberWaitlisted(let e):
+      waitlist.append(RosterEntry(memberID: e.memberID, name: e.name, email: e.email, since: e.at))
+    case .memberWithdrew(let e):
+      enrolled.removeAll { $0.memberID == e.memberID }
+      waitlist.removeAll { $0.memberID == e.memberID }
+    case .memberPromoted(let e):
+      guard let index = waitlist.firstIndex(where: { $0.memberID == e.memberID }) else { return }
+      let waiting = waitlist.remove(at: index)
+      enrolled.append(RosterEntry(
+        memberID: waiting.memberID, name: waiting.name, email: waiting.email, since: e.at))
+    }
+  }
+}

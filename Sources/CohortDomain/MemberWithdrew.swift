@@ -1,0 +1,21 @@
+import Foundation
+
+/// A member gave up a seat or a place on the waitlist.
+public struct MemberWithdrew: Equatable, Sendable {
+  /// Who withdrew.
+  public let memberID: UUID
+  /// Why, in the member's words (trimmed; may be empty).
+  public let reason: String
+  /// `true` if the member left the waitlist, `false` if they gave up a seat.
+  public let wasWaitlisted: Bool
+  /// When the member withdrew.
+  public let at: Date
+
+  /// Creates the event.
+  public init(memberID: UUID, reason: String, wasWaitlisted: Bool, at: Date) {
+    self.memberID = memberID
+    self.reason = reason
+    self.wasWaitlisted = wasWaitlisted
+    self.at = at
+  }
+}

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Gives up a seat or a place on the waitlist. Fields are validated by `Enrollment.decide`.
+public struct Withdraw: Equatable, Sendable {
+  /// Who withdraws.
+  public let memberID: UUID
+  /// Why, in the member's words; trimmed; may be empty; at most 500 characters.
+  public let reason: String
+
+  /// Creates the command; nothing is validated until `Enrollment.decide`.
+  public init(memberID: UUID, reason: String = "") {
+    self.memberID = memberID
+    self.reason = reason
+  }
+}

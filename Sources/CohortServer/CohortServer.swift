@@ -1,0 +1,144 @@
+import CohortAPI
+import CohortClient
+import EventStore
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import Projections
+import ServiceLifecycle
+
+/// The whole of `cohortd` as one `Service`: the event store, the read model that follows it,
+/// and the gRPC server over TLS.
+///
+/// Start-up: open and migrate the store, create the first tenant if the store is new, fold the
+/// log into the read model, then serve. Graceful shutdown runs the other way: stop accepting
+/// calls and let in-flight ones finish, stop the read model at a checkpoint, close the store.
+public final class CohortServer: Service, Sendable {
+  public let configuration: ServerConfiguration
+  private let logger: Logger
+  private let bound = OneShot<LocalServerInfo>()
+
+  public init(configuration: ServerConfiguration, logger: Logger) {
+    self.configuration = configuration
+    self.logger = logger
+  }
+
+  /// Where the server listens and which CA and token file a local client uses; available once
+  /// it serves (throws if it failed to start).
+  public var serving: LocalServerInfo {
+    get async throws { try await bound.value }
+  }
+
+  public func run() async throws {
+    do {
+      try await runUnlessFailed()
+    } catch {
+      bound.set(.failure(error))
+      throw error
+    }
+  }
+
+  private func runUnlessFailed() async throws {
+    try FileManager.default.createDirectory(
+      atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+      attributes: [.posixPermissions: 0o700])
+    let tls = try TLSFiles.prepare(configuration, logger: logger)
+    let connection = try await StoreConnection.open(configuration, logger: logger)
+    logger.info("event store", metadata: ["store": "\(connection.description)"])
+
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      if let run = connection.run {
+        group.addTask { try await cancelWhenGracefulShutdown { try await run() } }
+      }
+      do {
+        try await serve(connection.store, migrate: connection.migrate, tls: tls, in: &group)
+      } catch {
+        group.cancelAll()
+        throw error
+      }
+      group.cancelAll()
+    }
+    await connection.close()
+    logger.info("cohortd stopped")
+  }
+
+  private func serve(
+    _ store: any EventStore, migrate: @Sendable () async throws -> Void, tls: TLSFiles,
+    in group: inout ThrowingTaskGroup<Void, any Error>
+  ) async throws {
+    try await migrate()
+    let tokenFile = try await Bootstrap.run(
+      store: store, tenantName: configuration.firstTenantName, tokenPath: configuration.ownerTokenPath,
+      logger: logger)
+
+    let readModel = ProjectionRunner(store: store, initial: CohortReadModel(), logger: logger)
+    let head = try await store.headPosition()
+    let projection = Task { try await readModel.run() }
+    defer { projection.cancel() }
+    let started = ContinuousClock.now
+    while !(await readModel.waitUntil(position: head, timeout: .seconds(1))) {
+      if projection.isCancelled { throw CancellationError() }
+      logger.info("catching up", metadata: ["position": "\(readModel.position)", "head": "\(head)"])
+    }
+    logger.info(
+      "read model caught up",
+      metadata: ["position": "\(head)", "took": "\(ContinuousClock.now - started)"])
+
+    let health = HealthService(services: ["cohort.v1.EnrollmentService", "cohort.v1.AdminService"])
+    let transport = HTTP2ServerTransport.Posix(
+      address: configuration.host.contains(":")
+        ? .ipv6(host: configuration.host, port: configuration.port)
+        : .ipv4(host: configuration.host, port: configuration.port),
+      transportSecurity: .tls(
+        certificateChain: [.file(path: tls.certificatePath, format: .pem)],
+        privateKey: .file(path: tls.privateKeyPath, format: .pem)),
+      config: .defaults { config in
+        config.rpc.maxRequestPayloadSize = configuration.maximumRequestBytes
+      })
+    let server = GRPCServer(
+      transport: transport,
+      services: [
+        EnrollmentService(
+          commands: CommandHandler(store: store, now: { Date() }), readModel: readModel,
+          queryWaitLimit: configuration.queryWaitLimit),
+        AdminService(store: store, readModel: readModel),
+        health,
+        try ReflectionService(),
+      ],
+      interceptors: [AuthenticationInterceptor(readModel: readModel)])
+
+    try await withGracefulShutdownHandler {
+      try await withThrowingTaskGroup(of: Void.self) { serving in
+        serving.addTask { try await server.serve() }
+        serving.addTask {
+          // The projection ends only by failing: then stop serving stale answers.
+          try await projection.value
+          server.beginGracefulShutdown()
+        }
+        let address = try await transport.listeningAddress
+        let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
+        let info = LocalServerInfo(
+          host: configuration.host, port: port, caCertificatePath: tls.caCertificatePath ?? "",
+          ownerTokenPath: FileManager.default.fileExists(atPath: configuration.ownerTokenPath)
+            ? configuration.ownerTokenPath : nil)
+        if configuration.writesDiscoveryFile { try info.save(toDataDirectory: configuration.dataDirectory) }
+        health.setServing(true)
+        bound.set(.success(info))
+        logger.notice(
+          "cohortd serving gRPC over TLS",
+          metadata: [
+            "address": "\(ServerAddress(host: configuration.host, port: port))",
+            "ca": "\(tls.caCertificatePath ?? "configured")", "owner-token": "\(tokenFile ?? "existing")",
+          ])
+        try await serving.next()
+        // The calls have drained (or the projection failed): stop the projection at a checkpoint.
+        projection.cancel()
+        serving.cancelAll()
+      }
+    } onGracefulShutdown: {
+      health.setServing(false)
+      server.beginGracefulShutdown()
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import CohortDomain
+import GRPCCore
+import GRPCProtobuf
+
+/// Business-rule failures become gRPC statuses here, once, at the edge. An invalid argument
+/// also carries a `google.rpc.BadRequest` naming the field, for programs to act on.
+extension DomainError: RPCErrorConvertible {
+  public var rpcErrorCode: RPCError.Code {
+    switch kind {
+    case .invalidArgument: .invalidArgument
+    case .notFound: .notFound
+    case .alreadyExists: .alreadyExists
+    case .failedPrecondition: .failedPrecondition
+    }
+  }
+
+  public var rpcErrorMessage: String { message }
+
+  public var rpcErrorMetadata: Metadata {
+    guard case .invalidArgument(let field) = kind else { return [:] }
+    let status = GoogleRPCStatus(
+      code: .invalidArgument, message: message,
+      details: [.badRequest(violations: [.init(field: field, description: message)])])
+    return status.rpcErrorMetadata
+  }
+}

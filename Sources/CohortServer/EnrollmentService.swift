@@ -1,0 +1,152 @@
+import CohortAPI
+import CohortDomain
+import EventStore
+import Foundation
+import GRPCCore
+import Projections
+
+/// `cohort.v1.EnrollmentService`: commands go through ``CommandHandler`` to the log; queries
+/// read the in-memory read model, after waiting for the caller's position if they gave one.
+struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
+  let commands: CommandHandler
+  let readModel: ProjectionRunner<CohortReadModel>
+  let queryWaitLimit: Duration
+
+  static let aggregate = Aggregate<CohortState, EnrollmentEvent>(
+    initial: .initial, evolve: Enrollment.evolve, decode: EnrollmentEventCodec.decode,
+    encode: EnrollmentEventCodec.encode)
+
+  // MARK: Commands
+
+  func scheduleCohort(request: Cohort_V1_ScheduleCohortRequest, context: ServerContext) async throws
+    -> Cohort_V1_CommandReply
+  {
+    let principal = try Authorization.require(Authorization.managers, to: "schedule cohorts")
+    let requestID = try Authorization.requestID(request.requestID)
+    let number = try Int(positive: request.number, field: "number")
+    guard request.hasPrice else {
+      throw DomainError(.invalidArgument(field: "price"), "price is required (use amount 0 for a free cohort)")
+    }
+    let schedule = ScheduleCohort(
+      number: number, title: request.title, price: try Money(request.price, field: "price"),
+      capacity: Int(request.capacity), startsOn: try CalendarDate(request.startsOn, field: "starts_on"),
+      endsOn: try CalendarDate(request.endsOn, field: "ends_on"))
+    let outcome = try await run(.schedule(schedule), number: number, requestID: requestID, principal: principal)
+    return reply(outcome)
+  }
+
+  func openEnrollment(request: Cohort_V1_CohortCommandRequest, context: ServerContext) async throws
+    -> Cohort_V1_CommandReply
+  {
+    let principal = try Authorization.require(Authorization.managers, to: "open enrollment")
+    let requestID = try Authorization.requestID(request.requestID)
+    let number = try Int(positive: request.cohortNumber, field: "cohort_number")
+    return reply(try await run(.openEnrollment, number: number, requestID: requestID, principal: principal))
+  }
+
+  func closeEnrollment(request: Cohort_V1_CohortCommandRequest, context: ServerContext) async throws
+    -> Cohort_V1_CommandReply
+  {
+    let principal = try Authorization.require(Authorization.managers, to: "close enrollment")
+    let requestID = try Authorization.requestID(request.requestID)
+    let number = try Int(positive: request.cohortNumber, field: "cohort_number")
+    return reply(try await run(.closeEnrollment, number: number, requestID: requestID, principal: principal))
+  }
+
+  func enroll(request: Cohort_V1_EnrollRequest, context: ServerContext) async throws -> Cohort_V1_EnrollReply {
+    let principal = try Authorization.require(Authorization.managers, to: "enroll members")
+    let requestID = try Authorization.requestID(request.requestID)
+    let number = try Int(positive: request.cohortNumber, field: "cohort_number")
+    let memberID = CohortStreams.memberID(tenantID: principal.tenantID, email: request.email)
+    let outcome = try await run(
+      .enroll(Enroll(memberID: memberID, name: request.name, email: request.email)), number: number,
+      requestID: requestID, principal: principal)
+    return .with {
+      $0.reply = reply(outcome)
+      $0.memberID = memberID.lowercased
+      $0.outcome = outcome.events.contains { if case .memberWaitlisted = $0 { true } else { false } }
+        ? .waitlisted : .enrolled
+    }
+  }
+
+  func withdraw(request: Cohort_V1_WithdrawRequest, context: ServerContext) async throws -> Cohort_V1_WithdrawReply
+  {
+    let principal = try Authorization.require(Authorization.managers, to: "withdraw members")
+    let requestID = try Authorization.requestID(request.requestID)
+    let number = try Int(positive: request.cohortNumber, field: "cohort_number")
+    let memberID: UUID
+    switch request.member {
+    case .memberID(let text): memberID = try UUID(field: "member_id", text)
+    case .email(let email): memberID = CohortStreams.memberID(tenantID: principal.tenantID, email: email)
+    case nil:
+      throw DomainError(.invalidArgument(field: "member"), "name the member by member_id or email")
+    }
+    let outcome = try await run(
+      .withdraw(Withdraw(memberID: memberID, reason: request.reason)), number: number, requestID: requestID,
+      principal: principal)
+    return .with {
+      $0.reply = reply(outcome)
+      for case .memberPromoted(let promoted) in outcome.events { $0.promotedMemberID = promoted.memberID.lowercased }
+    }
+  }
+
+  private func run(
+    _ command: EnrollmentCommand, number: Int, requestID: UUID, principal: Principal
+  ) async throws -> CommandHandler.Outcome<EnrollmentEvent> {
+    let cohortID = CohortStreams.cohortID(tenantID: principal.tenantID, number: number)
+    let stream = CohortStreams.stream(tenantID: principal.tenantID, cohortID: cohortID)
+    return try await commands.handle(Self.aggregate, stream: stream, requestID: requestID, principal: principal) {
+      state, now throws(DomainError) in
+      try Enrollment.decide(command, state: state, cohortID: cohortID, now: now)
+    }
+  }
+
+  private func reply(_ outcome: CommandHandler.Outcome<EnrollmentEvent>) -> Cohort_V1_CommandReply {
+    .with {
+      $0.position = outcome.position
+      $0.streamVersion = outcome.streamVersion
+      $0.eventTypes = outcome.appendedTypes
+    }
+  }
+
+  // MARK: Queries
+
+  func listCohorts(request: Cohort_V1_ListCohortsRequest, context: ServerContext) async throws
+    -> Cohort_V1_ListCohortsReply
+  {
+    let principal = try Authorization.require(Authorization.everyone, to: "list cohorts")
+    let pageSize = try PageToken.pageSize(request.pageSize)
+    let after = try PageToken.decode(request.pageToken)
+    let status = request.status
+    try await ReadConsistency.wait(for: request.consistency, in: readModel, limit: queryWaitLimit)
+    return readModel.snapshot { model, position in
+      let matching = model.catalog.cohorts(tenantID: principal.tenantID).filter {
+        $0.number > after && (status == .unspecified || $0.status.proto == status)
+      }
+      let page = matching.prefix(pageSize)
+      return .with {
+        $0.cohorts = page.map(\.proto)
+        $0.position = position
+        if matching.count > pageSize, let last = page.last { $0.nextPageToken = PageToken.encode(last.number) }
+      }
+    }
+  }
+
+  func getCohort(request: Cohort_V1_GetCohortRequest, context: ServerContext) async throws -> Cohort_V1_GetCohortReply {
+    let principal = try Authorization.require(Authorization.managers, to: "see a cohort's roster")
+    let number = try Int(positive: request.cohortNumber, field: "cohort_number")
+    try await ReadConsistency.wait(for: request.consistency, in: readModel, limit: queryWaitLimit)
+    let found = readModel.snapshot { model, position in
+      model.catalog.cohort(tenantID: principal.tenantID, number: number).map { ($0, position) }
+    }
+    guard let (cohort, position) = found else {
+      throw DomainError(.notFound, "cohort \(number) is not scheduled")
+    }
+    return .with {
+      $0.cohort = cohort.proto
+      $0.members = cohort.enrolled.map(\.proto)
+      $0.waitlist = cohort.waitlist.map(\.proto)
+      $0.position = position
+    }
+  }
+}

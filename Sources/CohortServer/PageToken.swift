@@ -1,0 +1,31 @@
+import CohortDomain
+import Foundation
+
+/// Cursor paging for lists: the token is the opaque (base64) key of the last item returned.
+enum PageToken {
+  static let defaultPageSize = 50
+  static let maximumPageSize = 500
+
+  static func pageSize(_ requested: Int32) throws(DomainError) -> Int {
+    if requested == 0 { return defaultPageSize }
+    guard (1...Int32(maximumPageSize)).contains(requested) else {
+      throw DomainError(.invalidArgument(field: "page_size"), "page_size must be 1 to \(maximumPageSize); got \(requested)")
+    }
+    return Int(requested)
+  }
+
+  static func encode(_ key: Int) -> String {
+    Data("n:\(key)".utf8).base64EncodedString()
+  }
+
+  /// The key after which the page starts (0 for the first page).
+  static func decode(_ token: String) throws(DomainError) -> Int {
+    if token.isEmpty { return 0 }
+    guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
+      text.hasPrefix("n:"), let key = Int(text.dropFirst(2)), key >= 0
+    else {
+      throw DomainError(.invalidArgument(field: "page_token"), "page_token is not one this server returned")
+    }
+    return key
+  }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+
+/// Everything `cohortd` can be told; every field has a default that works on a fresh machine.
+/// Only the executable reads flags and the environment; it fills this in.
+public struct ServerConfiguration: Sendable {
+  /// Where the embedded database, development TLS files, tokens and `server.json` live.
+  public var dataDirectory: String
+  /// The address to listen on (loopback by default: nothing is exposed unless asked).
+  public var host: String = "127.0.0.1"
+  /// 0 picks a free port (tests).
+  public var port: Int = 7443
+  /// A `postgres://` URL; `nil` uses embedded SQLite in the data directory.
+  public var databaseURL: String?
+  /// A PEM certificate chain and key to serve; `nil` makes and uses a development CA.
+  public var tlsCertificatePath: String?
+  public var tlsPrivateKeyPath: String?
+  /// The name of the first community, created on first start with an empty store.
+  public var firstTenantName: String = "My community"
+  /// The longest a query waits for the read model to reach the position it asked for.
+  public var queryWaitLimit: Duration = .seconds(5)
+  /// The largest request message accepted, in bytes.
+  public var maximumRequestBytes: Int = 1 << 20
+  /// Whether to write `server.json` for local clients.
+  public var writesDiscoveryFile: Bool = true
+
+  public init(dataDirectory: String) {
+    self.dataDirectory = dataDirectory
+  }
+
+  var tlsDirectory: String { dataDirectory + "/tls" }
+  var sqlitePath: String { dataDirectory + "/cohort.sqlite" }
+  var ownerTokenPath: String { dataDirectory + "/owner.token" }
+}

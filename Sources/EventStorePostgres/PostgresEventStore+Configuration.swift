@@ -1,0 +1,75 @@
+import PostgresNIO
+
+extension PostgresEventStore {
+  /// Where the PostgreSQL server is and how to talk to it.
+  ///
+  /// Usually built from a URL (``init(url:)``); every other field has a default.
+  public struct Configuration: Sendable {
+    /// How the connection is protected, with libpq's `sslmode` meanings.
+    public enum TLSMode: String, Sendable, CaseIterable {
+      /// Plain TCP.
+      case disable
+      /// TLS when the server offers it, plain otherwise (libpq's default).
+      case prefer
+      /// TLS, without checking the server's certificate.
+      case require
+      /// TLS with a certificate signed by a trusted CA, for any host name.
+      case verifyCA = "verify-ca"
+      /// TLS with a trusted certificate for this host name.
+      case verifyFull = "verify-full"
+    }
+
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    /// The database; `nil` means the one named after the user.
+    public var database: String?
+    public var tls: TLSMode
+    /// The most connections one store opens. Appends use one at a time; the rest serve reads.
+    public var maximumConnections: Int
+    /// How long to wait for a TCP connection to the server.
+    public var connectTimeout: Duration
+    /// How long an operation waits for a pooled connection before it reports `unavailable`.
+    public var connectionWait: Duration
+
+    public init(
+      host: String, port: Int = 5432, username: String, password: String? = nil, database: String? = nil,
+      tls: TLSMode = .prefer, maximumConnections: Int = 10, connectTimeout: Duration = .seconds(10),
+      connectionWait: Duration = .seconds(10)
+    ) {
+      self.host = host
+      self.port = port
+      self.username = username
+      self.password = password
+      self.database = database
+      self.tls = tls
+      self.maximumConnections = maximumConnections
+      self.connectTimeout = connectTimeout
+      self.connectionWait = connectionWait
+    }
+
+    /// The PostgresNIO client configuration for these settings.
+    var client: PostgresClient.Configuration {
+      var configuration = PostgresClient.Configuration(
+        host: host, port: port, username: username, password: password, database: database, tls: clientTLS)
+      configuration.options.maximumConnections = max(maximumConnections, 1)
+      configuration.options.connectTimeout = connectTimeout
+      return configuration
+    }
+
+    private var clientTLS: PostgresClient.Configuration.TLS {
+      var unverified = TLSConfiguration.makeClientConfiguration()
+      unverified.certificateVerification = .none
+      var anyHost = TLSConfiguration.makeClientConfiguration()
+      anyHost.certificateVerification = .noHostnameVerification
+      return switch tls {
+      case .disable: .disable
+      case .prefer: .prefer(unverified)
+      case .require: .require(unverified)
+      case .verifyCA: .require(anyHost)
+      case .verifyFull: .require(.makeClientConfiguration())
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import EventStore
+import Logging
+import PostgresNIO
+
+/// The production event store: the log in one PostgreSQL table, `events`.
+///
+/// Call ``run()`` in a long-running task (it drives the connection pool), then ``migrate()``
+/// once before the first read or append.
+///
+/// ## Why positions can be trusted
+///
+/// An identity column hands out positions when rows are inserted, not when they commit: with
+/// two writers, the one holding position 11 may commit before the one holding 10, and a reader
+/// that saw 11 would continue after it and never see 10. So every append transaction starts by
+/// taking one transaction-scoped advisory lock (`pg_advisory_xact_lock`, see
+/// ``AppendWriter/appendLock``). Positions are therefore drawn and committed in one order across
+/// all processes and servers on the database, and PostgreSQL releases the lock only after the
+/// commit is visible, so a later writer's events can never become visible before an earlier
+/// writer's. Readers take no lock. The lock makes appends sequential, which group commit
+/// (``GroupCommitter``) makes cheap: one transaction, one lock and one disk flush carry every
+/// append that arrived meanwhile.
+public final class PostgresEventStore: EventStore {
+  public let appends = AppendSignal()
+  let client: PostgresClient
+  let logger: Logger
+  /// How long an operation waits for a pooled connection.
+  let connectionWait: Duration
+  private let committer: GroupCommitter
+
+  /// A store that connects lazily; nothing happens until ``run()`` runs.
+  public init(configuration: Configuration, logger: Logger) {
+    let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
+    let writer = AppendWriter(
+      client: client, logger: logger, connectionWait: configuration.connectionWait, signal: appends)
+    self.client = client
+    self.logger = logger
+    self.connectionWait = configuration.connectionWait
+    self.committer = GroupCommitter { batch in await writer.commit(batch) }
+  }
+
+  /// Runs the connection pool until the calling task is cancelled (or, inside a
+  /// swift-service-lifecycle `ServiceGroup`, until graceful shutdown). Call it once per store;
+  /// after it returns, every operation fails with `unavailable`.
+  public func run() async throws {
+    await client.run()
+  }
+
+  public func append(_ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion)
+    async throws(EventStoreError) -> AppendResult
+  {
+    try AppendRules.validate(events, to: stream)
+    return try await committer.submit(PendingAppend(stream: stream, expected: expected, events: events))
+  }
+}

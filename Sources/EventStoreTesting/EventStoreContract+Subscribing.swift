@@ -1,0 +1,74 @@
+import EventStore
+import Foundation
+
+extension EventStoreContract {
+  static let subscribing: [Case] = [
+    `case`("a subscription catches up, then follows live appends") { store in
+      let f = Fixture()
+      let start = try await store.headPosition()
+      let stream = f.stream()
+      let early = f.events(5, "early")
+      _ = try await store.append(early, to: stream, expecting: .noStream)
+      let late = f.events(3, "late")
+      let seen = try await collect(f, from: store, after: start, count: 8) {
+        for (index, event) in late.enumerated() {
+          try await Task.sleep(for: .milliseconds(20))
+          _ = try await store.append([event], to: stream, expecting: .exact(Int64(5 + index)))
+        }
+      }
+      try require(seen.map(\.id) == (early + late).map(\.id), "subscription saw \(seen.count) events, out of order or not all")
+    },
+    Case(description: "a subscription resumes from its checkpoint after a restart") { factory in
+      let f = Fixture()
+      let stream = f.stream()
+      let events = f.events(6)
+      let (start, checkpoint) = try await with(factory) { store in
+        let start = try await store.headPosition()
+        _ = try await store.append(Array(events[..<4]), to: stream, expecting: .noStream)
+        let seen = try await collect(f, from: store, after: start, count: 2) {}
+        return (start, seen[1].position)
+      }
+      try require(checkpoint > start, "checkpoint did not advance")
+      let seen = try await with(factory) { store in
+        _ = try await store.append(Array(events[4...]), to: stream, expecting: .exact(4))
+        return try await collect(f, from: store, after: checkpoint, count: 4) {}
+      }
+      try require(seen.map(\.id) == events[2...].map(\.id), "resumed subscription saw \(seen.map(\.version))")
+    },
+  ]
+
+  /// Subscribes after `position`, runs `work` beside it, and returns this tenant's first
+  /// `count` events; fails after 20 seconds without them.
+  static func collect(
+    _ fixture: Fixture, from store: any EventStore, after position: Int64, count: Int,
+    while work: @escaping @Sendable () async throws -> Void
+  ) async throws -> [RecordedEvent] {
+    let tenant = fixture.tenant
+    return try await withThrowingTaskGroup(of: [RecordedEvent]?.self) { group in
+      group.addTask {
+        var seen: [RecordedEvent] = []
+        for try await event in store.subscribeAll(after: position, batchSize: 3)
+        where event.stream.tenantID == tenant {
+          seen.append(event)
+          if seen.count == count { break }
+        }
+        return seen
+      }
+      group.addTask {
+        try await work()
+        return nil
+      }
+      group.addTask {
+        try await Task.sleep(for: .seconds(20))
+        throw ContractFailure(message: "subscription did not deliver \(count) events in 20 s", location: #fileID)
+      }
+      while let result = try await group.next() {
+        if let seen = result {
+          group.cancelAll()
+          return seen
+        }
+      }
+      throw ContractFailure(message: "subscription ended early", location: #fileID)
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import EventStore
+import Logging
+import Synchronization
+
+/// Keeps a read model up to date with the log: catches up from the start, then follows live
+/// appends. Queries read the model through ``read(_:)``, optionally after waiting with
+/// ``waitUntil(position:timeout:)`` until it has folded a position (read-your-writes).
+///
+/// `run()` follows the log until its task is cancelled; it stops between two events, so the
+/// model is always at a consistent checkpoint (``position``). The owner cancels it only after
+/// the RPCs that read it have drained.
+public final class ProjectionRunner<Model: Projection>: Sendable {
+  private struct State {
+    var model: Model
+    var position: Int64 = 0
+    var failure: EventStoreError?
+    var waiters: [UInt64: (position: Int64, continuation: CheckedContinuation<Void, Never>)] = [:]
+    var nextWaiter: UInt64 = 0
+    /// Waiters whose timeout fired before they were registered.
+    var expired: Set<UInt64> = []
+  }
+
+  private let store: any EventStore
+  private let state: Mutex<State>
+  private let logger: Logger
+  private let batchSize: Int
+
+  public init(store: any EventStore, initial: Model, logger: Logger, batchSize: Int = 1_000) {
+    self.store = store
+    self.state = Mutex(State(model: initial))
+    self.logger = logger
+    self.batchSize = batchSize
+  }
+
+  /// The position of the last event folded in.
+  public var position: Int64 { state.withLock { $0.position } }
+
+  /// Reads the model as of now.
+  public func read<T>(_ body: (borrowing Model) throws -> T) rethrows -> T {
+    try state.withLock { try body($0.model) }
+  }
+
+  /// Reads the model and the position it has folded, together.
+  public func snapshot<T>(_ body: (borrowing Model, Int64) throws -> T) rethrows -> T {
+    try state.withLock { try body($0.model, $0.position) }
+  }
+
+  /// Follows the log until cancelled.
+  public func run() async throws {
+    let start = position
+    var events = store.subscribeAll(after: start, batchSize: batchSize).makeAsyncIterator()
+    logger.info("projection starting", metadata: ["position": "\(start)"])
+    do {
+      while let event = try await events.next() {
+        try fold(event)
+      }
+    } catch where Task.isCancelled {
+      // Stopping: the model is at the checkpoint of the last folded event.
+    } catch {
+      let failure = (error as? EventStoreError) ?? EventStoreError(.corrupted, "\(error)")
+      logger.error("projection stopped", metadata: ["error": "\(String(reflecting: failure))"])
+      state.withLock { $0.failure = failure }
+      resumeWaiters(all: true)
+      throw error
+    }
+    logger.info("projection stopped at a checkpoint", metadata: ["position": "\(position)"])
+    resumeWaiters(all: true)
+  }
+
+  private func fold(_ event: RecordedEvent) throws {
+    try state.withLock { state in
+      try state.model.apply(event)
+      state.position = event.position
+    }
+    resumeWaiters(all: false)
+  }
+
+  /// Waits until the model has folded `position`, at most `timeout`. Returns whether it has.
+  @discardableResult
+  public func waitUntil(position target: Int64, timeout: Duration) async -> Bool {
+    if position >= target { return true }
+    let id = state.withLock { state -> UInt64 in
+      state.nextWaiter &+= 1
+      return state.nextWaiter
+    }
+    let timer = Task {
+      try? await Task.sleep(for: timeout)
+      let waiter = state.withLock { state in
+        let waiter = state.waiters.removeValue(forKey: id)
+        if waiter == nil { state.expired.insert(id) }
+        return waiter
+      }
+      waiter?.continuation.resume()
+    }
+    defer {
+      timer.cancel()
+      state.withLock { _ = $0.expired.remove(id) }
+    }
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let ready = state.withLock { state -> Bool in
+        if state.position >= target || state.failure != nil || state.expired.remove(id) != nil {
+          return true
+        }
+        state.waiters[id] = (target, continuation)
+        return false
+      }
+      if ready { continuation.resume() }
+    }
+    return position >= target
+  }
+
+  /// Wakes the waiters whose position has been reached, or all of them when the runner stops.
+  private func resumeWaiters(all: Bool) {
+    let ready = state.withLock { state in
+      let position = state.position
+      let ready = state.waiters.filter { all || $0.value.position <= position }
+      for id in ready.keys { state.waiters.removeValue(forKey: id) }
+      return ready.values.map(\.continuation)
+    }
+    for continuation in ready { continuation.resume() }
+  }
+}

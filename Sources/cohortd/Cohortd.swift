@@ -1,0 +1,90 @@
+import ArgumentParser
+import CohortClient
+import CohortServer
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `cohortd`: the Cohort server. With no flags it keeps everything in a local data directory
+/// (embedded SQLite, a development TLS CA, the owner's token) and listens on 127.0.0.1:7443.
+@main
+struct Cohortd: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cohortd",
+    abstract: "The Cohort server: event-sourced enrollment over gRPC with TLS.",
+    discussion: """
+      With no flags, cohortd stores its events in embedded SQLite under the data directory, \
+      creates a development CA and server certificate there, creates the first community and \
+      its owner token on first start, and writes server.json so that the `cohort` CLI on this \
+      machine connects with no flags.
+      """)
+
+  @Option(name: .customLong("data-dir"), help: "Data directory (default: $COHORT_HOME, else ~/.local/share/cohort).")
+  var dataDirectory: String?
+
+  @Option(help: "Address to listen on.")
+  var host = "127.0.0.1"
+
+  @Option(help: "Port to listen on (0 picks a free one).")
+  var port = ServerAddress.defaultPort
+
+  @Option(
+    name: .customLong("database-url"),
+    help: "PostgreSQL URL, e.g. postgres://user:pass@host:5432/cohort (default: $COHORT_DATABASE_URL, else $DATABASE_URL, else embedded SQLite).")
+  var databaseURL: String?
+
+  @Option(name: .customLong("tls-cert"), help: "PEM certificate chain to serve (default: a development CA's).")
+  var tlsCertificate: String?
+
+  @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+  var tlsKey: String?
+
+  @Option(name: .customLong("tenant-name"), help: "Name of the first community, created on first start.")
+  var tenantName = "My community"
+
+  @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+  var logLevel: Logger.Level = .info
+
+  func validate() throws {
+    guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+    if (tlsCertificate == nil) != (tlsKey == nil) {
+      throw ValidationError("give --tls-cert and --tls-key together, or neither")
+    }
+  }
+
+  func run() async throws {
+    let environment = ProcessInfo.processInfo.environment
+    let level = logLevel
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = level
+      return handler
+    }
+    let logger = Logger(label: "cohortd")
+
+    var configuration = ServerConfiguration(
+      dataDirectory: dataDirectory ?? DataDirectory.resolve(environment: environment))
+    configuration.host = host
+    configuration.port = port
+    configuration.databaseURL =
+      databaseURL ?? environment["COHORT_DATABASE_URL"].flatMap(nonEmpty) ?? environment["DATABASE_URL"].flatMap(nonEmpty)
+    configuration.tlsCertificatePath = tlsCertificate
+    configuration.tlsPrivateKeyPath = tlsKey
+    configuration.firstTenantName = tenantName
+
+    let server = CohortServer(configuration: configuration, logger: logger)
+    let group = ServiceGroup(
+      configuration: .init(
+        services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    do {
+      try await group.run()
+    } catch {
+      logger.critical("cohortd failed", metadata: ["error": "\(error)"])
+      throw ExitCode.failure
+    }
+  }
+
+  private func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

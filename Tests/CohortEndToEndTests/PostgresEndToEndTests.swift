@@ -1,0 +1,75 @@
+import CohortAPI
+import CohortCLI
+import CohortClient
+import Foundation
+import GRPCCore
+import Testing
+
+/// Where the end-to-end tests on PostgreSQL get their empty database.
+enum PostgresE2E {
+  static let url = ProcessInfo.processInfo.environment["COHORT_TEST_POSTGRES_E2E_URL"]
+  static let required = ProcessInfo.processInfo.environment["COHORT_REQUIRE_POSTGRES"] == "1"
+}
+
+/// cohortd on PostgreSQL: the same service, and two servers sharing one database.
+@Suite(
+  "cohortd on PostgreSQL", .serialized,
+  .enabled(if: PostgresE2E.url != nil || PostgresE2E.required,
+    "set COHORT_TEST_POSTGRES_E2E_URL to an empty database (Scripts/test.sh does)"))
+struct PostgresEndToEndTests {
+  @Test("two servers on one database: racing enrollments never exceed capacity, and both read models agree")
+  func twoServers() async throws {
+    let url = try #require(PostgresE2E.url, "COHORT_TEST_POSTGRES_E2E_URL is not set")
+    let first = try await TestServer.start(databaseURL: url)
+    let second = try await TestServer.start(databaseURL: url)
+    let token = try first.ownerToken
+    #expect(second.info.ownerTokenPath == nil, "the second server must not create another owner")
+
+    let owner = Session(settings: first.settings(token: token))
+    _ = try await cohort(
+      "cohorts", "schedule", "--number", "11", "--title", "AI 활용 부트캠프 11기", "--price", "200000",
+      "--capacity", "5", "--starts", "2027-03-01", "--ends", "2027-04-30", in: owner)
+    _ = try await cohort("cohorts", "open", "11", in: owner)
+
+    let servers = [first, second]
+    let positions = try await withThrowingTaskGroup(of: Int64.self) { group in
+      for index in 0..<20 {
+        group.addTask {
+          try await servers[index % 2].settings(token: token).withClient { client in
+            let reply = try await Cohort_V1_EnrollmentService.Client(wrapping: client).enroll(
+              .with {
+                $0.requestID = UUID().uuidString
+                $0.cohortNumber = 11
+                $0.name = "Member \(index)"
+                $0.email = "member\(index)@example.com"
+              })
+            return reply.reply.position
+          }
+        }
+      }
+      return try await group.reduce(into: []) { $0.append($1) }
+    }
+    let latest = try #require(positions.max())
+
+    var rosters: [Cohort_V1_GetCohortReply] = []
+    for server in servers {
+      try await server.settings(token: token).withClient { client in
+        rosters.append(
+          try await Cohort_V1_EnrollmentService.Client(wrapping: client).getCohort(
+            .with {
+              $0.cohortNumber = 11
+              $0.consistency.minPosition = latest
+            }))
+      }
+    }
+    for roster in rosters {
+      #expect(roster.members.count == 5)
+      #expect(roster.waitlist.count == 15)
+      #expect(Set((roster.members + roster.waitlist).map(\.email)).count == 20)
+    }
+    #expect(rosters[0].members == rosters[1].members && rosters[0].waitlist == rosters[1].waitlist)
+
+    try await second.stop()
+    try await first.stop()
+  }
+}

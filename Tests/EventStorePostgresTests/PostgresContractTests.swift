@@ -1,0 +1,12 @@
+import EventStoreTesting
+import Testing
+
+@Suite("PostgreSQL event store: contract", .enabled(if: TestDatabase.enabled, TestDatabase.skipReason))
+struct PostgresContractTests {
+  static let factory = PostgresStoreFactory()
+
+  @Test("contract", arguments: EventStoreContract.cases)
+  func contract(_ check: EventStoreContract.Case) async throws {
+    try await check.run(Self.factory)
+  }
+}

@@ -1,0 +1,30 @@
+import EventStore
+import EventStoreSQLite
+import EventStoreTesting
+import Testing
+
+/// Opens a new store object on the factory's one file each time: reopening is a restart of the
+/// same database, and the cases that run at the same time also exercise several stores (like
+/// several processes) sharing one file.
+struct SQLiteFactory: EventStoreFactory {
+  let path: String
+
+  func open() async throws -> any EventStore {
+    try await SQLiteEventStore.open(path: path, logger: SQLiteTesting.logger)
+  }
+
+  func close(_ store: any EventStore) async throws {
+    await (store as? SQLiteEventStore)?.close()
+  }
+}
+
+@Suite("SQLite event store")
+struct SQLiteEventStoreTests {
+  static let directory = SQLiteTestDirectory()
+  static let factory = SQLiteFactory(path: directory.databasePath)
+
+  @Test("contract", RemovingSQLiteTestDirectory(directory: directory), arguments: EventStoreContract.cases)
+  func contract(_ check: EventStoreContract.Case) async throws {
+    try await check.run(Self.factory)
+  }
+}

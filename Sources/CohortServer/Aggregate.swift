@@ -8,4 +8,6 @@ struct Aggregate<State: Sendable, Event: Sendable>: Sendable {
   var evolve: @Sendable (State, Event) -> State
   var decode: @Sendable (RecordedEvent) throws(EventStoreError) -> Event?
   var encode: @Sendable (Event) throws -> (type: String, data: Data)
+  /// The schema version the encoder writes.
+  var schemaVersion: Int32
 }

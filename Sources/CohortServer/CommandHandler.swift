@@ -3,15 +3,18 @@ import CohortDomain
 import EventStore
 import Foundation
 import GRPCCore
+import Synchronization
 
-/// Runs one command against one stream: load, fold, decide, append with the expected version.
+/// Runs one command against one stream: fold its state, decide, append at the expected version.
 ///
-/// Retries are safe: the ids of the appended events are derived from the client's request id,
-/// so when a request was already applied the handler finds its events in the stream and
-/// returns the first answer instead of deciding again. Commands on one stream run one at a time
-/// in this server; a writer in another server makes it reload and decide again, after a short
-/// random pause, a few times before answering ABORTED.
-struct CommandHandler: Sendable {
+/// - Commands on one stream run one at a time in this server (``KeyedLock``), and the state a
+///   command leaves behind is kept in memory, so a busy stream is not read again per command.
+/// - Retries are safe: the ids of the appended events are derived from the client's request id.
+///   When a request was already applied, the store refuses its ids again; the handler then finds
+///   the request's events in the stream and returns the first answer instead of deciding again.
+/// - A writer in another server makes the append conflict: the handler reloads the stream and
+///   decides again after a short random pause, a few times, before answering ABORTED.
+final class CommandHandler: Sendable {
   struct Outcome<Event: Sendable>: Sendable {
     /// The events the request appended (now, or the first time it was applied).
     var events: [Event]
@@ -21,10 +24,25 @@ struct CommandHandler: Sendable {
     var appendedTypes: [String]
   }
 
+  /// A stream's state as of a version.
+  private struct Snapshot: Sendable {
+    var state: any Sendable
+    var version: Int64
+  }
+
+  /// What reading a stream found: its state, or the answer to a request already applied.
+  private enum Loaded<State, Event: Sendable> {
+    case current(State, version: Int64)
+    case applied(Outcome<Event>)
+  }
+
   let store: any EventStore
   let now: @Sendable () -> Date
-  var maximumAttempts = 8
+  let maximumAttempts = 8
+  /// The most streams whose state is kept in memory.
+  let cacheCapacity = 4_096
   private let streams = KeyedLock<StreamName>()
+  private let cache = Mutex<[StreamName: Snapshot]>([:])
 
   init(store: any EventStore, now: @escaping @Sendable () -> Date) {
     self.store = store
@@ -35,58 +53,81 @@ struct CommandHandler: Sendable {
     _ aggregate: Aggregate<State, Event>, stream: StreamName, requestID: UUID, principal: Principal,
     decide: (State, Date) throws(DomainError) -> [Event]
   ) async throws -> Outcome<Event> {
-    try await streams.withLock(stream) {
-      try await handleLocked(aggregate, stream: stream, requestID: requestID, principal: principal, decide: decide)
-    }
-  }
-
-  private func handleLocked<State, Event>(
-    _ aggregate: Aggregate<State, Event>, stream: StreamName, requestID: UUID, principal: Principal,
-    decide: (State, Date) throws(DomainError) -> [Event]
-  ) async throws -> Outcome<Event> {
-    let metadata = try Cohort_V1_Events_EventMetadata.with {
+    let metadata: Data = try Cohort_V1_Events_EventMetadata.with {
       $0.requestID = requestID.lowercased
       $0.tokenID = principal.tokenID.lowercased
       $0.role = principal.role.proto
-    }.serializedBytes() as Data
-    let firstID = eventID(requestID: requestID, stream: stream, index: 0)
+    }.serializedBytes()
+    return try await streams.withLock(stream) {
+      for attempt in 0..<maximumAttempts {
+        if attempt > 0 {
+          // Another server wrote to this stream meanwhile: step aside for a moment, then reload.
+          try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 << min(attempt, 5)))))
+        }
+        let cached = attempt == 0 ? cache.withLock { $0[stream] } : nil
+        let state: State
+        let version: Int64
+        if let cached, let cachedState = cached.state as? State {
+          (state, version) = (cachedState, cached.version)
+        } else {
+          switch try await load(aggregate, stream: stream, requestID: requestID) {
+          case .applied(let outcome): return outcome
+          case .current(let current, let currentVersion): (state, version) = (current, currentVersion)
+          }
+        }
 
-    for attempt in 0..<maximumAttempts {
-      if attempt > 0 {
-        // Another server wrote to this stream meanwhile; step aside for a moment, then decide again.
-        try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 << min(attempt, 5)))))
-      }
-      let recorded = try await store.readStream(stream)
-      if let start = recorded.firstIndex(where: { $0.id == firstID }) {
-        return try replay(aggregate, Array(recorded[start...]), requestID: requestID, stream: stream)
-      }
-      var state = aggregate.initial
-      for event in recorded {
-        if let decoded = try aggregate.decode(event) { state = aggregate.evolve(state, decoded) }
-      }
-      let events = try decide(state, now())
-      guard !events.isEmpty else {
-        return Outcome(
-          events: [], position: recorded.last?.position ?? 0, streamVersion: Int64(recorded.count), appendedTypes: [])
-      }
-      let data = try events.enumerated().map { index, event in
-        let (type, payload) = try aggregate.encode(event)
-        return EventData(
-          id: eventID(requestID: requestID, stream: stream, index: index), type: type,
-          schemaVersion: EnrollmentEventCodec.currentSchemaVersion, data: payload, metadata: metadata)
-      }
-      if let result = try await appendUnlessConflict(data, to: stream, expecting: Int64(recorded.count)) {
+        let events: [Event]
+        do {
+          events = try decide(state, now())
+        } catch {
+          // A rule refused it; but if this is a retry of a request already applied, answer that.
+          if cached != nil, case .applied(let outcome) = try await load(aggregate, stream: stream, requestID: requestID) {
+            return outcome
+          }
+          throw error
+        }
+        guard !events.isEmpty else {
+          return Outcome(events: [], position: 0, streamVersion: version, appendedTypes: [])
+        }
+        let data = try events.enumerated().map { index, event in
+          let (type, payload) = try aggregate.encode(event)
+          return EventData(
+            id: eventID(requestID: requestID, stream: stream, index: index), type: type,
+            schemaVersion: aggregate.schemaVersion, data: payload, metadata: metadata)
+        }
+        guard let result = try await appendUnlessConflict(data, to: stream, expecting: version) else {
+          forget(stream)
+          continue
+        }
+        remember(stream, Snapshot(state: events.reduce(state, aggregate.evolve), version: result.nextExpectedVersion))
         return Outcome(
           events: events, position: result.position, streamVersion: result.nextExpectedVersion,
           appendedTypes: data.map(\.type))
       }
-      // Someone else wrote to the stream (or retried this request) meanwhile: decide again.
+      forget(stream)
+      throw RPCError(
+        code: .aborted, message: "the \(stream.category) was changed concurrently too often; retry the request")
     }
-    throw RPCError(
-      code: .aborted, message: "\(stream.category) was changed concurrently too often; retry the request")
   }
 
-  /// Appends at the expected version; `nil` when the stream moved on meanwhile.
+  /// Reads the whole stream: the answer to `requestID` if it was applied already, else the state.
+  private func load<State, Event>(
+    _ aggregate: Aggregate<State, Event>, stream: StreamName, requestID: UUID
+  ) async throws -> Loaded<State, Event> {
+    let recorded = try await store.readStream(stream)
+    let firstID = eventID(requestID: requestID, stream: stream, index: 0)
+    if let start = recorded.firstIndex(where: { $0.id == firstID }) {
+      return .applied(try replay(aggregate, recorded[start...], requestID: requestID, stream: stream))
+    }
+    var state = aggregate.initial
+    for event in recorded {
+      if let decoded = try aggregate.decode(event) { state = aggregate.evolve(state, decoded) }
+    }
+    remember(stream, Snapshot(state: state, version: Int64(recorded.count)))
+    return .current(state, version: Int64(recorded.count))
+  }
+
+  /// Appends at the expected version; `nil` when the stream moved on or the ids are taken.
   private func appendUnlessConflict(_ events: [EventData], to stream: StreamName, expecting version: Int64)
     async throws -> AppendResult?
   {
@@ -100,7 +141,7 @@ struct CommandHandler: Sendable {
 
   /// The answer to a request whose events are already in the stream.
   private func replay<State, Event>(
-    _ aggregate: Aggregate<State, Event>, _ tail: [RecordedEvent], requestID: UUID, stream: StreamName
+    _ aggregate: Aggregate<State, Event>, _ tail: ArraySlice<RecordedEvent>, requestID: UUID, stream: StreamName
   ) throws -> Outcome<Event> {
     var mine: [RecordedEvent] = []
     for (index, event) in tail.enumerated() {
@@ -110,6 +151,19 @@ struct CommandHandler: Sendable {
     let events = try mine.compactMap { try aggregate.decode($0) }
     let last = mine[mine.count - 1]
     return Outcome(events: events, position: last.position, streamVersion: last.version, appendedTypes: [])
+  }
+
+  private func remember(_ stream: StreamName, _ snapshot: Snapshot) {
+    cache.withLock { cache in
+      if cache[stream] == nil, cache.count >= cacheCapacity, let victim = cache.keys.randomElement() {
+        cache.removeValue(forKey: victim)
+      }
+      cache[stream] = snapshot
+    }
+  }
+
+  private func forget(_ stream: StreamName) {
+    _ = cache.withLock { $0.removeValue(forKey: stream) }
   }
 
   private func eventID(requestID: UUID, stream: StreamName, index: Int) -> UUID {

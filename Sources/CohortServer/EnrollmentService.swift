@@ -14,7 +14,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
 
   static let aggregate = Aggregate<CohortState, EnrollmentEvent>(
     initial: .initial, evolve: Enrollment.evolve, decode: EnrollmentEventCodec.decode,
-    encode: EnrollmentEventCodec.encode)
+    encode: EnrollmentEventCodec.encode, schemaVersion: EnrollmentEventCodec.currentSchemaVersion)
 
   // MARK: Commands
 

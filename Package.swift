@@ -136,6 +136,16 @@ let package = Package(
     ),
     .executableTarget(name: "cohort", dependencies: ["CohortCLI"], swiftSettings: strict),
 
+    .testTarget(
+      name: "CohortServerTests",
+      dependencies: ["CohortServer", "CohortDomain", "EventStore", "CohortAPI"] + grpc,
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "CohortCLITests",
+      dependencies: ["CohortCLI", "CohortClient", "CohortAPI"],
+      swiftSettings: strict
+    ),
     .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain"], swiftSettings: strict),
     .testTarget(
       name: "EventStoreTests",

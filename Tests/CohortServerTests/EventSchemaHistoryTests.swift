@@ -1,0 +1,92 @@
+import CohortDomain
+import EventStore
+import Foundation
+import Testing
+
+@testable import CohortServer
+
+/// One stored example of every event type and schema version ever written. Old events must stay
+/// readable forever: when an event's shape changes, add the new version's example beside the
+/// old one (never edit an example) and teach the codec to upcast the old version.
+@Suite("Stored events stay readable")
+struct EventSchemaHistoryTests {
+  static let at = Date(timeIntervalSince1970: 1_790_000_000)
+  static let cohortID = UUID(uuidString: "ed295b61-f2c9-507d-a299-b3dccd0a9cc3")!
+  static let memberID = UUID(uuidString: "e15871f8-5627-5f5b-b4c3-d1698aa7d559")!
+
+  struct Example: Sendable, CustomStringConvertible {
+    var type: String
+    var schemaVersion: Int32
+    var base64: String
+    var event: EnrollmentEvent
+    var description: String { "\(type) v\(schemaVersion)" }
+  }
+
+  static let examples: [Example] = [
+    Example(
+      type: "cohort.v1.events.CohortScheduled", schemaVersion: 1,
+      base64: "CiRlZDI5NWI2MS1mMmM5LTUwN2QtYTI5OS1iM2RjY2QwYTljYzMQCRobQUkg7Zmc7JqpIOu2gO2KuOy6oO2UhCA56riwIgkIwJoMEgNLUlcorAIyBwjqDxAMGAE6BwjrDxABGB9CBgiA98TVBg==",
+      event: .cohortScheduled(
+        CohortScheduled(
+          cohortID: cohortID, number: 9, title: "AI 활용 부트캠프 9기",
+          price: try! Money(amountMinor: 200_000, currency: .krw), capacity: 300,
+          startsOn: try! CalendarDate(iso: "2026-12-01"), endsOn: try! CalendarDate(iso: "2027-01-31"), at: at))),
+    Example(
+      type: "cohort.v1.events.EnrollmentOpened", schemaVersion: 1, base64: "CgYIgPfE1QY=",
+      event: .enrollmentOpened(EnrollmentOpened(at: at))),
+    Example(
+      type: "cohort.v1.events.EnrollmentClosed", schemaVersion: 1, base64: "CgYIgPfE1QY=",
+      event: .enrollmentClosed(EnrollmentClosed(at: at))),
+    Example(
+      type: "cohort.v1.events.MemberEnrolled", schemaVersion: 1,
+      base64: "CiRlMTU4NzFmOC01NjI3LTVmNWItYjRjMy1kMTY5OGFhN2Q1NTkSHgoJ6rmA66+87KeAEhFtaW5qaUBleGFtcGxlLmNvbRoGCID3xNUG",
+      event: .memberEnrolled(MemberEnrolled(memberID: memberID, name: "김민지", email: "minji@example.com", at: at))),
+    Example(
+      type: "cohort.v1.events.MemberWaitlisted", schemaVersion: 1,
+      base64: "CiRlMTU4NzFmOC01NjI3LTVmNWItYjRjMy1kMTY5OGFhN2Q1NTkSHgoJ6rmA66+87KeAEhFtaW5qaUBleGFtcGxlLmNvbRoGCID3xNUG",
+      event: .memberWaitlisted(MemberWaitlisted(memberID: memberID, name: "김민지", email: "minji@example.com", at: at))),
+    Example(
+      type: "cohort.v1.events.MemberWithdrew", schemaVersion: 1,
+      base64: "CiRlMTU4NzFmOC01NjI3LTVmNWItYjRjMy1kMTY5OGFhN2Q1NTkSDG1vdmVkIGFicm9hZCIGCID3xNUG",
+      event: .memberWithdrew(MemberWithdrew(memberID: memberID, reason: "moved abroad", wasWaitlisted: false, at: at))),
+    Example(
+      type: "cohort.v1.events.MemberPromoted", schemaVersion: 1,
+      base64: "CiRlMTU4NzFmOC01NjI3LTVmNWItYjRjMy1kMTY5OGFhN2Q1NTkSBgiA98TVBg==",
+      event: .memberPromoted(MemberPromoted(memberID: memberID, at: at))),
+  ]
+
+  @Test("every stored example decodes to its event", arguments: examples)
+  func decodes(_ example: Example) throws {
+    let recorded = RecordedEvent(
+      id: UUID(), stream: CohortStreams.stream(tenantID: UUID(), cohortID: Self.cohortID), version: 1, position: 1,
+      type: example.type, schemaVersion: example.schemaVersion, data: try #require(Data(base64Encoded: example.base64)),
+      metadata: Data(), recordedAt: Self.at)
+    #expect(try EnrollmentEventCodec.decode(recorded) == example.event)
+  }
+
+  @Test("the current encoder writes the newest example byte for byte", arguments: examples)
+  func encodes(_ example: Example) throws {
+    let (type, data) = try EnrollmentEventCodec.encode(example.event)
+    #expect(type == example.type)
+    #expect(data.base64EncodedString() == example.base64)
+  }
+
+  @Test("every event type has an example")
+  func complete() {
+    #expect(Set(Self.examples.map(\.type)) == EnrollmentEventCodec.types)
+  }
+
+  @Test("an unknown schema version or an undecodable payload is reported as corrupted, not skipped")
+  func corrupted() throws {
+    var recorded = RecordedEvent(
+      id: UUID(), stream: CohortStreams.stream(tenantID: UUID(), cohortID: Self.cohortID), version: 1, position: 7,
+      type: "cohort.v1.events.MemberEnrolled", schemaVersion: 99, data: Data(), metadata: Data(), recordedAt: Self.at)
+    #expect(throws: EventStoreError.self) { try EnrollmentEventCodec.decode(recorded) }
+    recorded.schemaVersion = 1
+    recorded.data = Data([0xFF, 0xFF, 0xFF])
+    let error = #expect(throws: EventStoreError.self) { try EnrollmentEventCodec.decode(recorded) }
+    #expect(error?.code == .corrupted)
+    recorded.type = "cohort.v1.events.SomethingElse"
+    #expect(try EnrollmentEventCodec.decode(recorded) == nil)
+  }
+}

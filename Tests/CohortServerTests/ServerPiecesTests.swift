@@ -1,0 +1,109 @@
+import CohortAPI
+import CohortDomain
+import EventStore
+import Foundation
+import Testing
+import X509
+
+@testable import CohortServer
+
+@Suite("Server pieces")
+struct ServerPiecesTests {
+  @Test("page tokens round-trip and foreign ones are refused with the field named")
+  func pageTokens() throws {
+    #expect(try PageToken.decode(PageToken.encode(42)) == 42)
+    #expect(try PageToken.decode("") == 0)
+    for bad in ["garbage!", "bjo=", "bjotMQ=="] {
+      let error = #expect(throws: DomainError.self) { try PageToken.decode(bad) }
+      #expect(error?.kind == .invalidArgument(field: "page_token"))
+    }
+    #expect(throws: DomainError.self) { try PageToken.pageSize(501) }
+    #expect(try PageToken.pageSize(0) == PageToken.defaultPageSize)
+  }
+
+  @Test("cohort and member ids are stable per tenant, and e-mails are matched without case or spaces")
+  func deterministicIDs() {
+    let tenant = UUID()
+    #expect(CohortStreams.cohortID(tenantID: tenant, number: 9) == CohortStreams.cohortID(tenantID: tenant, number: 9))
+    #expect(CohortStreams.cohortID(tenantID: tenant, number: 9) != CohortStreams.cohortID(tenantID: UUID(), number: 9))
+    #expect(
+      CohortStreams.memberID(tenantID: tenant, email: " Minji@Example.com ")
+        == CohortStreams.memberID(tenantID: tenant, email: "minji@example.com"))
+    let stream = CohortStreams.stream(tenantID: tenant, cohortID: CohortStreams.cohortID(tenantID: tenant, number: 9))
+    #expect(CohortStreams.cohortID(of: stream) == CohortStreams.cohortID(tenantID: tenant, number: 9))
+  }
+
+  @Test("tokens are long, random, URL-safe, and looked up only by hash")
+  func tokens() {
+    let tokens = (0..<100).map { _ in Token.generate() }
+    #expect(Set(tokens).count == 100)
+    #expect(tokens.allSatisfy { $0.hasPrefix("cohort_") && $0.count == 50 })
+    #expect(tokens.allSatisfy { $0.allSatisfy { $0.isLetter || $0.isNumber || "_-".contains($0) } })
+    var registry = AccessRegistry()
+    let principal = Principal(tenantID: UUID(), role: .staff, tokenID: UUID(), label: "staff")
+    registry.add(tokenHash: AccessRegistry.hash(tokens[0]), principal: principal)
+    #expect(registry.principal(forToken: tokens[0]) == principal)
+    #expect(registry.principal(forToken: tokens[1]) == nil)
+  }
+
+  @Test("the development CA signs a server certificate for the local names, kept across restarts")
+  func developmentCertificates() throws {
+    let directory = NSTemporaryDirectory() + "cohort-tls-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let files = DevelopmentCertificates(directory: directory)
+    #expect(try files.ensure(hosts: ["localhost", "127.0.0.1", "::1"]))
+    #expect(try !files.ensure(hosts: ["localhost", "127.0.0.1"]), "valid files are reused")
+    let ca = try Certificate(pemEncoded: String(contentsOfFile: files.caCertificatePath, encoding: .utf8))
+    let server = try Certificate(pemEncoded: String(contentsOfFile: files.certificatePath, encoding: .utf8))
+    #expect(server.issuer == ca.subject)
+    #expect(try ca.extensions.basicConstraints == .isCertificateAuthority(maxPathLength: 0))
+    let names = try #require(try server.extensions.subjectAlternativeNames)
+    #expect(names.contains(.dnsName("localhost")))
+    let key = try FileManager.default.attributesOfItem(atPath: files.privateKeyPath)[.posixPermissions] as? Int
+    #expect(key == 0o600)
+    #expect(try files.ensure(hosts: ["localhost", "cohort.example.org"]), "a new host name renews the certificate")
+  }
+
+  @Test("reflection's index finds services, symbols and files with their imports")
+  func descriptorIndex() throws {
+    let index = try DescriptorIndex(serializedSet: try #require(Data(base64Encoded: cohortAPIDescriptorSetBase64)))
+    #expect(index.services.contains("cohort.v1.EnrollmentService"))
+    #expect(index.fileName(containing: "cohort.v1.EnrollmentService.Enroll") == "cohort/v1/enrollment.proto")
+    #expect(index.fileName(containing: "cohort.v1.EnrollReply.Outcome") == "cohort/v1/enrollment.proto")
+    let files = try #require(try index.serializedFileWithDependencies("cohort/v1/enrollment.proto"))
+    #expect(files.count == 3)  // enrollment, common, google/protobuf/timestamp
+  }
+
+  @Test("a lock per key runs holders of one key one at a time")
+  func keyedLock() async throws {
+    let lock = KeyedLock<String>()
+    let counter = Counter()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for _ in 0..<50 {
+        group.addTask {
+          try await lock.withLock("cohort-9") {
+            let inside = await counter.enter()
+            #expect(inside == 1)
+            try await Task.sleep(for: .microseconds(100))
+            await counter.leave()
+          }
+        }
+      }
+      try await group.waitForAll()
+    }
+    #expect(await counter.maximum == 1)
+  }
+}
+
+actor Counter {
+  private var current = 0
+  private(set) var maximum = 0
+
+  func enter() -> Int {
+    current += 1
+    maximum = max(maximum, current)
+    return current
+  }
+
+  func leave() { current -= 1 }
+}

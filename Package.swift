@@ -38,6 +38,8 @@ let package = Package(
   products: [
     .executable(name: "cohortd", targets: ["cohortd"]),
     .executable(name: "cohort", targets: ["cohort"]),
+    .executable(name: "cohort-bench", targets: ["cohort-bench"]),
+    .executable(name: "cohort-faults", targets: ["cohort-faults"]),
   ],
   dependencies: dependencies,
   targets: [
@@ -136,6 +138,29 @@ let package = Package(
     ),
     .executableTarget(name: "cohort", dependencies: ["CohortCLI"], swiftSettings: strict),
 
+    // Load generator and measurements for Scripts/bench.sh (never part of the tests).
+    .executableTarget(
+      name: "cohort-bench",
+      dependencies: [
+        "CohortAPI", "CohortClient", "CohortServer", "EventStore", "EventStorePostgres",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ] + grpc,
+      path: "Benchmarks/cohort-bench",
+      swiftSettings: strict
+    ),
+    // Fault injection client for Scripts/faults.sh: load with retries, verification, fuzzing.
+    .executableTarget(
+      name: "cohort-faults",
+      dependencies: [
+        "CohortAPI", "CohortClient", "EventStore", "EventStorePostgres",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ] + grpc,
+      path: "Tools/cohort-faults",
+      swiftSettings: strict
+    ),
+
     .testTarget(
       name: "CohortServerTests",
       dependencies: ["CohortServer", "CohortDomain", "EventStore", "CohortAPI"] + grpc,
@@ -144,6 +169,11 @@ let package = Package(
     .testTarget(
       name: "CohortCLITests",
       dependencies: ["CohortCLI", "CohortClient", "CohortAPI"],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "ProjectionsTests",
+      dependencies: ["Projections", "EventStore", .product(name: "Logging", package: "swift-log")],
       swiftSettings: strict
     ),
     .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain"], swiftSettings: strict),

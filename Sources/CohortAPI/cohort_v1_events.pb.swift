@@ -37,6 +37,10 @@ public nonisolated struct Cohort_V1_Events_EventMetadata: Sendable {
 
   public var role: Cohort_V1_Role = .unspecified
 
+  /// SHA-256 of the RPC method and the request message: a request id reused for a different
+  /// request is refused instead of being answered with the first request's result.
+  public var requestSha256: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -339,7 +343,7 @@ fileprivate nonisolated let _protobuf_package = "cohort.v1.events"
 
 nonisolated extension Cohort_V1_Events_EventMetadata: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EventMetadata"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}token_id\0\u{1}role\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}token_id\0\u{1}role\0\u{3}request_sha256\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -350,6 +354,7 @@ nonisolated extension Cohort_V1_Events_EventMetadata: SwiftProtobuf.Message, Swi
       case 1: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.tokenID) }()
       case 3: try { try decoder.decodeSingularEnumField(value: &self.role) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.requestSha256) }()
       default: break
       }
     }
@@ -365,6 +370,9 @@ nonisolated extension Cohort_V1_Events_EventMetadata: SwiftProtobuf.Message, Swi
     if self.role != .unspecified {
       try visitor.visitSingularEnumField(value: self.role, fieldNumber: 3)
     }
+    if !self.requestSha256.isEmpty {
+      try visitor.visitSingularBytesField(value: self.requestSha256, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -372,6 +380,7 @@ nonisolated extension Cohort_V1_Events_EventMetadata: SwiftProtobuf.Message, Swi
     if lhs.requestID != rhs.requestID {return false}
     if lhs.tokenID != rhs.tokenID {return false}
     if lhs.role != rhs.role {return false}
+    if lhs.requestSha256 != rhs.requestSha256 {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

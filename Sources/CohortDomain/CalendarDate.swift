@@ -40,7 +40,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
       }
     guard isWellFormed else {
       throw .invalidArgument(
-        field, "date \"\(iso)\" must be written as YYYY-MM-DD, e.g. 2026-03-02")
+        field, "date \(Validate.quoted(iso)) must be written as YYYY-MM-DD, e.g. 2026-03-02")
     }
     func number(_ range: Range<Int>) -> Int {
       bytes[range].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }

@@ -10,10 +10,10 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
   public init(_ code: String, field: String = "price.currency") throws(DomainError) {
     guard code.utf8.count == 3, code.utf8.allSatisfy(Self.isASCIILetter) else {
       throw .invalidArgument(
-        field, "currency \"\(code)\" must be a three-letter ISO 4217 code such as KRW or USD")
+        field, "currency \(Validate.quoted(code)) must be a three-letter ISO 4217 code such as KRW or USD")
     }
     guard Self.active.contains(code.uppercased()) else {
-      throw .invalidArgument(field, "currency \"\(code)\" is not an ISO 4217 currency; use a code such as KRW or USD")
+      throw .invalidArgument(field, "currency \(Validate.quoted(code)) is not an ISO 4217 currency; use a code such as KRW or USD")
     }
     self.code = code.uppercased()
   }

@@ -9,12 +9,12 @@ extension Money {
       parts.count == 1 || (parts[1].count <= exponent && !parts[1].isEmpty && parts[1].allSatisfy(\.isASCIIDigit))
     else {
       let decimals = exponent == 0 ? "no decimals" : "at most \(exponent) decimals"
-      throw .invalidArgument(field, "'\(text)' is not an amount of \(currency) (digits, \(decimals))")
+      throw .invalidArgument(field, "\(Validate.quoted(text)) is not an amount of \(currency) (digits, \(decimals))")
     }
     let fraction = parts.count == 2 ? String(parts[1]) : ""
     let digits = String(parts[0]) + fraction + String(repeating: "0", count: exponent - fraction.count)
     guard let minor = Int64(digits) else {
-      throw .invalidArgument(field, "'\(text)' is too large an amount")
+      throw .invalidArgument(field, "\(Validate.quoted(text)) is too large an amount")
     }
     try self.init(amountMinor: minor, currency: currency, field: field)
   }

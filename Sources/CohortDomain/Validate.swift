@@ -30,11 +30,16 @@ enum Validate {
     }
   }
 
+  /// `input` in quotes for an error message, shortened so that an oversized value is not sent back.
+  static func quoted(_ input: some StringProtocol) -> String {
+    input.count <= 40 ? "\"\(input)\"" : "\"\(input.prefix(40))…\" (\(input.count) characters)"
+  }
+
   /// Trims and lowercases `raw` and checks it looks like an address: one "@", a non-empty local
   /// part, a domain with a dot that neither starts nor ends it, no whitespace, at most 254
   /// characters.
   static func email(_ raw: String) throws(DomainError) -> String {
-    let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    let email = EmailAddress.normalized(raw)
     guard email.count <= 254 else {
       throw .invalidArgument("email", "email must be at most 254 characters; got \(email.count)")
     }
@@ -44,7 +49,7 @@ enum Validate {
       !email.contains(where: \.isWhitespace)
     else {
       throw .invalidArgument(
-        "email", "email \"\(email)\" is not a valid address; use the form name@example.com")
+        "email", "email \(quoted(email)) is not a valid address; use the form name@example.com")
     }
     return email
   }

@@ -8,8 +8,9 @@ import Logging
 ///
 /// The first tenant's id is fixed, so two servers starting at once on one database race on the
 /// same stream: the store's expected-version check lets exactly one of them create it.
-enum Bootstrap {
-  static let firstTenantID = UUID(namespace: StreamName.systemTenant, name: "first-tenant")
+public enum Bootstrap {
+  /// The id of the community created on the first start.
+  public static let firstTenantID = UUID(namespace: StreamName.systemTenant, name: "first-tenant")
 
   /// Returns the path of a newly written token file, or `nil` when the store was set up before.
   static func run(

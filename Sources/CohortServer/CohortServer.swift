@@ -47,25 +47,23 @@ public final class CohortServer: Service, Sendable {
     let connection = try await StoreConnection.open(configuration, logger: logger)
     logger.info("event store", metadata: ["store": "\(connection.description)"])
 
-    try await withThrowingTaskGroup(of: Void.self) { group in
-      if let run = connection.run {
-        group.addTask { try await cancelWhenGracefulShutdown { try await run() } }
-      }
-      do {
-        try await serve(connection.store, migrate: connection.migrate, tls: tls, in: &group)
-      } catch {
-        group.cancelAll()
-        throw error
-      }
-      group.cancelAll()
+    // Detached, so that graceful shutdown does not close the connection pool while calls are
+    // still draining and the projection is stopping; it is cancelled once they are done.
+    let pool = connection.run.map { run in Task.detached { try await run() } }
+    do {
+      try await serve(connection.store, migrate: connection.migrate, tls: tls)
+    } catch {
+      pool?.cancel()
+      await connection.close()
+      throw error
     }
+    pool?.cancel()
     await connection.close()
     logger.info("cohortd stopped")
   }
 
   private func serve(
-    _ store: any EventStore, migrate: @Sendable () async throws -> Void, tls: TLSFiles,
-    in group: inout ThrowingTaskGroup<Void, any Error>
+    _ store: any EventStore, migrate: @Sendable () async throws -> Void, tls: TLSFiles
   ) async throws {
     try await migrate()
     let tokenFile = try await Bootstrap.run(
@@ -78,7 +76,8 @@ public final class CohortServer: Service, Sendable {
     defer { projection.cancel() }
     let started = ContinuousClock.now
     while !(await readModel.waitUntil(position: head, timeout: .seconds(1))) {
-      if projection.isCancelled { throw CancellationError() }
+      if let failure = readModel.failure { throw failure }
+      try Task.checkCancellation()
       logger.info("catching up", metadata: ["position": "\(readModel.position)", "head": "\(head)"])
     }
     logger.info(
@@ -109,36 +108,50 @@ public final class CohortServer: Service, Sendable {
       interceptors: [AuthenticationInterceptor(readModel: readModel)])
 
     try await withGracefulShutdownHandler {
-      try await withThrowingTaskGroup(of: Void.self) { serving in
-        serving.addTask { try await server.serve() }
+      // Each task returns whether its end means the server must stop.
+      try await withThrowingTaskGroup(of: Bool.self) { serving in
+        serving.addTask {
+          try await server.serve()
+          return true
+        }
         serving.addTask {
           // The projection ends only by failing: then stop serving stale answers.
           try await projection.value
           server.beginGracefulShutdown()
+          return true
         }
-        let address = try await transport.listeningAddress
-        let port = address.ipv4?.port ?? address.ipv6?.port ?? configuration.port
-        let info = LocalServerInfo(
-          host: configuration.host, port: port, caCertificatePath: tls.caCertificatePath ?? "",
-          ownerTokenPath: FileManager.default.fileExists(atPath: configuration.ownerTokenPath)
-            ? configuration.ownerTokenPath : nil)
-        if configuration.writesDiscoveryFile { try info.save(toDataDirectory: configuration.dataDirectory) }
-        health.setServing(true)
-        bound.set(.success(info))
-        logger.notice(
-          "cohortd serving gRPC over TLS",
-          metadata: [
-            "address": "\(ServerAddress(host: configuration.host, port: port))",
-            "ca": "\(tls.caCertificatePath ?? "configured")", "owner-token": "\(tokenFile ?? "existing")",
-          ])
-        try await serving.next()
+        serving.addTask {
+          // Resolves once the port is bound; if binding fails, serve() throws instead.
+          let address = try await transport.listeningAddress
+          try self.announce(
+            port: address.ipv4?.port ?? address.ipv6?.port ?? self.configuration.port, tls: tls, tokenFile: tokenFile)
+          health.setServing()
+          return false
+        }
+        while let stop = try await serving.next(), !stop {}
         // The calls have drained (or the projection failed): stop the projection at a checkpoint.
         projection.cancel()
         serving.cancelAll()
       }
     } onGracefulShutdown: {
-      health.setServing(false)
+      health.setStopping()
       server.beginGracefulShutdown()
     }
+  }
+
+  /// Tells local clients (server.json), tests (``serving``) and the log where the server listens.
+  private func announce(port: Int, tls: TLSFiles, tokenFile: String?) throws {
+    let info = LocalServerInfo(
+      host: configuration.host, port: port, caCertificatePath: tls.caCertificatePath ?? "",
+      ownerTokenPath: FileManager.default.fileExists(atPath: configuration.ownerTokenPath)
+        ? configuration.ownerTokenPath : nil)
+    if configuration.writesDiscoveryFile { try info.save(toDataDirectory: configuration.dataDirectory) }
+    bound.set(.success(info))
+    logger.notice(
+      "cohortd serving gRPC over TLS",
+      metadata: [
+        "address": "\(ServerAddress(host: configuration.host, port: port))",
+        "ca": "\(tls.caCertificatePath ?? "configured")", "owner-token": "\(tokenFile ?? "existing")",
+      ])
   }
 }

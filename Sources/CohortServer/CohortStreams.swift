@@ -1,31 +1,32 @@
+import CohortDomain
 import EventStore
 import Foundation
 
 /// Names of cohort streams, and the deterministic ids that make cohort numbers and member
 /// e-mails unique per tenant without a separate index.
-enum CohortStreams {
-  static let category = "cohort"
+public enum CohortStreams {
+  public static let category = "cohort"
   private static let cohortNamespace = UUID(uuidString: "6f1c1f0e-2d51-4c1e-9a51-5a0f2f3c9a01")!
   private static let memberNamespace = UUID(uuidString: "b7d8e5a2-8d3b-4f49-a1a2-3c4d5e6f7a02")!
 
   /// Cohort 9 of a tenant always has the same id, so scheduling it twice hits the same stream
   /// (and the store's expected-version check refuses the second).
-  static func cohortID(tenantID: UUID, number: Int) -> UUID {
+  public static func cohortID(tenantID: UUID, number: Int) -> UUID {
     UUID(namespace: cohortNamespace, name: "\(tenantID.lowercased)/\(number)")
   }
 
   /// A member is identified by their normalized e-mail within a tenant, so alumni who enroll in
   /// a later cohort are the same member.
-  static func memberID(tenantID: UUID, email: String) -> UUID {
-    UUID(namespace: memberNamespace, name: "\(tenantID.lowercased)/\(email.trimmingCharacters(in: .whitespaces).lowercased())")
+  public static func memberID(tenantID: UUID, email: String) -> UUID {
+    UUID(namespace: memberNamespace, name: "\(tenantID.lowercased)/\(EmailAddress.normalized(email))")
   }
 
-  static func stream(tenantID: UUID, cohortID: UUID) -> StreamName {
+  public static func stream(tenantID: UUID, cohortID: UUID) -> StreamName {
     StreamName(tenantID: tenantID, category: category, id: cohortID)
   }
 
-  static func cohortID(of stream: StreamName) -> UUID? {
+  public static func cohortID(of stream: StreamName) -> UUID? {
     guard stream.category == category else { return nil }
-    return UUID(uuidString: String(stream.name.dropFirst(category.count + 1)))
+    return UUID(canonical: String(stream.name.dropFirst(category.count + 1)))
   }
 }

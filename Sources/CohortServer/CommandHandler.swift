@@ -49,14 +49,17 @@ final class CommandHandler: Sendable {
     self.now = now
   }
 
+  /// - Parameter request: identifies the request behind `requestID` (``RequestFingerprint``).
   func handle<State, Event>(
-    _ aggregate: Aggregate<State, Event>, stream: StreamName, requestID: UUID, principal: Principal,
+    _ aggregate: Aggregate<State, Event>, stream: StreamName, request: RequestFingerprint, principal: Principal,
     decide: (State, Date) throws(DomainError) -> [Event]
   ) async throws -> Outcome<Event> {
+    let requestID = request.requestID
     let metadata: Data = try Cohort_V1_Events_EventMetadata.with {
       $0.requestID = requestID.lowercased
       $0.tokenID = principal.tokenID.lowercased
       $0.role = principal.role.proto
+      $0.requestSha256 = request.digest
     }.serializedBytes()
     return try await streams.withLock(stream) {
       for attempt in 0..<maximumAttempts {
@@ -70,7 +73,7 @@ final class CommandHandler: Sendable {
         if let cached, let cachedState = cached.state as? State {
           (state, version) = (cachedState, cached.version)
         } else {
-          switch try await load(aggregate, stream: stream, requestID: requestID) {
+          switch try await load(aggregate, stream: stream, request: request) {
           case .applied(let outcome): return outcome
           case .current(let current, let currentVersion): (state, version) = (current, currentVersion)
           }
@@ -81,7 +84,7 @@ final class CommandHandler: Sendable {
           events = try decide(state, now())
         } catch {
           // A rule refused it; but if this is a retry of a request already applied, answer that.
-          if cached != nil, case .applied(let outcome) = try await load(aggregate, stream: stream, requestID: requestID) {
+          if cached != nil, case .applied(let outcome) = try await load(aggregate, stream: stream, request: request) {
             return outcome
           }
           throw error
@@ -110,14 +113,15 @@ final class CommandHandler: Sendable {
     }
   }
 
-  /// Reads the whole stream: the answer to `requestID` if it was applied already, else the state.
+  /// Reads the whole stream: the answer to the request if it was applied already, else the state.
   private func load<State, Event>(
-    _ aggregate: Aggregate<State, Event>, stream: StreamName, requestID: UUID
+    _ aggregate: Aggregate<State, Event>, stream: StreamName, request: RequestFingerprint
   ) async throws -> Loaded<State, Event> {
     let recorded = try await store.readStream(stream)
-    let firstID = eventID(requestID: requestID, stream: stream, index: 0)
+    let firstID = eventID(requestID: request.requestID, stream: stream, index: 0)
     if let start = recorded.firstIndex(where: { $0.id == firstID }) {
-      return .applied(try replay(aggregate, recorded[start...], requestID: requestID, stream: stream))
+      try request.requireSame(asRecordedIn: recorded[start])
+      return .applied(try replay(aggregate, recorded[start...], requestID: request.requestID, stream: stream))
     }
     var state = aggregate.initial
     for event in recorded {

@@ -14,13 +14,14 @@ extension DomainError: RPCErrorConvertible {
     }
   }
 
-  public var rpcErrorMessage: String { message }
+  /// The message, bounded: a status travels in HTTP/2 trailers, which clients cap in size.
+  public var rpcErrorMessage: String { String(message.prefix(1_000)) }
 
   public var rpcErrorMetadata: Metadata {
     guard case .invalidArgument(let field) = kind else { return [:] }
     let status = GoogleRPCStatus(
-      code: .invalidArgument, message: message,
-      details: [.badRequest(violations: [.init(field: field, description: message)])])
+      code: .invalidArgument, message: rpcErrorMessage,
+      details: [.badRequest(violations: [.init(field: field, description: rpcErrorMessage)])])
     return status.rpcErrorMetadata
   }
 }

@@ -31,7 +31,10 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       number: number, title: request.title, price: try Money(request.price, field: "price"),
       capacity: Int(request.capacity), startsOn: try CalendarDate(request.startsOn, field: "starts_on"),
       endsOn: try CalendarDate(request.endsOn, field: "ends_on"))
-    let outcome = try await run(.schedule(schedule), number: number, requestID: requestID, principal: principal)
+    let outcome = try await run(
+      .schedule(schedule), number: number,
+      request: try RequestFingerprint(requestID: requestID, method: "ScheduleCohort", request: request),
+      principal: principal)
     return reply(outcome)
   }
 
@@ -41,7 +44,11 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     let principal = try Authorization.require(Authorization.managers, to: "open enrollment")
     let requestID = try Authorization.requestID(request.requestID)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
-    return reply(try await run(.openEnrollment, number: number, requestID: requestID, principal: principal))
+    return reply(
+      try await run(
+        .openEnrollment, number: number,
+        request: try RequestFingerprint(requestID: requestID, method: "OpenEnrollment", request: request),
+        principal: principal))
   }
 
   func closeEnrollment(request: Cohort_V1_CohortCommandRequest, context: ServerContext) async throws
@@ -50,7 +57,11 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     let principal = try Authorization.require(Authorization.managers, to: "close enrollment")
     let requestID = try Authorization.requestID(request.requestID)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
-    return reply(try await run(.closeEnrollment, number: number, requestID: requestID, principal: principal))
+    return reply(
+      try await run(
+        .closeEnrollment, number: number,
+        request: try RequestFingerprint(requestID: requestID, method: "CloseEnrollment", request: request),
+        principal: principal))
   }
 
   func enroll(request: Cohort_V1_EnrollRequest, context: ServerContext) async throws -> Cohort_V1_EnrollReply {
@@ -60,7 +71,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     let memberID = CohortStreams.memberID(tenantID: principal.tenantID, email: request.email)
     let outcome = try await run(
       .enroll(Enroll(memberID: memberID, name: request.name, email: request.email)), number: number,
-      requestID: requestID, principal: principal)
+      request: try RequestFingerprint(requestID: requestID, method: "Enroll", request: request), principal: principal)
     return .with {
       $0.reply = reply(outcome)
       $0.memberID = memberID.lowercased
@@ -82,8 +93,8 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       throw DomainError(.invalidArgument(field: "member"), "name the member by member_id or email")
     }
     let outcome = try await run(
-      .withdraw(Withdraw(memberID: memberID, reason: request.reason)), number: number, requestID: requestID,
-      principal: principal)
+      .withdraw(Withdraw(memberID: memberID, reason: request.reason)), number: number,
+      request: try RequestFingerprint(requestID: requestID, method: "Withdraw", request: request), principal: principal)
     return .with {
       $0.reply = reply(outcome)
       for case .memberPromoted(let promoted) in outcome.events { $0.promotedMemberID = promoted.memberID.lowercased }
@@ -91,11 +102,11 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   }
 
   private func run(
-    _ command: EnrollmentCommand, number: Int, requestID: UUID, principal: Principal
+    _ command: EnrollmentCommand, number: Int, request: RequestFingerprint, principal: Principal
   ) async throws -> CommandHandler.Outcome<EnrollmentEvent> {
     let cohortID = CohortStreams.cohortID(tenantID: principal.tenantID, number: number)
     let stream = CohortStreams.stream(tenantID: principal.tenantID, cohortID: cohortID)
-    return try await commands.handle(Self.aggregate, stream: stream, requestID: requestID, principal: principal) {
+    return try await commands.handle(Self.aggregate, stream: stream, request: request, principal: principal) {
       state, now throws(DomainError) in
       try Enrollment.decide(command, state: state, cohortID: cohortID, now: now)
     }

@@ -3,48 +3,64 @@ import GRPCCore
 import Synchronization
 
 /// `grpc.health.v1.Health`: SERVING once the read model has caught up with the log at start,
-/// NOT_SERVING while shutting down. The empty service name is the whole server.
+/// NOT_SERVING from the moment shutdown begins. The empty service name is the whole server.
 final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol, Sendable {
   typealias Status = Grpc_Health_V1_HealthCheckResponse.ServingStatus
 
-  private let statuses: Mutex<[String: Status]>
-
-  init(services: [String]) {
-    statuses = Mutex(Dictionary(uniqueKeysWithValues: ([""] + services).map { ($0, .notServing) }))
+  private struct State {
+    var statuses: [String: Status]
+    var stopping = false
   }
 
-  func setServing(_ serving: Bool) {
-    statuses.withLock { statuses in
-      for key in statuses.keys { statuses[key] = serving ? .serving : .notServing }
+  private let state: Mutex<State>
+
+  init(services: [String]) {
+    state = Mutex(State(statuses: Dictionary(uniqueKeysWithValues: ([""] + services).map { ($0, .notServing) })))
+  }
+
+  func setServing() {
+    state.withLock { state in
+      for key in state.statuses.keys { state.statuses[key] = .serving }
     }
   }
 
-  private func status(of service: String) -> Status? {
-    statuses.withLock { $0[service] }
+  /// Shutdown has begun: answer NOT_SERVING, and end the Watch streams so they do not hold it up.
+  func setStopping() {
+    state.withLock { state in
+      for key in state.statuses.keys { state.statuses[key] = .notServing }
+      state.stopping = true
+    }
+  }
+
+  private func status(of service: String) -> (Status?, stopping: Bool) {
+    state.withLock { ($0.statuses[service], $0.stopping) }
   }
 
   func check(request: Grpc_Health_V1_HealthCheckRequest, context: ServerContext) async throws
     -> Grpc_Health_V1_HealthCheckResponse
   {
-    guard let status = status(of: request.service) else {
-      throw RPCError(code: .notFound, message: "unknown service '\(request.service)'")
+    guard let status = status(of: request.service).0 else {
+      throw RPCError(code: .notFound, message: "unknown service '\(request.service.prefix(200))'")
     }
     return .with { $0.status = status }
   }
 
+  /// Sends the status now and whenever it changes, until the client cancels or shutdown begins.
   func watch(
     request: Grpc_Health_V1_HealthCheckRequest,
     response: RPCWriter<Grpc_Health_V1_HealthCheckResponse>,
     context: ServerContext
   ) async throws {
     var last: Status?
-    repeat {
-      let current = status(of: request.service) ?? .serviceUnknown
+    while !context.cancellation.isCancelled {
+      let (status, stopping) = status(of: request.service)
+      let current = status ?? .serviceUnknown
       if current != last {
         try await response.write(.with { $0.status = current })
         last = current
       }
-      try await Task.sleep(for: .milliseconds(500))
-    } while !Task.isCancelled
+      if stopping { return }
+      try await Task.sleep(for: .milliseconds(250))
+    }
   }
 }

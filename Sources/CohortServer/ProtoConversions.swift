@@ -37,7 +37,7 @@ extension CalendarDate {
 extension UUID {
   /// Parses a UUID sent by a client, naming the field when it is not one.
   init(field: String, _ text: String) throws(DomainError) {
-    guard let uuid = UUID(uuidString: text) else {
+    guard let uuid = UUID(canonical: text) else {
       throw DomainError(.invalidArgument(field: field), "\(field) must be a UUID; got \"\(text.prefix(64))\"")
     }
     self = uuid

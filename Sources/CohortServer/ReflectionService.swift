@@ -75,7 +75,7 @@ struct ReflectionService: Grpc_Reflection_V1_ServerReflection.ServiceProtocol {
     var response = response
     response.errorResponse = .with {
       $0.errorCode = Int32(RPCError.Code.notFound.rawValue)
-      $0.errorMessage = message
+      $0.errorMessage = String(message.prefix(500))
     }
     return response
   }

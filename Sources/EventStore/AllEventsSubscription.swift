@@ -2,7 +2,8 @@
 /// as they are appended (live). It ends when the consuming task is cancelled.
 ///
 /// Appends made in this process wake it at once; appends made by other processes are found by
-/// polling with back-off between `minimumPoll` and `maximumPoll`.
+/// polling with back-off between `minimumPoll` and `maximumPoll`. While catching up, the next
+/// batch is read while the caller handles the current one.
 public struct AllEventsSubscription: AsyncSequence, Sendable {
   public typealias Element = RecordedEvent
   public typealias Failure = EventStoreError
@@ -16,7 +17,7 @@ public struct AllEventsSubscription: AsyncSequence, Sendable {
   init(store: any EventStore, after: Int64, batchSize: Int) {
     self.store = store
     self.after = after
-    self.batchSize = batchSize
+    self.batchSize = Swift.max(batchSize, 1)
   }
 
   public func makeAsyncIterator() -> Iterator {
@@ -32,6 +33,7 @@ public struct AllEventsSubscription: AsyncSequence, Sendable {
     public private(set) var position: Int64
     private var buffer: [RecordedEvent] = []
     private var index = 0
+    private var prefetched: Task<[RecordedEvent], any Error>?
 
     init(subscription: AllEventsSubscription, position: Int64) {
       self.subscription = subscription
@@ -39,21 +41,54 @@ public struct AllEventsSubscription: AsyncSequence, Sendable {
     }
 
     public mutating func next() async throws(EventStoreError) -> RecordedEvent? {
-      var backoff = subscription.minimumPoll
-      while index == buffer.count {
-        if Task.isCancelled { return nil }
-        let generation = subscription.store.appends.generation
-        buffer = try await subscription.store.readAll(after: position, limit: subscription.batchSize)
+      if index == buffer.count {
+        buffer = try await nextBatch()
         index = 0
-        if buffer.isEmpty {
-          await subscription.store.appends.wait(after: generation, timeout: backoff)
-          backoff = Swift.min(backoff * 2, subscription.maximumPoll)
-        }
+        if buffer.isEmpty { return nil }
       }
       let event = buffer[index]
       index += 1
       position = event.position
       return event
+    }
+
+    /// The next events in order (at most one batch), waiting for new ones when the log has no
+    /// more; empty only when the task is cancelled. A failed read can be retried by calling again.
+    public mutating func nextBatch() async throws(EventStoreError) -> [RecordedEvent] {
+      var backoff = subscription.minimumPoll
+      while !Task.isCancelled {
+        let generation = subscription.store.appends.generation
+        let batch = try await read()
+        if let last = batch.last {
+          position = last.position
+          if batch.count == subscription.batchSize { prefetch(after: last.position) }
+          return batch
+        }
+        await subscription.store.appends.wait(after: generation, timeout: backoff)
+        backoff = Swift.min(backoff * 2, subscription.maximumPoll)
+      }
+      prefetched?.cancel()
+      return []
+    }
+
+    private mutating func read() async throws(EventStoreError) -> [RecordedEvent] {
+      guard let pending = prefetched else {
+        return try await subscription.store.readAll(after: position, limit: subscription.batchSize)
+      }
+      prefetched = nil
+      do {
+        return try await pending.value
+      } catch let error as EventStoreError {
+        throw error
+      } catch {
+        throw EventStoreError(.storage, "\(error)")
+      }
+    }
+
+    private mutating func prefetch(after position: Int64) {
+      let store = subscription.store
+      let limit = subscription.batchSize
+      prefetched = Task { try await store.readAll(after: position, limit: limit) }
     }
   }
 }

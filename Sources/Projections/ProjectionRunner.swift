@@ -45,35 +45,62 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
     try state.withLock { try body($0.model, $0.position) }
   }
 
-  /// Follows the log until cancelled.
+  /// Follows the log until cancelled. A store that cannot be reached is retried with back-off
+  /// (the read model stays at its last position meanwhile); an event that cannot be folded
+  /// stops the projection with an error: the log is never silently skipped.
   public func run() async throws {
     let start = position
     var events = store.subscribeAll(after: start, batchSize: batchSize).makeAsyncIterator()
     logger.info("projection starting", metadata: ["position": "\(start)"])
-    do {
-      while let event = try await events.next() {
-        try fold(event)
+    var retryDelay = Duration.milliseconds(100)
+    while !Task.isCancelled {
+      let batch: [RecordedEvent]
+      do {
+        batch = try await events.nextBatch()
+        retryDelay = .milliseconds(100)
+      } catch where error.code == .unavailable && !Task.isCancelled {
+        logger.warning(
+          "event store unavailable; the projection retries",
+          metadata: ["position": "\(position)", "retry-in": "\(retryDelay)"])
+        try? await Task.sleep(for: retryDelay)
+        retryDelay = min(retryDelay * 2, .seconds(5))
+        continue
+      } catch where Task.isCancelled {
+        break
+      } catch {
+        throw stop(error)
       }
-    } catch where Task.isCancelled {
-      // Stopping: the model is at the checkpoint of the last folded event.
-    } catch {
-      let failure = (error as? EventStoreError) ?? EventStoreError(.corrupted, "\(error)")
-      logger.error("projection stopped", metadata: ["error": "\(String(reflecting: failure))"])
-      state.withLock { $0.failure = failure }
-      resumeWaiters(all: true)
-      throw error
+      do {
+        try fold(batch)
+      } catch {
+        throw stop(error)
+      }
     }
     logger.info("projection stopped at a checkpoint", metadata: ["position": "\(position)"])
     resumeWaiters(all: true)
   }
 
-  private func fold(_ event: RecordedEvent) throws {
+  private func stop(_ error: any Error) -> any Error {
+    let failure = (error as? EventStoreError) ?? EventStoreError(.corrupted, "\(error)")
+    logger.error("projection stopped", metadata: ["error": "\(String(reflecting: failure))"])
+    state.withLock { $0.failure = failure }
+    resumeWaiters(all: true)
+    return failure
+  }
+
+  /// Folds a batch in one critical section; on a failure, the events before it stay folded.
+  private func fold(_ batch: [RecordedEvent]) throws {
     try state.withLock { state in
-      try state.model.apply(event)
-      state.position = event.position
+      for event in batch {
+        try state.model.apply(event)
+        state.position = event.position
+      }
     }
     resumeWaiters(all: false)
   }
+
+  /// Why the projection stopped, if it failed.
+  public var failure: EventStoreError? { state.withLock { $0.failure } }
 
   /// Waits until the model has folded `position`, at most `timeout`. Returns whether it has.
   @discardableResult

@@ -122,11 +122,33 @@ struct EnrollmentEndToEndTests {
       #expect(retry.memberID == first.memberID && retry.outcome == .enrolled)
       #expect(retry.reply.eventTypes.isEmpty && !first.reply.eventTypes.isEmpty)
 
-      // A new request for the same person is a duplicate, not a second seat.
+      // A new request for the same person is a duplicate, not a second seat, however the
+      // address is spelled.
       var again = request
       again.requestID = UUID().uuidString
+      again.email = " DoYoon@Example.com\r\n"
       let duplicate = try await #require(throws: RPCError.self) { try await enrollment.enroll(again) }
       #expect(duplicate.code == .alreadyExists)
+
+      // The request id of the enrollment reused for something else is refused, not "replayed".
+      var reused = request
+      reused.email = "someone.else@example.com"
+      let reusedForAnother = try await #require(throws: RPCError.self) { try await enrollment.enroll(reused) }
+      #expect(reusedForAnother.code == .alreadyExists)
+      let withdrawal = try await #require(throws: RPCError.self) {
+        try await enrollment.withdraw(.with {
+          $0.requestID = request.requestID
+          $0.cohortNumber = 9
+          $0.email = "doyoon@example.com"
+        })
+      }
+      #expect(withdrawal.code == .alreadyExists)
+
+      // An oversized value is refused in words, without being sent back whole.
+      var huge = Self.schedule(number: 10, capacity: 5)
+      huge.price.currency = String(repeating: "X", count: 20_000)
+      let refused = try await #require(throws: RPCError.self) { try await enrollment.scheduleCohort(huge) }
+      #expect(refused.code == .invalidArgument && refused.message.count < 300)
 
       let cohort = try await enrollment.getCohort(.with {
         $0.cohortNumber = 9

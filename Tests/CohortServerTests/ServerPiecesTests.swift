@@ -107,3 +107,23 @@ actor Counter {
 
   func leave() { current -= 1 }
 }
+
+@Suite("Fast UUID parsing")
+struct UUIDParsingTests {
+  @Test("agrees with Foundation on canonical UUIDs in either case")
+  func agrees() {
+    for _ in 0..<1_000 {
+      let uuid = UUID()
+      #expect(UUID(canonical: uuid.uuidString) == uuid)
+      #expect(UUID(canonical: uuid.uuidString.lowercased()) == uuid)
+    }
+  }
+
+  @Test("refuses anything else", arguments: [
+    "", "not-a-uuid", "e15871f8-5627-5f5b-b4c3-d1698aa7d55", "e15871f8-5627-5f5b-b4c3-d1698aa7d5599",
+    "e15871f8x5627-5f5b-b4c3-d1698aa7d559", "g15871f8-5627-5f5b-b4c3-d1698aa7d559", "김15871f8-5627-5f5b-b4c3-d1698aa7d",
+  ])
+  func refuses(text: String) {
+    #expect(UUID(canonical: text) == nil)
+  }
+}

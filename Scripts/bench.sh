@@ -1,0 +1,457 @@
+#!/usr/bin/env bash
+# The benchmark suite (issue 4): figures for cohortd, each measured beside a baseline in the same
+# run, alternating baseline and subject, reported as medians. Not part of the tests; nothing
+# fails on timing.
+#
+#   Scripts/bench.sh                 full run: 10 s per measurement, 3 rounds, 1,000,000 events
+#   BENCH_QUICK=1 Scripts/bench.sh   smoke test: 2 s, 1 round, 100,000 events
+#
+# Environment (each overrides the mode's default):
+#   BENCH_SECONDS   seconds per measurement (default 10; quick 2)
+#   BENCH_ROUNDS    baseline/subject pairs per workload (default 3; quick 1)
+#   BENCH_EVENTS    events loaded for the rebuild (default 1000000; quick 100000)
+#   BENCH_CLIENTS   concurrencies of the append workload (default "1 8 32")
+#   BENCH_KEEP=1    keep the work directory (logs, pgbench logs) after the run
+#
+# What it does: builds release `cohortd` and `cohort-bench`, starts a throwaway PostgreSQL
+# (Scripts/postgres.sh, which installs it from Debian packages if needed) and a release cohortd
+# on it (loopback, a free port, TLS with its development CA, the owner token), then:
+#   append   Enroll (one event per call) over gRPC/TLS from 1, 8 and 32 clients
+#            vs pgbench doing the same single-row INSERT into a copy of the events table
+#   query    GetCohort (a 300-member roster) vs the health Check (no-op), 32 clients
+#   rebuild  cohortd's start-up projection rebuild from N events in PostgreSQL
+#            vs COPY (SELECT * FROM events ORDER BY position) TO '/dev/null'
+#   start    time from exec to serving with N events, and peak RSS (VmHWM) after the rebuild
+# Progress goes to standard error; standard output gets a table and, as its last line, one JSON
+# object with every figure, ratio, target and the machine's facts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { echo "bench.sh: $*" >&2; }
+
+if [[ ${BENCH_QUICK:-0} == 1 ]]; then
+  seconds=${BENCH_SECONDS:-2} rounds=${BENCH_ROUNDS:-1} events=${BENCH_EVENTS:-100000} warmup=0.5
+else
+  seconds=${BENCH_SECONDS:-10} rounds=${BENCH_ROUNDS:-3} events=${BENCH_EVENTS:-1000000} warmup=1
+fi
+clients_list=${BENCH_CLIENTS:-"1 8 32"}
+query_clients=32
+roster_members=300
+[[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || { log "BENCH_SECONDS must be a positive integer"; exit 2; }
+[[ $rounds =~ ^[0-9]+$ && $rounds -gt 0 ]] || { log "BENCH_ROUNDS must be a positive integer"; exit 2; }
+[[ $events =~ ^[0-9]+$ && $events -gt 0 ]] || { log "BENCH_EVENTS must be a positive integer"; exit 2; }
+# A measured run gets its warm-up, its duration and a minute of slack before it is killed.
+run_timeout=$((seconds + 90))
+# cohortd must serve within this many seconds of starting (a slow rebuild is a figure, not a hang).
+start_timeout=${BENCH_START_TIMEOUT:-600}
+
+command -v python3 >/dev/null || {
+  log "installing python3 (aggregates the figures)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 >&2
+}
+
+# --- build ----------------------------------------------------------------------------------------
+log "building release cohortd and cohort-bench (the first time takes a while)"
+swift build -c release --product cohortd >&2
+swift build -c release --product cohort-bench >&2
+bin=$(swift build -c release --show-bin-path)
+cohortd_bin=$bin/cohortd
+bench_bin=$bin/cohort-bench
+
+# --- scratch space, and stopping everything on any exit -------------------------------------------
+work=$(mktemp -d "${TMPDIR:-/tmp}/cohort-bench.XXXXXX")
+mkdir -p "$work/logs" "$work/pgbench"
+results=$work/results.jsonl
+pgdir=$work/pg
+cohortd_pid=""
+
+stop_cohortd() {
+  [[ -n "$cohortd_pid" ]] || return 0
+  if kill -0 "$cohortd_pid" 2>/dev/null; then
+    kill -TERM "$cohortd_pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do
+      kill -0 "$cohortd_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$cohortd_pid" 2>/dev/null; then
+      log "cohortd (pid $cohortd_pid) ignored SIGTERM for 30 s; killing it"
+      kill -KILL "$cohortd_pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$cohortd_pid" 2>/dev/null || true
+  cohortd_pid=""
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  stop_cohortd
+  Scripts/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true
+  if [[ $status -ne 0 || ${BENCH_KEEP:-0} == 1 ]]; then
+    rm -rf "$pgdir"
+    log "logs kept in $work"
+  else
+    rm -rf "$work"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+url=$(Scripts/postgres.sh start "$pgdir" | tail -n 1)
+pg_port=${url##*:}
+pg_port=${pg_port%%/*}
+pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -n 1)")
+db_url() { echo "${url/\/cohort\?//$1?}"; }
+psql_in() { local db=$1; shift; psql -X -q -v ON_ERROR_STOP=1 "$(db_url "$db")" "$@"; }
+log "PostgreSQL at $url"
+
+psql_in cohort -c "CREATE DATABASE cohort_rebuild" -c "CREATE DATABASE pgbench_baseline" >/dev/null
+
+# pgbench's table: the shape of cohortd's events table (PostgresMigrations, version 1), in its own
+# database so that it never touches cohortd's log.
+psql_in pgbench_baseline >/dev/null <<'SQL'
+CREATE TABLE events (
+  position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id uuid NOT NULL,
+  tenant_id uuid NOT NULL,
+  stream text NOT NULL,
+  version bigint NOT NULL CHECK (version >= 1),
+  type text NOT NULL,
+  schema_version int NOT NULL,
+  data bytea NOT NULL,
+  metadata bytea NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT events_id_unique UNIQUE (id),
+  CONSTRAINT events_stream_version_unique UNIQUE (tenant_id, stream, version)
+);
+SQL
+# One MemberEnrolled per transaction, like one Enroll: a fresh id, the client's own stream at its
+# next version, a payload and metadata of the sizes cohortd writes (110 and 78 bytes on average;
+# the report shows the sizes of this run's MemberEnrolled events as event_bytes).
+# pgbench keeps a client's variables from one transaction to the next, so :version counts up.
+payload_hex=$(python3 -c 'import os; print(os.urandom(110).hex())')
+metadata_hex=$(python3 -c 'import os; print(os.urandom(78).hex())')
+cat >"$work/pgbench/insert.sql" <<SQL
+\set version :version + 1
+INSERT INTO events (id, tenant_id, stream, version, type, schema_version, data, metadata) VALUES (gen_random_uuid(), '6ba7b810-9dad-51d1-80b4-00c04fd430c8', 'cohort-' || :run || '-' || :client_id, :version, 'cohort.v1.events.MemberEnrolled', 1, '\\x$payload_hex'::bytea, '\\x$metadata_hex'::bytea);
+SQL
+
+# --- cohortd --------------------------------------------------------------------------------------
+start_ms=0
+# start_cohortd DATA_DIR DATABASE LOG: starts cohortd and waits until it serves (server.json is
+# written once it listens with the read model caught up); sets cohortd_pid and start_ms.
+start_cohortd() {
+  local dir=$1 database=$2 logfile=$3 t0 t1
+  mkdir -p "$dir"
+  rm -f "$dir/server.json"
+  t0=$(date +%s%N)
+  "$cohortd_bin" --data-dir "$dir" --host 127.0.0.1 --port 0 --database-url "$(db_url "$database")" \
+    --log-level info >"$logfile" 2>&1 &
+  cohortd_pid=$!
+  until [[ -s "$dir/server.json" ]]; do
+    if ! kill -0 "$cohortd_pid" 2>/dev/null; then
+      log "cohortd exited before serving; the end of its log ($logfile):"
+      tail -n 30 "$logfile" >&2
+      cohortd_pid=""
+      return 1
+    fi
+    if (($(date +%s%N) - t0 > start_timeout * 1000000000)); then
+      log "cohortd did not serve within $start_timeout s; the end of its log:"
+      tail -n 30 "$logfile" >&2
+      return 1
+    fi
+    sleep 0.01
+  done
+  t1=$(date +%s%N)
+  start_ms=$(((t1 - t0) / 1000000))
+}
+
+# record KEY ROUND JSON [CPU_SECONDS]: one measurement for the aggregation, with the CPU time
+# cohortd spent meanwhile.
+record() { printf '{"key":"%s","round":%s,"cohortd_cpu_s":%s,"report":%s}\n' "$1" "$2" "${4:-null}" "$3" >>"$results"; }
+
+# CPU seconds (user + system) the running cohortd has used so far.
+clock_ticks=$(getconf CLK_TCK)
+cohortd_cpu() { awk -v hz="$clock_ticks" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$cohortd_pid/stat"; }
+cpu_since() { python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 2))" "$1" "$(cohortd_cpu)"; }
+
+# bench ARGS...: runs cohort-bench, bounded in time; prints its JSON line.
+bench() {
+  local out=$work/logs/bench.out
+  if ! timeout --kill-after=10 "$run_timeout" "$bench_bin" "$@" >"$out"; then
+    log "cohort-bench $1 failed (see above)"
+    return 1
+  fi
+  tail -n 1 "$out"
+}
+
+# pgbench_run CLIENTS ROUND SECONDS: the INSERT baseline; prints a JSON line like cohort-bench's.
+pgbench_run() {
+  local clients=$1 run=$2 duration=$3 prefix out
+  prefix=$work/pgbench/c$clients-r$run
+  out=$prefix.out
+  rm -f "$prefix".log*
+  if ! (cd "$work/pgbench" && timeout --kill-after=10 "$run_timeout" "$pg_bin/pgbench" -n \
+    -h 127.0.0.1 -p "$pg_port" -U postgres -c "$clients" -j "$clients" -T "$duration" \
+    -f insert.sql -D "run=$run-$clients" -D version=0 -l --log-prefix="$prefix.log" \
+    pgbench_baseline >"$out" 2>&1); then
+    log "pgbench failed:"
+    cat "$out" >&2
+    return 1
+  fi
+  python3 - "$out" "$prefix" "$clients" <<'PY'
+import glob, json, re, sys
+out, prefix, clients = sys.argv[1], sys.argv[2], int(sys.argv[3])
+text = open(out).read()
+tps = float(re.search(r"tps = ([0-9.]+) \(without initial connection time\)", text).group(1))
+failed = re.search(r"number of failed transactions: (\d+)", text)
+latencies = []
+for path in glob.glob(prefix + ".log*"):
+    for line in open(path):
+        fields = line.split()
+        if len(fields) >= 3 and fields[2].isdigit():
+            latencies.append(int(fields[2]))
+latencies.sort()
+def pct(p):
+    if not latencies:
+        return 0
+    return latencies[max((len(latencies) * p + 99) // 100 - 1, 0)]
+print(json.dumps({"workload": "pgbench", "clients": clients, "connections": clients, "rate": tps,
+                  "count": len(latencies), "p50_us": pct(50), "p90_us": pct(90), "p99_us": pct(99),
+                  "max_us": latencies[-1] if latencies else 0,
+                  "failed": int(failed.group(1)) if failed else 0}, sort_keys=True))
+PY
+}
+
+# --- append and query: one cohortd on the `cohort` database ---------------------------------------
+main_dir=$work/main
+log "starting cohortd (release) on PostgreSQL"
+start_cohortd "$main_dir" cohort "$work/logs/cohortd-main.log"
+log "cohortd serving after ${start_ms} ms (empty log)"
+
+# Warm both paths once (connections, PostgreSQL's caches), unmeasured.
+pgbench_run 8 0 1 >/dev/null
+bench append --data-dir "$main_dir" --clients 8 --seconds 1 --warmup 0 --first-cohort 100 >/dev/null
+
+next_cohort=1000
+for clients in $clients_list; do
+  for round in $(seq 1 "$rounds"); do
+    log "append, $clients clients, round $round/$rounds: pgbench INSERT"
+    out=$(pgbench_run "$clients" "$((clients * 100 + round))" "$seconds")
+    record "append.pgbench.$clients" "$round" "$out"
+    log "append, $clients clients, round $round/$rounds: cohortd Enroll"
+    cpu0=$(cohortd_cpu)
+    out=$(bench append --data-dir "$main_dir" --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
+      --first-cohort "$next_cohort")
+    record "append.cohortd.$clients" "$round" "$out" "$(cpu_since "$cpu0")"
+    next_cohort=$((next_cohort + clients))
+  done
+done
+# What cohortd really writes, to check the baseline's row size against it.
+event_bytes=$(psql_in cohort -At -c \
+  "SELECT round(avg(length(data))), round(avg(length(metadata))) FROM events WHERE type = 'cohort.v1.events.MemberEnrolled'")
+
+log "query: preparing cohort 9000 with $roster_members members"
+bench roster --data-dir "$main_dir" --cohort 9000 --members "$roster_members" >/dev/null
+for round in $(seq 1 "$rounds"); do
+  log "query, round $round/$rounds: health Check (no-op)"
+  cpu0=$(cohortd_cpu)
+  out=$(bench query --data-dir "$main_dir" --rpc health --clients "$query_clients" --seconds "$seconds" \
+    --warmup "$warmup")
+  record "query.health" "$round" "$out" "$(cpu_since "$cpu0")"
+  log "query, round $round/$rounds: GetCohort"
+  cpu0=$(cohortd_cpu)
+  out=$(bench query --data-dir "$main_dir" --rpc get-cohort --cohort 9000 --clients "$query_clients" \
+    --seconds "$seconds" --warmup "$warmup")
+  record "query.get_cohort" "$round" "$out" "$(cpu_since "$cpu0")"
+done
+stop_cohortd
+
+# --- rebuild, start and memory: a second database with N events ------------------------------------
+rebuild_dir=$work/rebuild
+log "rebuild: first start on an empty database (creates the first tenant and its owner)"
+start_cohortd "$rebuild_dir" cohort_rebuild "$work/logs/cohortd-rebuild-0.log"
+start_empty_ms=$start_ms
+stop_cohortd
+
+log "rebuild: loading $events events through PostgresEventStore"
+timeout --kill-after=10 3600 "$bench_bin" load --database-url "$(db_url cohort_rebuild)" --events "$events" \
+  >"$work/logs/load.out"
+record "load" 1 "$(tail -n 1 "$work/logs/load.out")"
+psql_in cohort_rebuild -c "VACUUM (ANALYZE) events" -c "CHECKPOINT" >/dev/null
+log_events=$(psql_in cohort_rebuild -At -c "SELECT count(*) FROM events")
+table_bytes=$(psql_in cohort_rebuild -At -c "SELECT pg_total_relation_size('events')")
+
+for round in $(seq 1 "$rounds"); do
+  log "rebuild, round $round/$rounds: COPY of $log_events rows"
+  copy_ms=$(psql_in cohort_rebuild -c '\timing on' \
+    -c "COPY (SELECT * FROM events ORDER BY position) TO '/dev/null'" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
+  [[ -n "$copy_ms" ]] || { log "psql printed no COPY timing"; exit 1; }
+  record "rebuild.copy" "$round" "{\"ms\": $copy_ms, \"events\": $log_events}"
+  log "rebuild, round $round/$rounds: readAll scan without folding (diagnostic)"
+  out=$(timeout --kill-after=10 600 "$bench_bin" scan --database-url "$(db_url cohort_rebuild)" | tail -n 1)
+  record "rebuild.scan" "$round" "$out"
+
+  log "rebuild, round $round/$rounds: cohortd start with $log_events events"
+  logfile=$work/logs/cohortd-rebuild-$round.log
+  start_cohortd "$rebuild_dir" cohort_rebuild "$logfile"
+  hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$cohortd_pid/status")
+  rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$cohortd_pid/status")
+  # "read model caught up" position=N took=D seconds (a Swift Duration).
+  took=$(sed -n 's/.*took=\([0-9.e+-]*\) seconds.*/\1/p' "$logfile" | tail -n 1)
+  [[ -n "$took" ]] || { log "no 'read model caught up ... took=' line in $logfile"; exit 1; }
+  record "rebuild.cohortd" "$round" \
+    "{\"start_ms\": $start_ms, \"took_s\": $took, \"events\": $log_events, \"vm_hwm_kb\": $hwm_kb, \"vm_rss_kb\": $rss_kb}"
+  stop_cohortd
+done
+
+# --- the report -----------------------------------------------------------------------------------
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+mem_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+pg_version=$(psql_in cohort -At -c "SHOW server_version")
+swift_version=$(swift --version 2>&1 | sed -n 's/.*Swift version \([^ ]*\).*/\1/p' | head -n 1)
+
+python3 - "$results" <<PY
+import json, statistics, sys
+
+machine = {
+    "nproc": $(nproc), "memory_gib": round($mem_kb / 1048576, 1), "cpu": """$cpu""".strip(),
+    "postgresql": "$pg_version", "swift": "$swift_version", "kernel": "$(uname -r)",
+}
+settings = {
+    "seconds": $seconds, "rounds": $rounds, "events": $events, "quick": "${BENCH_QUICK:-0}" == "1",
+    "append_clients": [int(c) for c in "$clients_list".split()], "query_clients": $query_clients,
+    "roster_members": $roster_members, "connections": "one TLS connection per client",
+}
+runs = {}
+for line in open(sys.argv[1]):
+    entry = json.loads(line)
+    entry["report"]["cohortd_cpu_s"] = entry.get("cohortd_cpu_s")
+    runs.setdefault(entry["key"], []).append(entry["report"])
+
+def med(values):
+    return statistics.median(values) if values else None
+
+def figures(key):
+    reports = runs.get(key, [])
+    result = {
+        "rate": med([r["rate"] for r in reports]),
+        "p50_us": med([r["p50_us"] for r in reports]),
+        "p99_us": med([r["p99_us"] for r in reports]),
+        "rates": [round(r["rate"], 1) for r in reports],
+    }
+    # cohortd's CPU time (user + system) per call sent, warm-up included.
+    cpu = [r["cohortd_cpu_s"] * 1e6 / r["details"]["calls_sent"] for r in reports
+           if r.get("cohortd_cpu_s") is not None and r.get("details", {}).get("calls_sent")]
+    if cpu:
+        result["cohortd_cpu_us_per_call"] = round(med(cpu))
+    return result
+
+def paired(subject, baseline, value=lambda r: r["rate"]):
+    """Median of the per-round ratios: each round's subject against the baseline run just before it."""
+    pairs = zip(runs.get(subject, []), runs.get(baseline, []))
+    return med([value(s) / value(b) for s, b in pairs if value(b)])
+
+report = {"machine": machine, "settings": settings}
+append = {}
+for clients in settings["append_clients"]:
+    ratio = paired(f"append.cohortd.{clients}", f"append.pgbench.{clients}")
+    entry = {"cohortd": figures(f"append.cohortd.{clients}"), "pgbench": figures(f"append.pgbench.{clients}"),
+             "ratio": ratio}
+    if clients == 32:
+        entry["target"] = 1.0
+        entry["meets_target"] = ratio is not None and ratio >= 1.0
+    append[str(clients)] = entry
+report["append"] = append
+
+qratio = paired("query.get_cohort", "query.health")
+report["query"] = {
+    "clients": $query_clients, "get_cohort": figures("query.get_cohort"), "health": figures("query.health"),
+    "roster_members": med([r.get("details", {}).get("roster_members", 0) for r in runs.get("query.get_cohort", [])]),
+    "ratio": qratio, "target": 0.8, "meets_target": qratio is not None and qratio >= 0.8,
+}
+
+load = runs["load"][0]
+copies, rebuilds = runs["rebuild.copy"], runs["rebuild.cohortd"]
+copy_rates = [c["events"] / (c["ms"] / 1000) for c in copies]
+scan_rates = [r["rate"] for r in runs.get("rebuild.scan", [])]
+rebuild_rates = [r["events"] / r["took_s"] for r in rebuilds]
+rratio = med([r / c for r, c in zip(rebuild_rates, copy_rates)])
+report["rebuild"] = {
+    "events": rebuilds[0]["events"], "table_mib": round($table_bytes / 1048576, 1),
+    "load_seconds": round(load["seconds"], 1), "load_events_per_s": round(load["rate"]),
+    "cohortd_seconds": med([r["took_s"] for r in rebuilds]), "cohortd_events_per_s": med(rebuild_rates),
+    "copy_seconds": med([c["ms"] / 1000 for c in copies]), "copy_events_per_s": med(copy_rates),
+    "readall_scan_events_per_s": med(scan_rates),
+    "ratio": rratio, "target": 0.5, "meets_target": rratio is not None and rratio >= 0.5,
+}
+start_ms = med([r["start_ms"] for r in rebuilds])
+report["start"] = {
+    "events": rebuilds[0]["events"], "ms": start_ms, "target_ms": 2000,
+    "meets_target": start_ms is not None and start_ms < 2000, "empty_log_ms": $start_empty_ms,
+}
+report["memory"] = {
+    "events": rebuilds[0]["events"],
+    "peak_rss_mib": round(med([r["vm_hwm_kb"] for r in rebuilds]) / 1024, 1),
+    "rss_serving_mib": round(med([r["vm_rss_kb"] for r in rebuilds]) / 1024, 1),
+}
+report["event_bytes"] = dict(zip(["data", "metadata"], [float(x) for x in "$event_bytes".split("|")]))
+
+def ms(us):
+    return "-" if us is None else f"{us / 1000:.2f}"
+
+def num(x, digits=0):
+    return "-" if x is None else f"{x:,.{digits}f}"
+
+def cpu(figure):
+    value = figure.get("cohortd_cpu_us_per_call")
+    return "" if value is None else f"{value:,} µs"
+
+def verdict(ok):
+    return "met" if ok else "NOT met"
+
+rows = []
+for clients, entry in append.items():
+    c, b = entry["cohortd"], entry["pgbench"]
+    target = f"≥ 1.0× ({verdict(entry['meets_target'])})" if "target" in entry else ""
+    rows.append((f"append, {clients} client{'' if clients == '1' else 's'}", f"{num(c['rate'])} appends/s", f"{ms(c['p50_us'])} / {ms(c['p99_us'])}",
+                 cpu(c), f"pgbench INSERT {num(b['rate'])} tps, {ms(b['p50_us'])} / {ms(b['p99_us'])}",
+                 f"{num(entry['ratio'], 2)}×", target))
+q = report["query"]
+rows.append((f"query, {q['clients']} clients", f"{num(q['get_cohort']['rate'])} GetCohort/s",
+             f"{ms(q['get_cohort']['p50_us'])} / {ms(q['get_cohort']['p99_us'])}", cpu(q["get_cohort"]),
+             f"health Check {num(q['health']['rate'])}/s, {ms(q['health']['p50_us'])} / {ms(q['health']['p99_us'])}",
+             f"{num(qratio, 2)}×", f"≥ 0.8× ({verdict(q['meets_target'])})"))
+r = report["rebuild"]
+rows.append((f"rebuild, {r['events']:,} events", f"{num(r['cohortd_events_per_s'])} events/s",
+             f"{num(r['cohortd_seconds'], 2)} s", "", f"COPY {num(r['copy_events_per_s'])} events/s, {num(r['copy_seconds'], 2)} s",
+             f"{num(rratio, 2)}×", f"≥ 0.5× ({verdict(r['meets_target'])})"))
+s = report["start"]
+rows.append((f"start, {s['events']:,} events", f"{num(s['ms'])} ms to serving", "", "", f"empty log: {s['empty_log_ms']} ms", "",
+             f"< 2000 ms ({verdict(s['meets_target'])})"))
+rows.append((f"memory, {s['events']:,} events", f"{report['memory']['peak_rss_mib']} MiB peak RSS", "", "",
+             f"RSS while serving {report['memory']['rss_serving_mib']} MiB", "", ""))
+
+header = ("workload", "cohortd", "p50 / p99 ms", "cohortd CPU/call", "baseline (same run)", "ratio", "target")
+widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
+def line(row):
+    return "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
+print(f"Cohort benchmarks: medians of {$rounds} round(s) of {$seconds} s, baseline and cohortd alternating")
+print(f"machine: {machine['nproc']} CPUs ({machine['cpu']}), {machine['memory_gib']} GiB, "
+      f"PostgreSQL {machine['postgresql']}, Swift {machine['swift']}")
+print(f"loaded {r['events']:,} events ({r['table_mib']} MiB) in {r['load_seconds']} s "
+      f"({num(r['load_events_per_s'])} events/s) for the rebuild")
+print()
+print(line(header))
+print(line(["-" * w for w in widths]))
+for row in rows:
+    print(line(row))
+print()
+print(f"health Check (no-op) costs cohortd {cpu(q['health']) or '-'} of CPU per call; readAll alone, as the projection "
+      f"reads at start, runs at {num(r['readall_scan_events_per_s'])} events/s (no folding)")
+print()
+print(json.dumps(report, ensure_ascii=False, separators=(",", ":")))
+PY

@@ -1,0 +1,9 @@
+/// How e-mail addresses are compared: without surrounding white space (line breaks included)
+/// and without case. Every place that identifies a person by e-mail uses this one rule.
+public enum EmailAddress {
+  public static func normalized(_ raw: String) -> String {
+    raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+  }
+}
+
+import Foundation

@@ -1,0 +1,70 @@
+import ArgumentParser
+import CohortAPI
+import Foundation
+import GRPCCore
+
+/// Schedules cohorts and opens their enrollment (idempotent: an existing cohort is fine).
+struct Setup: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Schedule cohorts and open their enrollment.")
+
+  @OptionGroup var targets: Targets
+
+  @Option(parsing: .upToNextOption, help: "Cohort numbers to schedule and open.")
+  var cohorts: [Int32] = [1]
+
+  @Option(help: "Seats per cohort.")
+  var capacity: Int32 = 100_000
+
+  func run() async throws {
+    let settings = try targets.settings()
+    let numbers = cohorts
+    let capacity = capacity
+    try await Connections.with([settings[0]]) { clients in
+      let service = Cohort_V1_EnrollmentService.Client(wrapping: clients[0])
+      for number in numbers {
+        try await retrying("schedule cohort \(number)") {
+          _ = try await service.scheduleCohort(
+            .with {
+              $0.requestID = UUID().uuidString
+              $0.number = number
+              $0.title = "fault cohort \(number)"
+              $0.price = .with {
+                $0.amountMinor = 200_000
+                $0.currency = "KRW"
+              }
+              $0.capacity = capacity
+              $0.startsOn = .with { $0.year = 2026; $0.month = 12; $0.day = 1 }
+              $0.endsOn = .with { $0.year = 2027; $0.month = 1; $0.day = 31 }
+            })
+        }
+        try await retrying("open cohort \(number)") {
+          _ = try await service.openEnrollment(.with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+          })
+        }
+      }
+    }
+    print("setup: cohorts \(numbers.map(String.init).joined(separator: ",")) scheduled and open, capacity \(capacity)")
+  }
+
+  /// Runs `body` until it succeeds or answers that the work is already done; retries when the
+  /// server is unreachable for up to 30 s.
+  private func retrying(_ what: String, _ body: () async throws -> Void) async throws {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while true {
+      do {
+        try await body()
+        return
+      } catch let error as RPCError where [.alreadyExists, .failedPrecondition].contains(error.code) {
+        return
+      } catch let error as RPCError where [.unavailable, .aborted, .deadlineExceeded].contains(error.code) {
+        guard ContinuousClock.now < deadline else { throw error }
+        try await Task.sleep(for: .milliseconds(200))
+      } catch {
+        print("setup: \(what) failed: \(error)")
+        throw error
+      }
+    }
+  }
+}

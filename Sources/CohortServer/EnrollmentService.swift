@@ -4,6 +4,7 @@ import EventStore
 import Foundation
 import GRPCCore
 import Projections
+import SwiftProtobuf
 
 /// `cohort.v1.EnrollmentService`: commands go through ``CommandHandler`` to the log; queries
 /// read the in-memory read model, after waiting for the caller's position if they gave one.
@@ -21,8 +22,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   func scheduleCohort(request: Cohort_V1_ScheduleCohortRequest, context: ServerContext) async throws
     -> Cohort_V1_CommandReply
   {
-    let principal = try Authorization.require(Authorization.managers, to: "schedule cohorts")
-    let requestID = try Authorization.requestID(request.requestID)
+    let (principal, fingerprint) = try accept(request, requestID: request.requestID, method: "ScheduleCohort", action: "schedule cohorts")
     let number = try Int(positive: request.number, field: "number")
     guard request.hasPrice else {
       throw DomainError(.invalidArgument(field: "price"), "price is required (use amount 0 for a free cohort)")
@@ -31,47 +31,32 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       number: number, title: request.title, price: try Money(request.price, field: "price"),
       capacity: Int(request.capacity), startsOn: try CalendarDate(request.startsOn, field: "starts_on"),
       endsOn: try CalendarDate(request.endsOn, field: "ends_on"))
-    let outcome = try await run(
-      .schedule(schedule), number: number,
-      request: try RequestFingerprint(requestID: requestID, method: "ScheduleCohort", request: request),
-      principal: principal)
-    return reply(outcome)
+    return reply(try await run(.schedule(schedule), number: number, request: fingerprint, principal: principal))
   }
 
   func openEnrollment(request: Cohort_V1_CohortCommandRequest, context: ServerContext) async throws
     -> Cohort_V1_CommandReply
   {
-    let principal = try Authorization.require(Authorization.managers, to: "open enrollment")
-    let requestID = try Authorization.requestID(request.requestID)
+    let (principal, fingerprint) = try accept(request, requestID: request.requestID, method: "OpenEnrollment", action: "open enrollment")
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
-    return reply(
-      try await run(
-        .openEnrollment, number: number,
-        request: try RequestFingerprint(requestID: requestID, method: "OpenEnrollment", request: request),
-        principal: principal))
+    return reply(try await run(.openEnrollment, number: number, request: fingerprint, principal: principal))
   }
 
   func closeEnrollment(request: Cohort_V1_CohortCommandRequest, context: ServerContext) async throws
     -> Cohort_V1_CommandReply
   {
-    let principal = try Authorization.require(Authorization.managers, to: "close enrollment")
-    let requestID = try Authorization.requestID(request.requestID)
+    let (principal, fingerprint) = try accept(request, requestID: request.requestID, method: "CloseEnrollment", action: "close enrollment")
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
-    return reply(
-      try await run(
-        .closeEnrollment, number: number,
-        request: try RequestFingerprint(requestID: requestID, method: "CloseEnrollment", request: request),
-        principal: principal))
+    return reply(try await run(.closeEnrollment, number: number, request: fingerprint, principal: principal))
   }
 
   func enroll(request: Cohort_V1_EnrollRequest, context: ServerContext) async throws -> Cohort_V1_EnrollReply {
-    let principal = try Authorization.require(Authorization.managers, to: "enroll members")
-    let requestID = try Authorization.requestID(request.requestID)
+    let (principal, fingerprint) = try accept(request, requestID: request.requestID, method: "Enroll", action: "enroll members")
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     let memberID = CohortStreams.memberID(tenantID: principal.tenantID, email: request.email)
     let outcome = try await run(
       .enroll(Enroll(memberID: memberID, name: request.name, email: request.email)), number: number,
-      request: try RequestFingerprint(requestID: requestID, method: "Enroll", request: request), principal: principal)
+      request: fingerprint, principal: principal)
     return .with {
       $0.reply = reply(outcome)
       $0.memberID = memberID.lowercased
@@ -82,8 +67,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
 
   func withdraw(request: Cohort_V1_WithdrawRequest, context: ServerContext) async throws -> Cohort_V1_WithdrawReply
   {
-    let principal = try Authorization.require(Authorization.managers, to: "withdraw members")
-    let requestID = try Authorization.requestID(request.requestID)
+    let (principal, fingerprint) = try accept(request, requestID: request.requestID, method: "Withdraw", action: "withdraw members")
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     let memberID: UUID
     switch request.member {
@@ -93,12 +77,21 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       throw DomainError(.invalidArgument(field: "member"), "name the member by member_id or email")
     }
     let outcome = try await run(
-      .withdraw(Withdraw(memberID: memberID, reason: request.reason)), number: number,
-      request: try RequestFingerprint(requestID: requestID, method: "Withdraw", request: request), principal: principal)
+      .withdraw(Withdraw(memberID: memberID, reason: request.reason)), number: number, request: fingerprint,
+      principal: principal)
     return .with {
       $0.reply = reply(outcome)
       for case .memberPromoted(let promoted) in outcome.events { $0.promotedMemberID = promoted.memberID.lowercased }
     }
+  }
+
+  /// What every command checks first: a caller who may manage cohorts, and a request id.
+  private func accept(
+    _ request: some SwiftProtobuf.Message, requestID: String, method: String, action: String
+  ) throws -> (Principal, RequestFingerprint) {
+    let principal = try Authorization.require(Authorization.managers, to: action)
+    let id = try Authorization.requestID(requestID)
+    return (principal, try RequestFingerprint(requestID: id, method: method, request: request))
   }
 
   private func run(

@@ -24,6 +24,10 @@ export COHORT_REQUIRE_POSTGRES=1
 # Our targets treat warnings as errors (Package.swift), so a warning fails here too.
 swift build --build-tests
 
+# An outside client (Python grpcio) against the real cohortd, before the Swift tests so that
+# the output ends with their summary.
+Scripts/interop.sh
+
 log=$(mktemp)
 status=0
 swift test --skip-build "$@" 2>&1 | tee "$log" || status=$?

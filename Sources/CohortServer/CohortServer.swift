@@ -95,6 +95,7 @@ public final class CohortServer: Service, Sendable {
       config: .defaults { config in
         config.rpc.maxRequestPayloadSize = configuration.maximumRequestBytes
       })
+    let reflection = try ReflectionService()
     let server = GRPCServer(
       transport: transport,
       services: [
@@ -103,7 +104,8 @@ public final class CohortServer: Service, Sendable {
           queryWaitLimit: configuration.queryWaitLimit),
         AdminService(store: store, readModel: readModel),
         health,
-        try ReflectionService(),
+        reflection,
+        ReflectionAlphaService(reflection: reflection),
       ],
       interceptors: [AuthenticationInterceptor(readModel: readModel)])
 

@@ -115,6 +115,12 @@ struct SecurityEndToEndTests {
       let files = responses[1].fileDescriptorResponse.fileDescriptorProto
       #expect(files.count >= 2)  // the file and its imports
       #expect(responses[2].errorResponse.errorCode == Int32(RPCError.Code.notFound.rawValue))
+
+      // The older v1alpha protocol, which many tools still use, gives the same answers.
+      let alpha = try await Grpc_Reflection_V1alpha_ServerReflection.Client(wrapping: client).serverReflectionInfo(
+        requestProducer: { writer in try await writer.write(.with { $0.listServices = "*" }) },
+        onResponse: { response in try await response.messages.reduce(into: []) { $0.append($1) } })
+      #expect(alpha.first?.listServicesResponse.service.map(\.name) == responses[0].listServicesResponse.service.map(\.name))
     }
     try await server.stop()
   }

@@ -34,6 +34,8 @@ public struct AllEventsSubscription: AsyncSequence, Sendable {
     private var buffer: [RecordedEvent] = []
     private var index = 0
     private var prefetched: Task<[RecordedEvent], any Error>?
+    /// The append generation before the last read, when that read reached the end of the log.
+    private var caughtUpAt: UInt64?
 
     init(subscription: AllEventsSubscription, position: Int64) {
       self.subscription = subscription
@@ -56,12 +58,21 @@ public struct AllEventsSubscription: AsyncSequence, Sendable {
     /// more; empty only when the task is cancelled. A failed read can be retried by calling again.
     public mutating func nextBatch() async throws(EventStoreError) -> [RecordedEvent] {
       var backoff = subscription.minimumPoll
+      if let generation = caughtUpAt {
+        // The last read reached the end of the log: wait for an append before reading again.
+        caughtUpAt = nil
+        await subscription.store.appends.wait(after: generation, timeout: backoff)
+      }
       while !Task.isCancelled {
         let generation = subscription.store.appends.generation
         let batch = try await read()
         if let last = batch.last {
           position = last.position
-          if batch.count == subscription.batchSize { prefetch(after: last.position) }
+          if batch.count == subscription.batchSize {
+            prefetch(after: last.position)
+          } else {
+            caughtUpAt = generation
+          }
           return batch
         }
         await subscription.store.appends.wait(after: generation, timeout: backoff)

@@ -12,6 +12,65 @@ struct Cohortd: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cohortd",
     abstract: "The Cohort server: event-sourced enrollment over gRPC with TLS.",
+    subcommands: [Serve.self, OwnerToken.self],
+    defaultSubcommand: Serve.self)
+}
+
+/// Where the server keeps its data: shared by every subcommand.
+struct StoreOptions: ParsableArguments {
+  @Option(name: .customLong("data-dir"), help: "Data directory (default: $COHORT_HOME, else ~/.local/share/cohort).")
+  var dataDirectory: String?
+
+  @Option(
+    name: .customLong("database-url"),
+    help: "PostgreSQL URL, e.g. postgres://user:pass@host:5432/cohort (default: $COHORT_DATABASE_URL, else $DATABASE_URL, else embedded SQLite).")
+  var databaseURL: String?
+
+  @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+  var logLevel: Logger.Level = .info
+
+  /// The configuration these options and the environment describe, with logging set up.
+  func configuration() -> (ServerConfiguration, Logger) {
+    let environment = ProcessInfo.processInfo.environment
+    let level = logLevel
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = level
+      return handler
+    }
+    var configuration = ServerConfiguration(
+      dataDirectory: dataDirectory ?? DataDirectory.resolve(environment: environment))
+    configuration.databaseURL =
+      databaseURL ?? [environment["COHORT_DATABASE_URL"], environment["DATABASE_URL"]].compactMap { $0 }
+      .first { !$0.isEmpty }
+    return (configuration, Logger(label: "cohortd"))
+  }
+}
+
+/// `cohortd owner-token`: a new owner token, for an owner who lost theirs.
+struct OwnerToken: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "owner-token",
+    abstract: "Issue a new owner token into the owner token file (run on the server, with its data).")
+
+  @OptionGroup var store: StoreOptions
+
+  func run() async throws {
+    let (configuration, logger) = store.configuration()
+    do {
+      let path = try await OwnerTokenRecovery.run(configuration, logger: logger)
+      print("A new owner token is in \(path) (readable only by you). Earlier tokens still work.")
+    } catch {
+      logger.critical("could not issue an owner token", metadata: ["error": "\(error)"])
+      throw ExitCode.failure
+    }
+  }
+}
+
+/// `cohortd` / `cohortd serve`: run the server.
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run the server (the default).",
     discussion: """
       With no flags, cohortd stores its events in embedded SQLite under the data directory, \
       creates a development CA and server certificate there, creates the first community and \
@@ -19,19 +78,13 @@ struct Cohortd: AsyncParsableCommand {
       machine connects with no flags.
       """)
 
-  @Option(name: .customLong("data-dir"), help: "Data directory (default: $COHORT_HOME, else ~/.local/share/cohort).")
-  var dataDirectory: String?
+  @OptionGroup var store: StoreOptions
 
   @Option(help: "Address to listen on.")
   var host = "127.0.0.1"
 
   @Option(help: "Port to listen on (0 picks a free one).")
   var port = ServerAddress.defaultPort
-
-  @Option(
-    name: .customLong("database-url"),
-    help: "PostgreSQL URL, e.g. postgres://user:pass@host:5432/cohort (default: $COHORT_DATABASE_URL, else $DATABASE_URL, else embedded SQLite).")
-  var databaseURL: String?
 
   @Option(name: .customLong("tls-cert"), help: "PEM certificate chain to serve (default: a development CA's).")
   var tlsCertificate: String?
@@ -42,9 +95,6 @@ struct Cohortd: AsyncParsableCommand {
   @Option(name: .customLong("tenant-name"), help: "Name of the first community, created on first start.")
   var tenantName = "My community"
 
-  @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-  var logLevel: Logger.Level = .info
-
   func validate() throws {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
     if (tlsCertificate == nil) != (tlsKey == nil) {
@@ -53,21 +103,10 @@ struct Cohortd: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let environment = ProcessInfo.processInfo.environment
-    let level = logLevel
-    LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = level
-      return handler
-    }
-    let logger = Logger(label: "cohortd")
-
-    var configuration = ServerConfiguration(
-      dataDirectory: dataDirectory ?? DataDirectory.resolve(environment: environment))
+    let (base, logger) = store.configuration()
+    var configuration = base
     configuration.host = host
     configuration.port = port
-    configuration.databaseURL =
-      databaseURL ?? environment["COHORT_DATABASE_URL"].flatMap(nonEmpty) ?? environment["DATABASE_URL"].flatMap(nonEmpty)
     configuration.tlsCertificatePath = tlsCertificate
     configuration.tlsPrivateKeyPath = tlsKey
     configuration.firstTenantName = tenantName
@@ -83,8 +122,6 @@ struct Cohortd: AsyncParsableCommand {
       throw ExitCode.failure
     }
   }
-
-  private func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

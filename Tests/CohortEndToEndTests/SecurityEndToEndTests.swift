@@ -4,6 +4,8 @@ import CohortClient
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import CohortServer
+import Logging
 import Testing
 
 /// Who may talk to the server, and how: TLS only, a valid token, a role that allows the call.
@@ -142,7 +144,7 @@ struct SecurityEndToEndTests {
     try await server.stop()
   }
 
-  @Test("a restart keeps every fact and the owner's token, and creates no second owner")
+  @Test("a restart keeps every fact and the owner's token; a lost token can be replaced on the server")
   func restart() async throws {
     let directory = TestServer.temporaryDirectory()
     let first = try await TestServer.start(directory: directory)
@@ -158,5 +160,18 @@ struct SecurityEndToEndTests {
     let again = try second.ownerSession()
     #expect(try await cohort("cohorts", "list", in: again).contains("9기"))
     try await second.stop()
+
+    // An owner who lost the token gets a new one on the server (`cohortd owner-token`).
+    var logger = Logger(label: "recovery")
+    logger.logLevel = .warning
+    _ = try await OwnerTokenRecovery.run(ServerConfiguration(dataDirectory: directory), logger: logger)
+    let third = try await TestServer.start(directory: directory)
+    let recovered = try third.ownerToken
+    #expect(recovered != token)
+    let whoami = try Cohort_V1_WhoAmIReply(
+      jsonString: try await cohort("whoami", "--output", "json", in: Session(settings: third.settings(token: recovered))))
+    #expect(whoami.role == .owner)
+    #expect(try await cohort("cohorts", "list", in: Session(settings: third.settings(token: token))).contains("9기"))
+    try await third.stop()
   }
 }

@@ -16,6 +16,7 @@ let dependencies: [Package.Dependency] = [
   .package(url: "https://github.com/apple/swift-asn1.git", exact: "1.7.4"),
   .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
   .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+  .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
 ]
 
 // Our own code: Swift 6 language mode, explicit existentials, and no warnings.
@@ -114,6 +115,7 @@ let package = Package(
         .product(name: "SwiftASN1", package: "swift-asn1"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "NIOCore", package: "swift-nio"),
       ] + grpc,
       swiftSettings: strict
     ),

@@ -5,6 +5,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import NIOCore
 import Projections
 import ServiceLifecycle
 
@@ -130,7 +131,15 @@ public final class CohortServer: Service, Sendable {
           health.setServing()
           return false
         }
-        while let stop = try await serving.next(), !stop {}
+        do {
+          while let stop = try await serving.next(), !stop {}
+        } catch {
+          // The server or the projection failed (a port already in use, say): stop the rest too,
+          // or the group would wait for them forever.
+          projection.cancel()
+          server.beginGracefulShutdown()
+          throw Self.explained(error, address: ServerAddress(host: configuration.host, port: configuration.port))
+        }
         // The calls have drained (or the projection failed): stop the projection at a checkpoint.
         projection.cancel()
         serving.cancelAll()
@@ -155,5 +164,20 @@ public final class CohortServer: Service, Sendable {
         "address": "\(ServerAddress(host: configuration.host, port: port))",
         "ca": "\(tls.caCertificatePath ?? "configured")", "owner-token": "\(tokenFile ?? "existing")",
       ])
+  }
+
+  /// A failure to listen, said so that the operator knows what to do.
+  private static func explained(_ error: any Error, address: ServerAddress) -> any Error {
+    guard let cause = (error as? RuntimeError)?.cause as? IOError else { return error }
+    switch cause.errnoCode {
+    case EADDRINUSE:
+      return ConfigurationError("\(address) is already in use (another cohortd?): stop it, or choose another --port")
+    case EADDRNOTAVAIL:
+      return ConfigurationError("\(address) is not an address of this machine: choose another --host")
+    case EACCES:
+      return ConfigurationError("listening on \(address) is not permitted: choose a --port above 1023")
+    default:
+      return error
+    }
   }
 }

@@ -127,6 +127,16 @@ struct SecurityEndToEndTests {
     try await server.stop()
   }
 
+  @Test("a port already in use ends start-up with an error that says so")
+  func portInUse() async throws {
+    let first = try await TestServer.start()
+    let error = await #expect(throws: (any Error).self) {
+      _ = try await TestServer.start { $0.port = first.info.port }
+    }
+    #expect("\(error.map { "\($0)" } ?? "")".contains("already in use"))
+    try await first.stop()
+  }
+
   @Test("an oversized request is refused without harm")
   func oversized() async throws {
     let server = try await TestServer.start { $0.maximumRequestBytes = 64 * 1024 }

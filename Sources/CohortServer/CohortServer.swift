@@ -156,7 +156,7 @@ public final class CohortServer: Service, Sendable {
       host: configuration.host, port: port, caCertificatePath: tls.caCertificatePath ?? "",
       ownerTokenPath: FileManager.default.fileExists(atPath: configuration.ownerTokenPath)
         ? configuration.ownerTokenPath : nil)
-    if configuration.writesDiscoveryFile { try info.save(toDataDirectory: configuration.dataDirectory) }
+    try info.save(toDataDirectory: configuration.dataDirectory)
     bound.set(.success(info))
     logger.notice(
       "cohortd serving gRPC over TLS",

@@ -21,8 +21,6 @@ public struct ServerConfiguration: Sendable {
   public var queryWaitLimit: Duration = .seconds(5)
   /// The largest request message accepted, in bytes.
   public var maximumRequestBytes: Int = 1 << 20
-  /// Whether to write `server.json` for local clients.
-  public var writesDiscoveryFile: Bool = true
 
   public init(dataDirectory: String) {
     self.dataDirectory = dataDirectory

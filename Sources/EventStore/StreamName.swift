@@ -3,14 +3,11 @@ import Foundation
 /// The name of one event stream, scoped by tenant: `category-id`, for example `cohort-<uuid>`.
 ///
 /// Every stream belongs to exactly one tenant (a community); two tenants may use the same
-/// name without ever seeing each other's events. Stream-level data that belongs to no tenant
-/// (bootstrap, server-wide settings) lives under ``StreamName/systemTenant``.
+/// name without ever seeing each other's events.
 public struct StreamName: Hashable, Sendable, CustomStringConvertible {
-  /// The tenant used for streams that belong to the installation rather than a community.
+  /// The tenant of the installation itself rather than a community (also the namespace of ids
+  /// the installation derives, such as the first community's).
   public static let systemTenant = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-
-  /// The longest accepted stream name, in UTF-8 bytes.
-  public static let maximumLength = 200
 
   public let tenantID: UUID
   public let name: String
@@ -21,18 +18,7 @@ public struct StreamName: Hashable, Sendable, CustomStringConvertible {
     self.name = "\(category)-\(id.uuidString.lowercased())"
   }
 
-  /// A stream with a name chosen by the caller; it must be 1 to 200 bytes of printable ASCII.
-  public init(tenantID: UUID, name: String) throws(EventStoreError) {
-    guard !name.isEmpty, name.utf8.count <= Self.maximumLength,
-      name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
-    else {
-      throw EventStoreError(.invalidAppend, "stream name must be 1 to \(Self.maximumLength) printable ASCII characters")
-    }
-    self.tenantID = tenantID
-    self.name = name
-  }
-
-  /// Rebuilds a name read back from a store, where it was validated on the way in.
+  /// A stream with a fixed name chosen by the code (`tenant`), or one read back from a store.
   public init(trustedTenantID tenantID: UUID, name: String) {
     self.tenantID = tenantID
     self.name = name

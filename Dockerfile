@@ -1,6 +1,6 @@
 # cohortd in a container. Build: docker build -t cohortd .  (needs a Docker engine and internet
 # access for the base images and Swift packages; see README "Running on PostgreSQL").
-FROM swift:6.1-bookworm AS build
+FROM swift:6.3-bookworm AS build
 WORKDIR /src
 COPY . .
 RUN swift build -c release --product cohortd --product cohort \

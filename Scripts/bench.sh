@@ -110,24 +110,9 @@ log "PostgreSQL at $url"
 
 psql_in cohort -c "CREATE DATABASE cohort_rebuild" -c "CREATE DATABASE pgbench_baseline" >/dev/null
 
-# pgbench's table: the shape of cohortd's events table (PostgresMigrations, version 1), in its own
-# database so that it never touches cohortd's log.
-psql_in pgbench_baseline >/dev/null <<'SQL'
-CREATE TABLE events (
-  position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  id uuid NOT NULL,
-  tenant_id uuid NOT NULL,
-  stream text NOT NULL,
-  version bigint NOT NULL CHECK (version >= 1),
-  type text NOT NULL,
-  schema_version int NOT NULL,
-  data bytea NOT NULL,
-  metadata bytea NOT NULL,
-  recorded_at timestamptz NOT NULL DEFAULT now(),
-  CONSTRAINT events_id_unique UNIQUE (id),
-  CONSTRAINT events_stream_version_unique UNIQUE (tenant_id, stream, version)
-);
-SQL
+# pgbench's table: cohortd's own events table (its migrations, applied by cohort-bench), in a
+# database of its own so that it never touches cohortd's log.
+"$bench_bin" migrate --database-url "$(db_url pgbench_baseline)" >&2
 # One MemberEnrolled per transaction, like one Enroll: a fresh id, the client's own stream at its
 # next version, a payload and metadata of the sizes cohortd writes (110 and 78 bytes on average;
 # the report shows the sizes of this run's MemberEnrolled events as event_bytes).

@@ -16,8 +16,7 @@ struct LoadCommand: AsyncParsableCommand {
     commandName: "load",
     abstract: "Write cohorts of enrolled members straight into a PostgreSQL event log (setup for the rebuild).")
 
-  @Option(name: .customLong("database-url"), help: "postgres:// URL of the database cohortd uses.")
-  var databaseURL: String
+  @OptionGroup var database: DatabaseOptions
 
   @Option(help: "Events to write in all.")
   var events = 1_000_000
@@ -41,15 +40,6 @@ struct LoadCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    var logger = Logger(label: "cohort-bench")
-    logger.logLevel = .warning
-    let configuration: PostgresEventStore.Configuration
-    do {
-      configuration = try .init(url: databaseURL)
-    } catch {
-      throw BenchFailure("--database-url: \(error)")
-    }
-    let store = PostgresEventStore(configuration: configuration, logger: logger)
     let perCohort = membersPerCohort + 2
     let cohorts = (events + perCohort - 1) / perCohort
     // The last cohort is shorter so that the total is exactly `events` (at least its two opening events).
@@ -64,43 +54,35 @@ struct LoadCommand: AsyncParsableCommand {
     let (width, started) = (concurrency, ContinuousClock.now)
     progress("load: \(total) events in \(cohorts) cohorts of up to \(perCohort) events, \(width) appends in flight")
 
-    try await withThrowingTaskGroup(of: Void.self) { service in
-      service.addTask { try await store.run() }
-      do {
-        try await store.migrate()
-        try await withThrowingTaskGroup(of: Int.self) { group in
-          var written = 0
-          var reported = 0
-          var inFlight = 0
-          for cohort in plan {
-            if inFlight == width {
-              written += try await group.next() ?? 0
-              inFlight -= 1
-            }
-            inFlight += 1
-            group.addTask {
-              let events = try cohort.events(tokenID: tokenID)
-              do {
-                _ = try await store.append(events, to: cohort.stream, expecting: .noStream)
-              } catch {
-                throw BenchFailure("append to \(cohort.stream) failed: \(String(reflecting: error))")
-              }
-              return events.count
-            }
-            if written - reported >= total / 10 {
-              reported = written
-              progress("load: \(written) of \(total) events")
-            }
+    try await database.withStore { store in
+      try await withThrowingTaskGroup(of: Int.self) { group in
+        var written = 0
+        var reported = 0
+        var inFlight = 0
+        for cohort in plan {
+          if inFlight == width {
+            written += try await group.next() ?? 0
+            inFlight -= 1
           }
-          for try await count in group { written += count }
+          inFlight += 1
+          group.addTask {
+            let events = try cohort.events(tokenID: tokenID)
+            do {
+              _ = try await store.append(events, to: cohort.stream, expecting: .noStream)
+            } catch {
+              throw BenchFailure("append to \(cohort.stream) failed: \(String(reflecting: error))")
+            }
+            return events.count
+          }
+          if written - reported >= total / 10 {
+            reported = written
+            progress("load: \(written) of \(total) events")
+          }
         }
-        let head = try await store.headPosition()
-        progress("load: the log's head position is \(head)")
-      } catch {
-        service.cancelAll()
-        throw error
+        for try await count in group { written += count }
       }
-      service.cancelAll()
+      let head = try await store.headPosition()
+      progress("load: the log's head position is \(head)")
     }
     let (seconds, attoseconds) = (ContinuousClock.now - started).components
     var report = BenchReport(workload: "load", seconds: Double(seconds) + Double(attoseconds) / 1e18, count: total)

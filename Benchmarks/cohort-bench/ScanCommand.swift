@@ -12,8 +12,7 @@ struct ScanCommand: AsyncParsableCommand {
     commandName: "scan",
     abstract: "Read the whole log with PostgresEventStore.readAll, as the projection does, without folding.")
 
-  @Option(name: .customLong("database-url"), help: "postgres:// URL of the database cohortd uses.")
-  var databaseURL: String
+  @OptionGroup var database: DatabaseOptions
 
   @Option(name: .customLong("batch-size"), help: "Events per readAll (the projection's is 1,000).")
   var batchSize = 1_000
@@ -23,37 +22,20 @@ struct ScanCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    var logger = Logger(label: "cohort-bench")
-    logger.logLevel = .warning
-    let configuration: PostgresEventStore.Configuration
-    do {
-      configuration = try .init(url: databaseURL)
-    } catch {
-      throw BenchFailure("--database-url: \(error)")
-    }
-    let store = PostgresEventStore(configuration: configuration, logger: logger)
     let limit = batchSize
-    let (count, elapsed) = try await withThrowingTaskGroup(of: Void.self) { service in
-      service.addTask { try await store.run() }
-      do {
-        // One small read first, so that connecting is not part of the time.
-        _ = try await store.readAll(after: 0, limit: 1)
-        let started = ContinuousClock.now
-        var position: Int64 = 0
-        var count = 0
-        while true {
-          let batch = try await store.readAll(after: position, limit: limit)
-          guard let last = batch.last else { break }
-          count += batch.count
-          position = last.position
-        }
-        let elapsed = ContinuousClock.now - started
-        service.cancelAll()
-        return (count, elapsed)
-      } catch {
-        service.cancelAll()
-        throw error
+    let (count, elapsed) = try await database.withStore { store in
+      // One small read first, so that connecting is not part of the time.
+      _ = try await store.readAll(after: 0, limit: 1)
+      let started = ContinuousClock.now
+      var position: Int64 = 0
+      var count = 0
+      while true {
+        let batch = try await store.readAll(after: position, limit: limit)
+        guard let last = batch.last else { break }
+        count += batch.count
+        position = last.position
       }
+      return (count, ContinuousClock.now - started)
     }
     let (seconds, attoseconds) = elapsed.components
     var report = BenchReport(workload: "scan", seconds: Double(seconds) + Double(attoseconds) / 1e18, count: count)

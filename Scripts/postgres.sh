@@ -5,6 +5,8 @@
 #                                   on a free loopback port and prints its URL as the last line:
 #                                   postgres://postgres@127.0.0.1:PORT/cohort?sslmode=disable
 #   Scripts/postgres.sh stop DIR    stops that server and removes DIR.
+#   Scripts/postgres.sh pause DIR   stops that server (pg_ctl stop -m fast) and keeps its cluster.
+#   Scripts/postgres.sh resume DIR  starts a paused server again, on the same port.
 #
 # The server listens on 127.0.0.1 only and trusts loopback connections, so it is for tests on
 # this machine and nothing else. fsync and synchronous_commit stay on: the tests exercise the
@@ -12,7 +14,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start DIR | stop DIR" >&2
+  echo "usage: $0 start DIR | stop DIR | pause DIR | resume DIR" >&2
   exit 2
 }
 
@@ -117,9 +119,25 @@ stop() {
   rm -rf "$dir"
 }
 
+# The way a database goes away in production (an administrator or a failover stops it: the
+# backends are told to terminate, then new connections are refused) and comes back.
+pause() {
+  local bin
+  bin=$(find_bin)
+  as_postgres "$bin/pg_ctl" --pgdata="$1/data" --mode=fast --wait stop >&2
+}
+
+resume() {
+  local bin
+  bin=$(find_bin)
+  as_postgres "$bin/pg_ctl" --pgdata="$1/data" --log="$1/server.log" --wait --timeout=60 start >&2
+}
+
 [[ $# -eq 2 ]] || usage
 case $1 in
   start) start "$2" ;;
   stop) stop "$2" ;;
+  pause) pause "$2" ;;
+  resume) resume "$2" ;;
   *) usage ;;
 esac

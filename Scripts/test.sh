@@ -10,7 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/cohort-test-pg.XXXXXX")
-cleanup() { Scripts/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true; }
+restartdir=$(mktemp -d "${TMPDIR:-/tmp}/cohort-test-pg-restart.XXXXXX")
+cleanup() {
+  Scripts/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true
+  Scripts/postgres.sh stop "$restartdir" >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 
 url=$(Scripts/postgres.sh start "$pgdir" | tail -n 1)
@@ -20,6 +24,10 @@ export COHORT_TEST_POSTGRES_URL="$url"
 psql -q "$url" -c "CREATE DATABASE cohort_e2e" >/dev/null
 export COHORT_TEST_POSTGRES_E2E_URL="${url/\/cohort\?/\/cohort_e2e?}"
 export COHORT_REQUIRE_POSTGRES=1
+# A second server that the restart tests stop and start again (ThrowawayPostgres), started here so
+# that its initdb does not compete with the tests for the disk.
+restarturl=$(Scripts/postgres.sh start "$restartdir" | tail -n 1)
+export COHORT_TEST_POSTGRES_RESTART_URL=$restarturl COHORT_TEST_POSTGRES_RESTART_DIR=$restartdir
 
 # Our targets treat warnings as errors (Package.swift), so a warning fails here too.
 swift build --build-tests

@@ -1,0 +1,84 @@
+import EventStore
+import EventStorePostgres
+import EventStoreTesting
+import Foundation
+import Testing
+
+/// The database goes away under a running store and comes back: the store answers `unavailable`
+/// while it is gone (within its connection wait, never hanging) and serves again by itself once
+/// it is back, with nothing acknowledged lost. Runs on a PostgreSQL server of its own, so that
+/// stopping it disturbs no other test.
+@Suite("PostgreSQL event store: the database restarts", .enabled(if: TestDatabase.enabled, TestDatabase.skipReason))
+struct PostgresRestartTests {
+  @Test("appends and reads fail with unavailable while PostgreSQL is stopped, and succeed again once it is back")
+  func restart() async throws {
+    let postgres = try ThrowawayPostgres.start()
+    defer { try? postgres.remove() }
+    var configuration = try PostgresEventStore.Configuration(url: postgres.url)
+    configuration.connectionWait = .seconds(2)
+    configuration.maximumConnections = 4
+    let store = PostgresEventStore(configuration: configuration, logger: TestDatabase.logger)
+    let running = Task { try await store.run() }
+    defer { running.cancel() }
+    try await store.migrate()
+
+    let stream = StreamName(tenantID: UUID(), category: "cohort", id: UUID())
+    let before = try await store.append([event()], to: stream, expecting: .noStream)
+    // Keep connections busy, so that some are open (and then broken) when the server stops.
+    let load = Task {
+      var acknowledged = 0
+      while !Task.isCancelled {
+        if (try? await store.append([event()], to: stream, expecting: .any)) != nil { acknowledged += 1 }
+      }
+      return acknowledged
+    }
+    try await Task.sleep(for: .milliseconds(300))
+
+    try postgres.pause()
+    // Several attempts while it is down, so that the pool has failed to connect many times.
+    for attempt in 1...4 {
+      let failure = try await withTimeout(.seconds(30), "append \(attempt) hung while PostgreSQL was stopped") {
+        await failureCode { () async throws(EventStoreError) in
+          _ = try await store.append([event()], to: stream, expecting: .any)
+        }
+      }
+      #expect(failure == .unavailable, "append \(attempt) while PostgreSQL was stopped")
+    }
+    let readFailure = try await withTimeout(.seconds(30), "a read hung while PostgreSQL was stopped") {
+      await failureCode { () async throws(EventStoreError) in _ = try await store.readAll(after: 0, limit: 10) }
+    }
+    #expect(readFailure == .unavailable)
+
+    try postgres.resume()
+    let after = try await withTimeout(.seconds(60), "the store did not serve again after PostgreSQL came back") {
+      while true {
+        do {
+          return try await store.append([event()], to: stream, expecting: .any)
+        } catch let error as EventStoreError where error.code == .unavailable {
+          try await Task.sleep(for: .milliseconds(100))
+        }
+      }
+    }
+    load.cancel()
+    let acknowledgedUnderLoad = await load.value
+    #expect(after.position > before.position)
+
+    // Everything acknowledged is there, once, in order.
+    let events = try await store.readStream(stream)
+    #expect(events.map(\.version) == Array(1...Int64(events.count)))
+    #expect(events.count >= 2 + acknowledgedUnderLoad)
+    #expect(Set(events.map(\.id)).count == events.count)
+  }
+
+  private func event() -> EventData { EventData(id: UUID(), type: "Restarted", data: Data("x".utf8)) }
+
+  /// The error code `body` fails with, or `nil` if it succeeds.
+  private func failureCode(_ body: () async throws(EventStoreError) -> Void) async -> EventStoreError.Code? {
+    do {
+      try await body()
+      return nil
+    } catch {
+      return error.code
+    }
+  }
+}

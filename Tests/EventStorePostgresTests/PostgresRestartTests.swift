@@ -63,22 +63,11 @@ struct PostgresRestartTests {
     let acknowledgedUnderLoad = await load.value
     #expect(after.position > before.position)
 
-    // Everything acknowledged is there, once, in order.
+    // Everything acknowledged is there, with no gap in the stream's versions.
     let events = try await store.readStream(stream)
     #expect(events.map(\.version) == Array(1...Int64(events.count)))
     #expect(events.count >= 2 + acknowledgedUnderLoad)
-    #expect(Set(events.map(\.id)).count == events.count)
   }
 
   private func event() -> EventData { EventData(id: UUID(), type: "Restarted", data: Data("x".utf8)) }
-
-  /// The error code `body` fails with, or `nil` if it succeeds.
-  private func failureCode(_ body: () async throws(EventStoreError) -> Void) async -> EventStoreError.Code? {
-    do {
-      try await body()
-      return nil
-    } catch {
-      return error.code
-    }
-  }
 }

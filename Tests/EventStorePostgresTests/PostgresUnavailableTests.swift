@@ -18,25 +18,15 @@ struct PostgresUnavailableTests {
     let stream = StreamName(tenantID: UUID(), category: "cohort", id: UUID())
 
     let codes = try await withTimeout(.seconds(90), "the store hung on an unreachable server") {
-      async let migrate = code { () async throws(EventStoreError) in try await store.migrate() }
-      async let append = code { () async throws(EventStoreError) in
+      async let migrate = failureCode { () async throws(EventStoreError) in try await store.migrate() }
+      async let append = failureCode { () async throws(EventStoreError) in
         _ = try await store.append([EventData(id: UUID(), type: "T", data: Data())], to: stream, expecting: .any)
       }
-      async let head = code { () async throws(EventStoreError) in _ = try await store.headPosition() }
+      async let head = failureCode { () async throws(EventStoreError) in _ = try await store.headPosition() }
       return await [migrate, append, head]
     }
     let unavailable: [EventStoreError.Code?] = [.unavailable, .unavailable, .unavailable]
     #expect(codes == unavailable, "migrate, append, head: \(codes)")
-  }
-
-  /// The error code `body` fails with, or `nil` if it succeeds.
-  private func code(_ body: () async throws(EventStoreError) -> Void) async -> EventStoreError.Code? {
-    do {
-      try await body()
-      return nil
-    } catch {
-      return error.code
-    }
   }
 
   /// A loopback port that was free a moment ago and that nothing listens on.

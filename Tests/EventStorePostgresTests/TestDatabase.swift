@@ -90,6 +90,16 @@ func withTimeout<T: Sendable>(
   }
 }
 
+/// The error code `body` fails with, or `nil` if it succeeds.
+func failureCode(_ body: () async throws(EventStoreError) -> Void) async -> EventStoreError.Code? {
+  do {
+    try await body()
+    return nil
+  } catch {
+    return error.code
+  }
+}
+
 struct TimedOut: Error, CustomStringConvertible {
   var description: String
 }

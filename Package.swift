@@ -200,7 +200,7 @@ let package = Package(
     .testTarget(
       name: "CohortEndToEndTests",
       dependencies: [
-        "CohortServer", "CohortCLI", "CohortClient", "CohortAPI", "EventStore",
+        "CohortServer", "CohortCLI", "CohortClient", "CohortAPI", "EventStore", "EventStoreTesting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),

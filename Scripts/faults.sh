@@ -23,7 +23,8 @@
 #
 # Environment: FAULTS_QUICK=1 (smaller counts), FAULTS_CONFIGURATION=debug|release (default
 # debug), FAULTS_ONLY="kill-9 fuzz" (run some checks), FAULTS_KEEP=1 (keep the work directory with
-# every log and report), FAULTS_TIMEOUT (seconds for the whole run after the build, default 1500).
+# every log and report), FAULTS_LOG_LEVEL (cohortd's --log-level, default info; trace shows every
+# PostgreSQL message), FAULTS_TIMEOUT (seconds for the whole run after the build, default 1500).
 # Exits non-zero when any check fails.
 set -euo pipefail
 
@@ -118,7 +119,7 @@ start_cohortd() {
   local name=$1 dir=$2 url=$3 port=$4
   mkdir -p "$dir"
   echo "=== start $(date +%T.%N)" >>"$WORK/$name.log"
-  "$COHORTD" --data-dir "$dir" --host 127.0.0.1 --port "$port" --database-url "$url" --log-level info \
+  "$COHORTD" --data-dir "$dir" --host 127.0.0.1 --port "$port" --database-url "$url" --log-level "${FAULTS_LOG_LEVEL:-info}" \
     >>"$WORK/$name.log" 2>&1 &
   PIDS[$name]=$!
 }
@@ -260,7 +261,7 @@ check_pg_restart() {
   "$FAULTS" setup --data-dir "$dir" --cohorts 1 2 --capacity 100000
 
   local duration=$((LOAD_SECONDS + down))
-  say "16 clients enroll for $duration s (attempts time out after 15 s, longer than cohortd's 10 s wait for a connection); PostgreSQL stopped for $down s in the middle"
+  say "16 clients enroll for $duration s (attempts time out after 15 s, longer than cohortd's 3 s wait for a connection); PostgreSQL stopped for $down s in the middle"
   "$FAULTS" load --data-dir "$dir" --label pg --clients 16 --cohorts 1 2 --duration "$duration" \
     --attempt-timeout 15 --request-deadline 120 --out "$WORK/pg.json" >"$WORK/pg-load.out" 2>&1 &
   load_pid=$!

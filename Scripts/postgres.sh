@@ -7,6 +7,9 @@
 #   Scripts/postgres.sh stop DIR    stops that server and removes DIR.
 #   Scripts/postgres.sh pause DIR   stops that server (pg_ctl stop -m fast) and keeps its cluster.
 #   Scripts/postgres.sh resume DIR  starts a paused server again, on the same port.
+#   Scripts/postgres.sh createdb DIR NAME
+#                                   creates an empty database NAME on that running server and
+#                                   prints its URL as the last line.
 #
 # The server listens on 127.0.0.1 only and trusts loopback connections, so it is for tests on
 # this machine and nothing else. fsync and synchronous_commit stay on: the tests exercise the
@@ -14,7 +17,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start DIR | stop DIR | pause DIR | resume DIR" >&2
+  echo "usage: $0 start DIR | stop DIR | pause DIR | resume DIR | createdb DIR NAME" >&2
   exit 2
 }
 
@@ -133,6 +136,18 @@ resume() {
   as_postgres "$bin/pg_ctl" --pgdata="$1/data" --log="$1/server.log" --wait --timeout=60 start >&2
 }
 
+create_database() {
+  local dir=$1 name=$2 bin port
+  bin=$(find_bin)
+  port=$(sed -n 's/^port = //p' "$dir/data/postgresql.conf" | tail -n 1)
+  as_postgres "$bin/createdb" --host="$dir/socket" --port="$port" --username=postgres "$name" >&2
+  echo "postgres://postgres@127.0.0.1:$port/$name?sslmode=disable"
+}
+
+if [[ $# -eq 3 && $1 == createdb ]]; then
+  create_database "$2" "$3"
+  exit 0
+fi
 [[ $# -eq 2 ]] || usage
 case $1 in
   start) start "$2" ;;

@@ -12,9 +12,8 @@ struct AppendWriter: Sendable {
   /// ("CohortEV" in ASCII). Anything else that writes to `events` must take it too.
   static let appendLock: Int64 = 0x436F_686F_7274_4556
 
-  let client: PostgresClient
+  let connections: Connections
   let logger: Logger
-  let connectionWait: Duration
   let signal: AppendSignal
 
   /// How a batch's transaction ended.
@@ -65,13 +64,16 @@ struct AppendWriter: Sendable {
   private func write(_ batch: [PendingAppend]) async -> Outcome {
     let outcome: Outcome
     do {
-      outcome = try await client.withLeasedConnection(wait: connectionWait) {
+      outcome = try await connections.withConnection {
         [self] connection throws(EventStoreError) in await write(batch, on: connection)
       }
     } catch {
       return .rolledBack(error)
     }
-    if case .committed = outcome { signal.notify() }
+    switch outcome {
+    case .committed: signal.notify()
+    case .rolledBack(let error), .unknown(let error): if error.code == .unavailable { connections.lost(error) }
+    }
     return outcome
   }
 
@@ -90,7 +92,7 @@ struct AppendWriter: Sendable {
       let inserted = try await insert(plan.newEvents, on: connection)
       results = plan.results(inserted: inserted)
     } catch {
-      await connection.rollback(logger: logger)
+      await connection.rollback(after: error, logger: logger)
       return .rolledBack(error)
     }
     do {

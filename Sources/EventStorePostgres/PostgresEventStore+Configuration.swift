@@ -32,11 +32,14 @@ extension PostgresEventStore {
     public var connectTimeout: Duration
     /// How long an operation waits for a pooled connection before it reports `unavailable`.
     public var connectionWait: Duration
+    /// How long it waits instead once the database has been found out of reach (a connection
+    /// broke, or none came within `connectionWait`), until a connection succeeds again.
+    public var outageWait: Duration
 
     public init(
       host: String, port: Int = 5432, username: String, password: String? = nil, database: String? = nil,
       tls: TLSMode = .prefer, maximumConnections: Int = 10, connectTimeout: Duration = .seconds(10),
-      connectionWait: Duration = .seconds(10)
+      connectionWait: Duration = .seconds(3), outageWait: Duration = .milliseconds(500)
     ) {
       self.host = host
       self.port = port
@@ -47,6 +50,7 @@ extension PostgresEventStore {
       self.maximumConnections = maximumConnections
       self.connectTimeout = connectTimeout
       self.connectionWait = connectionWait
+      self.outageWait = outageWait
     }
 
     /// The PostgresNIO client configuration for these settings.

@@ -13,7 +13,7 @@ extension PostgresEventStore {
   /// runs exactly once. A database migrated by a newer server (versions this one does not know)
   /// is left as it is.
   public func migrate() async throws(EventStoreError) {
-    try await client.withLeasedConnection(wait: connectionWait) { [self] connection throws(EventStoreError) in
+    try await connections.withConnection { [self] connection throws(EventStoreError) in
       try await connection.execute("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: logger)
       do throws(EventStoreError) {
         try await applyMigrations(on: connection)
@@ -50,7 +50,7 @@ extension PostgresEventStore {
           "INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
         try await connection.execute("COMMIT", logger: logger)
       } catch {
-        await connection.rollback(logger: logger)
+        await connection.rollback(after: error, logger: logger)
         throw EventStoreError(
           error.code, "migration \(migration.version) failed: \(error.detail)", stream: error.stream)
       }

@@ -34,7 +34,7 @@ extension PostgresEventStore {
   }
 
   public func headPosition() async throws(EventStoreError) -> Int64 {
-    try await client.withLeasedConnection(wait: connectionWait) { [self] connection throws(EventStoreError) in
+    try await connections.withConnection { [self] connection throws(EventStoreError) in
       let rows = try await connection.rows("SELECT coalesce(max(position), 0) FROM events", logger: logger)
       guard let row = rows.first, let head = try? row.decode(Int64.self) else {
         throw EventStoreError(.storage, "the head position query returned no number")
@@ -46,7 +46,7 @@ extension PostgresEventStore {
   private func events(_ query: PostgresQuery, stream: StreamName? = nil) async throws(EventStoreError)
     -> [RecordedEvent]
   {
-    try await client.withLeasedConnection(wait: connectionWait) { [self] connection throws(EventStoreError) in
+    try await connections.withConnection { [self] connection throws(EventStoreError) in
       try await connection.rows(query, logger: logger, stream: stream).map { row throws(EventStoreError) in
         try RecordedEvent(row: row)
       }

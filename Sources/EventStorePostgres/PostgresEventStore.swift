@@ -22,19 +22,19 @@ import PostgresNIO
 public final class PostgresEventStore: EventStore {
   public let appends = AppendSignal()
   let client: PostgresClient
+  let connections: Connections
   let logger: Logger
-  /// How long an operation waits for a pooled connection.
-  let connectionWait: Duration
   private let committer: GroupCommitter
 
   /// A store that connects lazily; nothing happens until ``run()`` runs.
   public init(configuration: Configuration, logger: Logger) {
     let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
-    let writer = AppendWriter(
-      client: client, logger: logger, connectionWait: configuration.connectionWait, signal: appends)
+    let connections = Connections(
+      client: client, wait: configuration.connectionWait, outageWait: configuration.outageWait, logger: logger)
+    let writer = AppendWriter(connections: connections, logger: logger, signal: appends)
     self.client = client
+    self.connections = connections
     self.logger = logger
-    self.connectionWait = configuration.connectionWait
     self.committer = GroupCommitter { batch in await writer.commit(batch) }
   }
 

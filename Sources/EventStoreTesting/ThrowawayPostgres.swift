@@ -21,10 +21,41 @@ public struct ThrowawayPostgres: Sendable {
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Scripts/postgres.sh").path
 
-  /// The server named by `COHORT_TEST_POSTGRES_RESTART_DIR` and `COHORT_TEST_POSTGRES_RESTART_URL`
-  /// (the test command starts it before the tests, so that no test competes with `initdb` for the
-  /// disk), else a new cluster, started now (a few seconds).
-  public static func start() throws -> ThrowawayPostgres {
+  /// Runs `body` with an empty database of its own on a server that it may stop and start.
+  ///
+  /// The server is the one named by `COHORT_TEST_POSTGRES_RESTART_DIR` and
+  /// `COHORT_TEST_POSTGRES_RESTART_URL` (the test command starts it before the tests, so that no
+  /// test competes with `initdb` for the disk), else a new cluster, started now (a few seconds) and
+  /// removed afterwards. Tests in one process take turns: one test stopping the server must not
+  /// break another's.
+  public static func withServer<T: Sendable>(_ body: (ThrowawayPostgres) async throws -> T) async throws -> T {
+    await turns.take()
+    do {
+      let server = try start()
+      do {
+        let name = "restart_" + UUID().uuidString.prefix(8).lowercased()
+        let output = try run(["createdb", server.directory, name], log: server.directory)
+        guard let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
+          throw ScriptFailure(description: "Scripts/postgres.sh createdb printed no URL: \(output)")
+        }
+        let result = try await body(ThrowawayPostgres(url: url, directory: server.directory, owned: server.owned))
+        try server.remove()
+        await turns.give()
+        return result
+      } catch {
+        try? server.resume()
+        try? server.remove()
+        throw error
+      }
+    } catch {
+      await turns.give()
+      throw error
+    }
+  }
+
+  private static let turns = Turns()
+
+  private static func start() throws -> ThrowawayPostgres {
     let environment = ProcessInfo.processInfo.environment
     if let directory = environment["COHORT_TEST_POSTGRES_RESTART_DIR"], !directory.isEmpty,
       let url = environment["COHORT_TEST_POSTGRES_RESTART_URL"], !url.isEmpty
@@ -32,7 +63,7 @@ public struct ThrowawayPostgres: Sendable {
       return ThrowawayPostgres(url: url, directory: directory, owned: false)
     }
     let directory = NSTemporaryDirectory() + "cohort-throwaway-pg-" + UUID().uuidString
-    let output = try run("start", directory)
+    let output = try run(["start", directory], log: directory)
     guard let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
       throw ScriptFailure(description: "Scripts/postgres.sh start printed no URL: \(output)")
     }
@@ -41,18 +72,18 @@ public struct ThrowawayPostgres: Sendable {
 
   /// Stops the server as an administrator would (`pg_ctl stop -m fast`): sessions are told to
   /// terminate, then connections are refused. The cluster stays.
-  public func pause() throws { _ = try Self.run("pause", directory) }
+  public func pause() throws { _ = try Self.run(["pause", directory], log: directory) }
 
   /// Starts the stopped server again, on the same port.
-  public func resume() throws { _ = try Self.run("resume", directory) }
+  public func resume() throws { _ = try Self.run(["resume", directory], log: directory) }
 
   /// Stops the server and removes its cluster, if this value started it; a server the test
   /// command started is left to the test command.
-  public func remove() throws {
-    if owned { _ = try Self.run("stop", directory) }
+  private func remove() throws {
+    if owned { _ = try Self.run(["stop", directory], log: directory) }
   }
 
-  private static func run(_ command: String, _ directory: String) throws -> String {
+  private static func run(_ command: [String], log directory: String) throws -> String {
     // posix_spawn and waitpid rather than Foundation's Process, which on Linux was seen to leave
     // the finished script a zombie and never return from waitUntilExit. Output goes to a file: the
     // server the script starts would hold a pipe open for as long as it runs.
@@ -63,7 +94,7 @@ public struct ThrowawayPostgres: Sendable {
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    let words: [String] = ["/bin/bash", script, command, directory]
+    let words: [String] = ["/bin/bash", script] + command
     let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
     defer { arguments.forEach { free($0) } }
     var argv = arguments + [nil]
@@ -76,12 +107,35 @@ public struct ThrowawayPostgres: Sendable {
     while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
     let printed = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
     guard status == 0 else {
-      throw ScriptFailure(description: "Scripts/postgres.sh \(command) failed (wait status \(status)): \(printed)")
+      throw ScriptFailure(
+        description: "Scripts/postgres.sh \(command.joined(separator: " ")) failed (wait status \(status)): \(printed)")
     }
     return printed.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   public struct ScriptFailure: Error, CustomStringConvertible {
     public var description: String
+  }
+}
+
+/// Turns at the shared server, in arrival order.
+private actor Turns {
+  private var busy = false
+  private var waiting: [CheckedContinuation<Void, Never>] = []
+
+  func take() async {
+    guard busy else {
+      busy = true
+      return
+    }
+    await withCheckedContinuation { waiting.append($0) }
+  }
+
+  func give() {
+    if waiting.isEmpty {
+      busy = false
+    } else {
+      waiting.removeFirst().resume()
+    }
   }
 }

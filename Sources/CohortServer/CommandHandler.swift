@@ -67,9 +67,9 @@ final class CommandHandler: Sendable {
           // Another server wrote to this stream meanwhile: step aside for a moment, then reload.
           try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 << min(attempt, 5)))))
         }
+        var state: State
+        var version: Int64
         let cached = attempt == 0 ? cache.withLock { $0[stream] } : nil
-        let state: State
-        let version: Int64
         if let cached, let cachedState = cached.state as? State {
           (state, version) = (cachedState, cached.version)
         } else {
@@ -79,15 +79,18 @@ final class CommandHandler: Sendable {
           }
         }
 
-        let events: [Event]
+        var events: [Event]
         do {
           events = try decide(state, now())
-        } catch {
-          // A rule refused it; but if this is a retry of a request already applied, answer that.
-          if cached != nil, case .applied(let outcome) = try await load(aggregate, stream: stream, request: request) {
-            return outcome
+        } catch where cached != nil {
+          // A refusal computed from the cached state may be stale: another server may have changed
+          // the stream since, and this may be a retry of a request already applied. Decide again
+          // on the stream as stored.
+          switch try await load(aggregate, stream: stream, request: request) {
+          case .applied(let outcome): return outcome
+          case .current(let current, let currentVersion): (state, version) = (current, currentVersion)
           }
-          throw error
+          events = try decide(state, now())
         }
         guard !events.isEmpty else {
           return Outcome(events: [], position: 0, streamVersion: version, appendedTypes: [])
@@ -98,7 +101,15 @@ final class CommandHandler: Sendable {
             id: eventID(requestID: requestID, stream: stream, index: index), type: type,
             schemaVersion: aggregate.schemaVersion, data: payload, metadata: metadata)
         }
-        guard let result = try await appendUnlessConflict(data, to: stream, expecting: version) else {
+        let appended: AppendResult?
+        do {
+          appended = try await appendUnlessConflict(data, to: stream, expecting: version)
+        } catch {
+          // The append may or may not be stored (a connection broken during COMMIT): reload next time.
+          forget(stream)
+          throw error
+        }
+        guard let result = appended else {
           forget(stream)
           continue
         }

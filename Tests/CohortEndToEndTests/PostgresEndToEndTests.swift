@@ -1,6 +1,7 @@
 import CohortAPI
 import CohortCLI
 import CohortClient
+import EventStoreTesting
 import Foundation
 import GRPCCore
 import Testing
@@ -71,5 +72,33 @@ struct PostgresEndToEndTests {
 
     try await second.stop()
     try await first.stop()
+  }
+
+  @Test("a refusal computed from a cached state is decided again on the stored stream, not answered stale")
+  func staleCachedState() async throws {
+    try await ThrowawayPostgres.withServer { postgres in
+      let first = try await TestServer.start(databaseURL: postgres.url)
+      let second = try await TestServer.start(databaseURL: postgres.url)
+      let token = try first.ownerToken
+      var throughFirst = Session(settings: first.settings(token: token))
+      var throughSecond = Session(settings: second.settings(token: token))
+      throughFirst.attempts = 1
+      throughSecond.attempts = 1
+
+      _ = try await cohort(
+        "cohorts", "schedule", "--number", "9", "--title", "AI 활용 부트캠프 9기", "--price", "200000",
+        "--capacity", "30", "--starts", "2027-03-01", "--ends", "2027-04-30", in: throughFirst)
+      // The second server decides on cohort 9 while it is not open, and keeps that state.
+      let refused = try await cohortFailure(
+        "enroll", "9", "--name", "김민지", "--email", "minji@example.com", in: throughSecond)
+      #expect(refused.description.contains("not open"), "\(refused)")
+      _ = try await cohort("cohorts", "open", "9", in: throughFirst)
+      // Its cached state says "not open"; the stream says open.
+      let enrolled = try await cohort("enroll", "9", "--name", "김민지", "--email", "minji@example.com", in: throughSecond)
+      #expect(enrolled.hasPrefix("Enrolled 김민지"), "\(enrolled)")
+
+      try await second.stop()
+      try await first.stop()
+    }
   }
 }

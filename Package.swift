@@ -200,7 +200,7 @@ let package = Package(
     .testTarget(
       name: "CohortEndToEndTests",
       dependencies: [
-        "CohortServer", "CohortCLI", "CohortClient", "CohortAPI", "EventStore", "EventStoreTesting",
+        "CohortServer", "CohortCLI", "CohortClient", "CohortAPI", "EventStore", "EventStoreTesting", "EventStoreSQLite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),

@@ -1,11 +1,10 @@
 import GRPCCore
 import Projections
 
-/// Requires `authorization: Bearer <token>` on every RPC except the health service, and makes
-/// the token's tenant and role available to the handler as ``Principal/current``.
+/// Authenticates and authorizes every RPC by ``AccessPolicy``: a method without a rule is refused,
+/// an open method needs nothing, every other one needs `authorization: Bearer <token>` with a role
+/// its rule allows. The caller's tenant and role reach the handler as ``Principal/current``.
 struct AuthenticationInterceptor: ServerInterceptor {
-  static let openServices: Set<String> = ["grpc.health.v1.Health"]
-
   let readModel: ProjectionRunner<CohortReadModel>
 
   func intercept<Input: Sendable, Output: Sendable>(
@@ -13,10 +12,23 @@ struct AuthenticationInterceptor: ServerInterceptor {
     context: ServerContext,
     next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
   ) async throws -> StreamingServerResponse<Output> {
-    if Self.openServices.contains(context.descriptor.service.fullyQualifiedService) {
+    guard let rule = AccessPolicy.rules[context.descriptor] else {
+      throw RPCError(code: .permissionDenied, message: "\(context.descriptor) has no access rule, so no token may call it")
+    }
+    guard case .roles(let roles, let action) = rule else {
       return try await next(request, context)
     }
-    guard let header = request.metadata[stringValues: "authorization"].first(where: { _ in true }) else {
+    let principal = try authenticate(request.metadata)
+    guard roles.contains(principal.role) else {
+      throw RPCError(code: .permissionDenied, message: "a \(principal.role.rawValue) token may not \(action)")
+    }
+    return try await Principal.$current.withValue(principal) {
+      try await next(request, context)
+    }
+  }
+
+  private func authenticate(_ metadata: Metadata) throws -> Principal {
+    guard let header = metadata[stringValues: "authorization"].first(where: { _ in true }) else {
       throw RPCError(
         code: .unauthenticated, message: "missing authorization metadata: send 'authorization: Bearer <token>'")
     }
@@ -28,10 +40,6 @@ struct AuthenticationInterceptor: ServerInterceptor {
     guard let principal = readModel.read({ $0.access.principal(forToken: token) }) else {
       throw RPCError(code: .unauthenticated, message: "the bearer token is not valid")
     }
-    return try await Principal.$current.withValue(principal) {
-      try await next(request, context)
-    }
+    return principal
   }
 }
-
-import Foundation

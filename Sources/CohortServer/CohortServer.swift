@@ -96,18 +96,10 @@ public final class CohortServer: Service, Sendable {
       config: .defaults { config in
         config.rpc.maxRequestPayloadSize = configuration.maximumRequestBytes
       })
-    let reflection = try ReflectionService()
     let server = GRPCServer(
       transport: transport,
-      services: [
-        EnrollmentService(
-          commands: CommandHandler(store: store, now: { Date() }), readModel: readModel,
-          queryWaitLimit: configuration.queryWaitLimit),
-        AdminService(store: store, readModel: readModel),
-        health,
-        reflection,
-        ReflectionAlphaService(reflection: reflection),
-      ],
+      services: try Self.services(
+        store: store, readModel: readModel, health: health, queryWaitLimit: configuration.queryWaitLimit),
       interceptors: [AuthenticationInterceptor(readModel: readModel)])
 
     try await withGracefulShutdownHandler {
@@ -148,6 +140,33 @@ public final class CohortServer: Service, Sendable {
       health.setStopping()
       server.beginGracefulShutdown()
     }
+  }
+
+  /// Every service the server serves.
+  private static func services(
+    store: any EventStore, readModel: ProjectionRunner<CohortReadModel>, health: HealthService,
+    queryWaitLimit: Duration
+  ) throws -> [any RegistrableRPCService] {
+    let reflection = try ReflectionService()
+    return [
+      EnrollmentService(
+        commands: CommandHandler(store: store, now: { Date() }), readModel: readModel, queryWaitLimit: queryWaitLimit),
+      AdminService(store: store, readModel: readModel),
+      health,
+      reflection,
+      ReflectionAlphaService(reflection: reflection),
+    ]
+  }
+
+  /// Every method the server serves, as its router sees them: what ``AccessPolicy`` must cover.
+  static func servedMethods() throws -> [MethodDescriptor] {
+    let store = InMemoryEventStore()
+    let services = try services(
+      store: store, readModel: ProjectionRunner(store: store, initial: CohortReadModel(), logger: Logger(label: "unused")),
+      health: HealthService(services: []), queryWaitLimit: .zero)
+    var router = RPCRouter<HTTP2ServerTransport.Posix>()
+    for service in services { service.registerMethods(with: &router) }
+    return router.methods
   }
 
   /// Tells local clients (server.json), tests (``serving``) and the log where the server listens.

@@ -22,7 +22,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   func scheduleCohort(request: Cohort_V1_ScheduleCohortRequest, context: ServerContext) async throws
     -> Cohort_V1_CommandReply
   {
-    let (principal, fingerprint) = try accept(request, requestID: request.requestID, method: "ScheduleCohort", action: "schedule cohorts")
+    let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.number, field: "number")
     guard request.hasPrice else {
       throw DomainError(.invalidArgument(field: "price"), "price is required (use amount 0 for a free cohort)")
@@ -37,7 +37,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   func openEnrollment(request: Cohort_V1_CohortCommandRequest, context: ServerContext) async throws
     -> Cohort_V1_CommandReply
   {
-    let (principal, fingerprint) = try accept(request, requestID: request.requestID, method: "OpenEnrollment", action: "open enrollment")
+    let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     return reply(try await run(.openEnrollment, number: number, request: fingerprint, principal: principal))
   }
@@ -45,13 +45,13 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   func closeEnrollment(request: Cohort_V1_CohortCommandRequest, context: ServerContext) async throws
     -> Cohort_V1_CommandReply
   {
-    let (principal, fingerprint) = try accept(request, requestID: request.requestID, method: "CloseEnrollment", action: "close enrollment")
+    let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     return reply(try await run(.closeEnrollment, number: number, request: fingerprint, principal: principal))
   }
 
   func enroll(request: Cohort_V1_EnrollRequest, context: ServerContext) async throws -> Cohort_V1_EnrollReply {
-    let (principal, fingerprint) = try accept(request, requestID: request.requestID, method: "Enroll", action: "enroll members")
+    let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     let memberID = CohortStreams.memberID(tenantID: principal.tenantID, email: request.email)
     let outcome = try await run(
@@ -67,7 +67,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
 
   func withdraw(request: Cohort_V1_WithdrawRequest, context: ServerContext) async throws -> Cohort_V1_WithdrawReply
   {
-    let (principal, fingerprint) = try accept(request, requestID: request.requestID, method: "Withdraw", action: "withdraw members")
+    let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     let memberID: UUID
     switch request.member {
@@ -85,13 +85,13 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     }
   }
 
-  /// What every command checks first: a caller who may manage cohorts, and a request id.
+  /// The caller and the request's fingerprint (its id and digest, under the method's name).
   private func accept(
-    _ request: some SwiftProtobuf.Message, requestID: String, method: String, action: String
+    _ request: some SwiftProtobuf.Message, requestID: String, context: ServerContext
   ) throws -> (Principal, RequestFingerprint) {
-    let principal = try Authorization.require(Authorization.managers, to: action)
+    let principal = try Authorization.caller()
     let id = try Authorization.requestID(requestID)
-    return (principal, try RequestFingerprint(requestID: id, method: method, request: request))
+    return (principal, try RequestFingerprint(requestID: id, method: context.descriptor.method, request: request))
   }
 
   private func run(
@@ -118,7 +118,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   func listCohorts(request: Cohort_V1_ListCohortsRequest, context: ServerContext) async throws
     -> Cohort_V1_ListCohortsReply
   {
-    let principal = try Authorization.require(Authorization.everyone, to: "list cohorts")
+    let principal = try Authorization.caller()
     let pageSize = try PageToken.pageSize(request.pageSize)
     let after = try PageToken.decode(request.pageToken)
     let status = request.status
@@ -137,7 +137,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   }
 
   func getCohort(request: Cohort_V1_GetCohortRequest, context: ServerContext) async throws -> Cohort_V1_GetCohortReply {
-    let principal = try Authorization.require(Authorization.managers, to: "see a cohort's roster")
+    let principal = try Authorization.caller()
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     try await ReadConsistency.wait(for: request.consistency, in: readModel, limit: queryWaitLimit)
     let found = readModel.snapshot { model, position in

@@ -16,7 +16,10 @@ struct RequestFingerprint: Sendable {
     var hash = SHA256()
     hash.update(data: Data(method.utf8))
     hash.update(data: Data([0]))
-    hash.update(data: try request.serializedBytes() as Data)
+    // Deterministic ordering, so that the digest of one request is the same in every process.
+    var options = BinaryEncodingOptions()
+    options.useDeterministicOrdering = true
+    hash.update(data: try request.serializedBytes(options: options) as Data)
     self.requestID = requestID
     self.digest = Data(hash.finalize())
   }

@@ -1,0 +1,43 @@
+import CohortAPI
+import GRPCCore
+
+/// Who may call which RPC: one row per method, consulted by ``AuthenticationInterceptor`` before
+/// any handler runs.
+///
+/// Deny by default: a method with no row is refused to every caller, owner included, so a new RPC
+/// cannot be reached until someone decides who may call it (and the authorization matrix test
+/// fails until they have). Which tenant's data a call sees is the token's tenant, always.
+enum AccessPolicy {
+  enum Rule: Sendable, Equatable {
+    /// Anyone, without a token: the health service, for load balancers and orchestrators.
+    case open
+    /// A valid token with one of these roles. `action` words a refusal: "a member token may not
+    /// <action>".
+    case roles(Set<Principal.Role>, action: String)
+  }
+
+  static let managers: Set<Principal.Role> = [.owner, .staff]
+  static let everyone: Set<Principal.Role> = [.owner, .staff, .partner, .member]
+
+  static let rules: [MethodDescriptor: Rule] = {
+    typealias Enrollment = Cohort_V1_EnrollmentService.Method
+    typealias Admin = Cohort_V1_AdminService.Method
+    return [
+      Enrollment.ScheduleCohort.descriptor: .roles(managers, action: "schedule cohorts"),
+      Enrollment.OpenEnrollment.descriptor: .roles(managers, action: "open enrollment"),
+      Enrollment.CloseEnrollment.descriptor: .roles(managers, action: "close enrollment"),
+      Enrollment.Enroll.descriptor: .roles(managers, action: "enroll members"),
+      Enrollment.Withdraw.descriptor: .roles(managers, action: "withdraw members"),
+      Enrollment.ListCohorts.descriptor: .roles(everyone, action: "list cohorts"),
+      Enrollment.GetCohort.descriptor: .roles(managers, action: "see a cohort's roster"),
+      Admin.WhoAmI.descriptor: .roles(everyone, action: "ask who they are"),
+      Admin.IssueToken.descriptor: .roles([.owner], action: "issue tokens"),
+      Grpc_Health_V1_Health.Method.Check.descriptor: .open,
+      Grpc_Health_V1_Health.Method.Watch.descriptor: .open,
+      Grpc_Reflection_V1_ServerReflection.Method.ServerReflectionInfo.descriptor:
+        .roles(everyone, action: "list the server's services"),
+      Grpc_Reflection_V1alpha_ServerReflection.Method.ServerReflectionInfo.descriptor:
+        .roles(everyone, action: "list the server's services"),
+    ]
+  }()
+}

@@ -1,0 +1,265 @@
+import CohortAPI
+import CohortClient
+import EventStore
+import EventStoreSQLite
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import Synchronization
+import Testing
+
+@testable import CohortServer
+
+/// Every method the server serves × every kind of caller × their tenant, each answered with exactly
+/// the status written here, over TLS. The expectations are this test's own, not read from
+/// ``AccessPolicy``: a new RPC fails this test until someone writes down who may call it.
+@Suite("Authorization matrix")
+struct AuthorizationMatrixTests {
+  typealias Role = Principal.Role
+
+  /// Who may call a method (`nil`: anyone, without a token), and what an allowed caller of the
+  /// second tenant gets when the request names the first tenant's resources.
+  struct Expectation {
+    var roles: Set<Role>?
+    var fromOtherTenant: RPCError.Code?
+  }
+
+  static let managers: Set<Role> = [.owner, .staff]
+  static let everyone: Set<Role> = [.owner, .staff, .partner, .member]
+
+  static let expectations: [MethodDescriptor: Expectation] = {
+    typealias Enrollment = Cohort_V1_EnrollmentService.Method
+    typealias Admin = Cohort_V1_AdminService.Method
+    return [
+      Enrollment.ScheduleCohort.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
+      Enrollment.OpenEnrollment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Enrollment.CloseEnrollment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Enrollment.Enroll.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Enrollment.Withdraw.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Enrollment.ListCohorts.descriptor: Expectation(roles: everyone, fromOtherTenant: nil),
+      Enrollment.GetCohort.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Admin.WhoAmI.descriptor: Expectation(roles: everyone, fromOtherTenant: nil),
+      Admin.IssueToken.descriptor: Expectation(roles: [.owner], fromOtherTenant: nil),
+      Grpc_Health_V1_Health.Method.Check.descriptor: Expectation(roles: nil, fromOtherTenant: nil),
+      Grpc_Health_V1_Health.Method.Watch.descriptor: Expectation(roles: nil, fromOtherTenant: nil),
+      Grpc_Reflection_V1_ServerReflection.Method.ServerReflectionInfo.descriptor:
+        Expectation(roles: everyone, fromOtherTenant: nil),
+      Grpc_Reflection_V1alpha_ServerReflection.Method.ServerReflectionInfo.descriptor:
+        Expectation(roles: everyone, fromOtherTenant: nil),
+    ]
+  }()
+
+  /// A caller: the `authorization` header it sends (if any), its role and whether its token
+  /// belongs to the tenant that owns the resources the requests name.
+  struct Caller: CustomStringConvertible {
+    var description: String
+    var authorization: String?
+    var role: Role?
+    var ownTenant = true
+  }
+
+  @Test("every served method has a rule, and this test has an expectation for it")
+  func coverage() throws {
+    let served = Set(try CohortServer.servedMethods())
+    #expect(served == Set(AccessPolicy.rules.keys), "methods served without an access rule, or rules for no method")
+    #expect(served == Set(Self.expectations.keys), "methods this test has no expectation for")
+  }
+
+  @Test("every method × no, malformed or unknown token, each role × own or another tenant: the exact status")
+  func matrix() async throws {
+    let directory = TestServer.temporaryDirectory()
+    // First start: the first tenant and its owner. Then a second tenant, seeded into the store.
+    var server = try await TestServer.start(directory: directory)
+    let ownerA = try server.ownerToken
+    try await server.stop()
+    let ownerB = try await Self.seedSecondTenant(in: directory)
+    server = try await TestServer.start(directory: directory)
+    let settings = server.settings(token: nil)
+
+    try await settings.withClient { client in
+      let matrix = Matrix(client: client, owner: "Bearer " + ownerA)
+      var callers = [
+        Caller(description: "no token", authorization: nil, role: nil),
+        Caller(description: "malformed token", authorization: "Basic b3duZXI6cGFzc3dvcmQ=", role: nil),
+        Caller(description: "unknown token", authorization: "Bearer cohort_" + String(repeating: "x", count: 43), role: nil),
+      ]
+      for (tenant, owner) in [("first", ownerA), ("second", ownerB)] {
+        for role in [Role.owner, .staff, .partner, .member] {
+          let token = role == .owner ? owner : try await matrix.issueToken(role: role, by: "Bearer " + owner)
+          callers.append(
+            Caller(
+              description: "\(role.rawValue) of the \(tenant) tenant", authorization: "Bearer " + token, role: role,
+              ownTenant: tenant == "first"))
+        }
+      }
+
+      for (method, expectation) in Self.expectations.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+        for caller in callers {
+          let expected: RPCError.Code?
+          if let roles = expectation.roles {
+            if let role = caller.role {
+              expected = !roles.contains(role) ? .permissionDenied : caller.ownTenant ? nil : expectation.fromOtherTenant
+            } else {
+              expected = .unauthenticated
+            }
+          } else {
+            expected = nil
+          }
+          let answer = try await matrix.call(method, as: caller.authorization)
+          #expect(
+            answer == expected,
+            "\(method) as \(caller): expected \(expected.map { "\($0)" } ?? "OK"), got \(answer.map { "\($0)" } ?? "OK")")
+        }
+      }
+    }
+    try await server.stop()
+  }
+
+  /// Appends a second tenant with an owner token to the (stopped) server's store; returns the token.
+  static func seedSecondTenant(in directory: String) async throws -> String {
+    let store = try await SQLiteEventStore.open(path: directory + "/cohort.sqlite", logger: Logger(label: "seed"))
+    let tenantID = UUID()
+    let token = Token.generate()
+    let created = try AccessEventCodec.tenantCreated(.init(id: tenantID, name: "Second community"), at: Date())
+    let issued = try AccessEventCodec.tokenIssued(
+      tokenID: UUID(), role: .owner, token: token, label: "owner of the second tenant", at: Date())
+    _ = try await store.append(
+      [
+        EventData(id: UUID(), type: created.type, data: created.data),
+        EventData(id: UUID(), type: issued.type, data: issued.data),
+      ], to: AccessEventCodec.tenantStream(tenantID), expecting: .noStream)
+    await store.close()
+    return token
+  }
+}
+
+/// Calls each method with a request that an allowed caller of the first tenant may make, setting
+/// up what it needs (a fresh cohort, a member) as the first tenant's owner.
+private final class Matrix: Sendable {
+  let client: GRPCClient<HTTP2ClientTransport.Posix>
+  let owner: String
+  private let counter = Mutex(100)
+
+  init(client: GRPCClient<HTTP2ClientTransport.Posix>, owner: String) {
+    self.client = client
+    self.owner = owner
+  }
+
+  var enrollment: Cohort_V1_EnrollmentService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
+  var admin: Cohort_V1_AdminService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
+
+  func next() -> Int32 { counter.withLock { $0 += 1; return Int32($0) } }
+
+  func metadata(_ authorization: String?) -> Metadata {
+    var metadata: Metadata = [:]
+    if let authorization { metadata.addString(authorization, forKey: "authorization") }
+    return metadata
+  }
+
+  func issueToken(role: Principal.Role, by authorization: String) async throws -> String {
+    try await admin.issueToken(
+      .with {
+        $0.requestID = UUID().uuidString
+        $0.role = role.proto
+        $0.label = "\(role.rawValue) for the matrix"
+      }, metadata: metadata(authorization)
+    ).token
+  }
+
+  /// A scheduled cohort of the first tenant, opened if asked, with a member if asked.
+  func cohort(open: Bool = false, member: String? = nil) async throws -> Int32 {
+    let number = next()
+    let owner = metadata(self.owner)
+    _ = try await enrollment.scheduleCohort(schedule(number), metadata: owner)
+    if open { _ = try await enrollment.openEnrollment(command(number), metadata: owner) }
+    if let member { _ = try await enrollment.enroll(enroll(member, in: number), metadata: owner) }
+    return number
+  }
+
+  func schedule(_ number: Int32) -> Cohort_V1_ScheduleCohortRequest {
+    .with {
+      $0.requestID = UUID().uuidString
+      $0.number = number
+      $0.title = "Cohort \(number)"
+      $0.price = .with {
+        $0.amountMinor = 200_000
+        $0.currency = "KRW"
+      }
+      $0.capacity = 30
+      $0.startsOn = .with { $0.year = 2027; $0.month = 3; $0.day = 1 }
+      $0.endsOn = .with { $0.year = 2027; $0.month = 4; $0.day = 30 }
+    }
+  }
+
+  func command(_ number: Int32) -> Cohort_V1_CohortCommandRequest {
+    .with {
+      $0.requestID = UUID().uuidString
+      $0.cohortNumber = number
+    }
+  }
+
+  func enroll(_ email: String, in number: Int32) -> Cohort_V1_EnrollRequest {
+    .with {
+      $0.requestID = UUID().uuidString
+      $0.cohortNumber = number
+      $0.name = "Member"
+      $0.email = email
+    }
+  }
+
+  /// `nil` for OK, else the status code.
+  func call(_ method: MethodDescriptor, as authorization: String?) async throws -> RPCError.Code? {
+    let md = metadata(authorization)
+    typealias Enrollment = Cohort_V1_EnrollmentService.Method
+    typealias Admin = Cohort_V1_AdminService.Method
+    do {
+      switch method {
+      case Enrollment.ScheduleCohort.descriptor:
+        _ = try await enrollment.scheduleCohort(schedule(next()), metadata: md)
+      case Enrollment.OpenEnrollment.descriptor:
+        _ = try await enrollment.openEnrollment(command(try await cohort()), metadata: md)
+      case Enrollment.CloseEnrollment.descriptor:
+        _ = try await enrollment.closeEnrollment(command(try await cohort(open: true)), metadata: md)
+      case Enrollment.Enroll.descriptor:
+        _ = try await enrollment.enroll(enroll("new@example.com", in: try await cohort(open: true)), metadata: md)
+      case Enrollment.Withdraw.descriptor:
+        let number = try await cohort(open: true, member: "leaving@example.com")
+        _ = try await enrollment.withdraw(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+            $0.email = "leaving@example.com"
+          }, metadata: md)
+      case Enrollment.ListCohorts.descriptor:
+        _ = try await enrollment.listCohorts(.init(), metadata: md)
+      case Enrollment.GetCohort.descriptor:
+        let number = try await cohort()
+        _ = try await enrollment.getCohort(.with { $0.cohortNumber = number }, metadata: md)
+      case Admin.WhoAmI.descriptor:
+        _ = try await admin.whoAmI(.init(), metadata: md)
+      case Admin.IssueToken.descriptor:
+        _ = try await issueToken(role: .member, by: authorization ?? "")
+      case Grpc_Health_V1_Health.Method.Check.descriptor:
+        _ = try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init(), metadata: md)
+      case Grpc_Health_V1_Health.Method.Watch.descriptor:
+        try await Grpc_Health_V1_Health.Client(wrapping: client).watch(.init(), metadata: md) { response in
+          for try await _ in response.messages { break }
+        }
+      case Grpc_Reflection_V1_ServerReflection.Method.ServerReflectionInfo.descriptor:
+        try await Grpc_Reflection_V1_ServerReflection.Client(wrapping: client).serverReflectionInfo(
+          metadata: md, requestProducer: { try await $0.write(.with { $0.listServices = "" }) },
+          onResponse: { response in for try await _ in response.messages { break } })
+      case Grpc_Reflection_V1alpha_ServerReflection.Method.ServerReflectionInfo.descriptor:
+        try await Grpc_Reflection_V1alpha_ServerReflection.Client(wrapping: client).serverReflectionInfo(
+          metadata: md, requestProducer: { try await $0.write(.with { $0.listServices = "" }) },
+          onResponse: { response in for try await _ in response.messages { break } })
+      default:
+        Issue.record("the matrix does not know how to call \(method)")
+      }
+      return nil
+    } catch let error as RPCError {
+      return error.code
+    }
+  }
+}

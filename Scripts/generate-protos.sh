@@ -7,10 +7,33 @@
 # which are products of this package's pinned dependencies. The first run builds them once into
 # .build-protoc (about 10 minutes on 2 cores); later runs reuse them.
 #
-#   Scripts/generate-protos.sh          regenerate
-#   Scripts/generate-protos.sh --check  fail if the committed code differs from the protos
+#   Scripts/generate-protos.sh           regenerate (and record checksums in Protos/generated.sha256)
+#   Scripts/generate-protos.sh --check   fail if the committed code differs from the protos
+#   Scripts/generate-protos.sh --verify  fail if a proto or a generated file changed since the last
+#                                        regeneration (checksums only: needs neither protoc nor the
+#                                        generators, so the test command runs it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+checksums=Protos/generated.sha256
+# Every proto and every generated file, in a stable order.
+checksummed_files() {
+  find Protos -name '*.proto' | sort
+  find Sources/CohortAPI -name '*.swift' | sort
+}
+
+if [ "${1:-}" = "--verify" ]; then
+  if ! diff <(checksummed_files) <(awk '{print $2}' "$checksums") >/dev/null \
+    || ! sha256sum --check --quiet --strict "$checksums" >/dev/null 2>&1; then
+    echo "Protos/ or Sources/CohortAPI changed since the code was generated:" >&2
+    diff <(checksummed_files) <(awk '{print $2}' "$checksums") >&2 || true
+    sha256sum --check --quiet "$checksums" >&2 || true
+    echo "run Scripts/generate-protos.sh and commit the result (never edit Sources/CohortAPI by hand)" >&2
+    exit 1
+  fi
+  echo "generated code and Protos/ match their recorded checksums"
+  exit 0
+fi
 
 command -v protoc >/dev/null || { echo "protoc is missing: apt-get install -y protobuf-compiler" >&2; exit 1; }
 
@@ -48,6 +71,10 @@ protoc -I Protos --include_imports --descriptor_set_out="$descriptors" $protos
   echo "public let cohortAPIDescriptorSetBase64 = \"$(base64 -w0 "$descriptors")\""
 } > "$out/DescriptorSet.swift"
 rm -f "$descriptors"
+
+if [ "${1:-}" != "--check" ]; then
+  checksummed_files | xargs sha256sum > "$checksums"
+fi
 
 if [ "${1:-}" = "--check" ]; then
   if ! diff -r -x '*.md' "$out" Sources/CohortAPI >/dev/null; then

@@ -29,6 +29,10 @@ export COHORT_REQUIRE_POSTGRES=1
 restarturl=$(Scripts/postgres.sh start "$restartdir" | tail -n 1)
 export COHORT_TEST_POSTGRES_RESTART_URL=$restarturl COHORT_TEST_POSTGRES_RESTART_DIR=$restartdir
 
+# The committed generated code must be what Protos/ generates (checksums; Scripts/generate-protos.sh
+# --check regenerates and compares, which needs protoc and about 10 minutes to build the generators).
+Scripts/generate-protos.sh --verify
+
 # Our targets treat warnings as errors (Package.swift), so a warning fails here too.
 swift build --build-tests
 

@@ -93,6 +93,31 @@ struct ServerPiecesTests {
     }
     #expect(await counter.maximum == 1)
   }
+
+  @Test("a caller cancelled while it waits for a key leaves the queue; the next one still gets the key")
+  func keyedLockCancellation() async throws {
+    let lock = KeyedLock<String>()
+    let holding = AsyncStream<Void>.makeStream()
+    let release = AsyncStream<Void>.makeStream()
+    let holder = Task {
+      try await lock.withLock("cohort-9") {
+        holding.continuation.yield()
+        for await _ in release.stream { break }
+      }
+    }
+    for await _ in holding.stream { break }
+    let abandoned = Task { try await lock.withLock("cohort-9") { "ran" } }
+    let next = Task { try await lock.withLock("cohort-9") { "ran" } }
+    try await Task.sleep(for: .milliseconds(50))
+    abandoned.cancel()
+    try await Task.sleep(for: .milliseconds(50))
+    // Released only now, so that a lock that ignored the cancellation would run it (and fail
+    // the expectation below) rather than hang the test.
+    release.continuation.yield()
+    await #expect(throws: CancellationError.self) { try await abandoned.value }
+    try await holder.value
+    #expect(try await next.value == "ran")
+  }
 }
 
 actor Counter {

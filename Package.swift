@@ -165,7 +165,10 @@ let package = Package(
 
     .testTarget(
       name: "CohortServerTests",
-      dependencies: ["CohortServer", "CohortDomain", "EventStore", "CohortAPI"] + grpc,
+      dependencies: [
+        "CohortServer", "CohortDomain", "EventStore", "CohortAPI", "Projections",
+        .product(name: "Logging", package: "swift-log"),
+      ] + grpc,
       swiftSettings: strict
     ),
     .testTarget(

@@ -1,0 +1,59 @@
+import CohortAPI
+import EventStore
+import Foundation
+import GRPCCore
+import Logging
+import Projections
+import Testing
+
+@testable import CohortServer
+
+/// The interceptor itself: what the policy has no row for is refused to everyone.
+@Suite("Access policy")
+struct AccessPolicyTests {
+  @Test("a method with no rule is refused even to the owner; one its rule allows reaches the handler")
+  func denyByDefault() async throws {
+    let store = InMemoryEventStore()
+    let token = Token.generate()
+    let tenantID = UUID()
+    let created = try AccessEventCodec.tenantCreated(.init(id: tenantID, name: "Community"), at: Date())
+    let issued = try AccessEventCodec.tokenIssued(tokenID: UUID(), role: .owner, token: token, label: "owner", at: Date())
+    let appended = try await store.append(
+      [
+        EventData(id: UUID(), type: created.type, data: created.data),
+        EventData(id: UUID(), type: issued.type, data: issued.data),
+      ], to: AccessEventCodec.tenantStream(tenantID), expecting: .noStream)
+    let readModel = ProjectionRunner(store: store, initial: CohortReadModel(), logger: Logger(label: "test"))
+    let running = Task { try await readModel.run() }
+    defer { running.cancel() }
+    #expect(await readModel.waitUntil(position: appended.position, timeout: .seconds(10)))
+    let interceptor = AuthenticationInterceptor(readModel: readModel)
+
+    let unlisted = MethodDescriptor(fullyQualifiedService: "cohort.v1.EnrollmentService", method: "RefundEveryone")
+    #expect(AccessPolicy.rules[unlisted] == nil)
+    #expect(try await call(unlisted, token: token, through: interceptor) == .permissionDenied)
+    #expect(try await call(Cohort_V1_AdminService.Method.WhoAmI.descriptor, token: token, through: interceptor) == nil)
+    #expect(try await call(Cohort_V1_AdminService.Method.WhoAmI.descriptor, token: nil, through: interceptor) == .unauthenticated)
+  }
+
+  /// The status the interceptor answers with, or `nil` when it let the call through to the handler.
+  private func call(
+    _ method: MethodDescriptor, token: String?, through interceptor: AuthenticationInterceptor
+  ) async throws -> RPCError.Code? {
+    var metadata: Metadata = [:]
+    if let token { metadata.addString("Bearer \(token)", forKey: "authorization") }
+    let request = StreamingServerRequest<Int>(
+      metadata: metadata, messages: RPCAsyncSequence(wrapping: AsyncThrowingStream<Int, any Error> { $0.finish() }))
+    return try await withServerContextRPCCancellationHandle { handle in
+      let context = ServerContext(descriptor: method, remotePeer: "test", localPeer: "test", cancellation: handle)
+      do {
+        _ = try await interceptor.intercept(request: request, context: context) { _, _ in
+          StreamingServerResponse<Int>(metadata: [:]) { _ in [:] }
+        }
+        return nil
+      } catch let error as RPCError {
+        return error.code
+      }
+    }
+  }
+}

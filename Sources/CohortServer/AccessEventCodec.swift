@@ -33,6 +33,18 @@ enum AccessEventCodec {
     return (Cohort_V1_Events_TokenIssued.protoMessageName, try message.serializedBytes())
   }
 
+  /// The events that start a tenant's stream: the tenant, and its owner's token.
+  static func newTenant(_ tenant: AccessRegistry.Tenant, ownerToken: String, label: String, at: Date) throws
+    -> [EventData]
+  {
+    let created = try tenantCreated(tenant, at: at)
+    let issued = try tokenIssued(tokenID: UUID(), role: .owner, token: ownerToken, label: label, at: at)
+    return [
+      EventData(id: UUID(), type: created.type, data: created.data),
+      EventData(id: UUID(), type: issued.type, data: issued.data),
+    ]
+  }
+
   /// Folds an access event into the registry; other events are ignored.
   static func apply(_ event: RecordedEvent, to registry: inout AccessRegistry) throws(EventStoreError) {
     do {

@@ -20,17 +20,11 @@ public enum Bootstrap {
     guard try await store.read(stream, from: 1, direction: .forward, limit: 1).isEmpty else { return nil }
 
     let token = Token.generate()
-    let tokenID = UUID()
-    let now = Date()
-    let tenant = try AccessEventCodec.tenantCreated(.init(id: firstTenantID, name: tenantName), at: now)
-    let issued = try AccessEventCodec.tokenIssued(
-      tokenID: tokenID, role: .owner, token: token, label: "owner (created at first start)", at: now)
+    let events = try AccessEventCodec.newTenant(
+      .init(id: firstTenantID, name: tenantName), ownerToken: token, label: "owner (created at first start)",
+      at: Date())
     // The file first, then the log: a token in the log that nobody holds would lock the owner out.
     try DevelopmentCertificates.write(token + "\n", to: tokenPath + ".new", mode: 0o600)
-    let events = [
-      EventData(id: UUID(), type: tenant.type, data: tenant.data),
-      EventData(id: UUID(), type: issued.type, data: issued.data),
-    ]
     guard try await appendFirst(events, to: stream, in: store) else {
       try? FileManager.default.removeItem(atPath: tokenPath + ".new")
       logger.info("another server created the first tenant meanwhile")

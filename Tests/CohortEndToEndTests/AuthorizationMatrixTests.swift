@@ -121,14 +121,11 @@ struct AuthorizationMatrixTests {
     let store = try await SQLiteEventStore.open(path: directory + "/cohort.sqlite", logger: Logger(label: "seed"))
     let tenantID = UUID()
     let token = Token.generate()
-    let created = try AccessEventCodec.tenantCreated(.init(id: tenantID, name: "Second community"), at: Date())
-    let issued = try AccessEventCodec.tokenIssued(
-      tokenID: UUID(), role: .owner, token: token, label: "owner of the second tenant", at: Date())
     _ = try await store.append(
-      [
-        EventData(id: UUID(), type: created.type, data: created.data),
-        EventData(id: UUID(), type: issued.type, data: issued.data),
-      ], to: AccessEventCodec.tenantStream(tenantID), expecting: .noStream)
+      AccessEventCodec.newTenant(
+        .init(id: tenantID, name: "Second community"), ownerToken: token, label: "owner of the second tenant",
+        at: Date()),
+      to: AccessEventCodec.tenantStream(tenantID), expecting: .noStream)
     await store.close()
     return token
   }

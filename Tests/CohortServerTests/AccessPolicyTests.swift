@@ -16,13 +16,9 @@ struct AccessPolicyTests {
     let store = InMemoryEventStore()
     let token = Token.generate()
     let tenantID = UUID()
-    let created = try AccessEventCodec.tenantCreated(.init(id: tenantID, name: "Community"), at: Date())
-    let issued = try AccessEventCodec.tokenIssued(tokenID: UUID(), role: .owner, token: token, label: "owner", at: Date())
     let appended = try await store.append(
-      [
-        EventData(id: UUID(), type: created.type, data: created.data),
-        EventData(id: UUID(), type: issued.type, data: issued.data),
-      ], to: AccessEventCodec.tenantStream(tenantID), expecting: .noStream)
+      AccessEventCodec.newTenant(.init(id: tenantID, name: "Community"), ownerToken: token, label: "owner", at: Date()),
+      to: AccessEventCodec.tenantStream(tenantID), expecting: .noStream)
     let readModel = ProjectionRunner(store: store, initial: CohortReadModel(), logger: Logger(label: "test"))
     let running = Task { try await readModel.run() }
     defer { running.cancel() }

@@ -18,8 +18,8 @@ cd "$(dirname "$0")/.."
 checksums=Protos/generated.sha256
 # Every proto and every generated file, in a stable order.
 checksummed_files() {
-  find Protos -name '*.proto' | sort
-  find Sources/CohortAPI -name '*.swift' | sort
+  find Protos -name '*.proto' | LC_ALL=C sort
+  find Sources/CohortAPI -name '*.swift' | LC_ALL=C sort
 }
 
 if [ "${1:-}" = "--verify" ]; then

@@ -34,10 +34,7 @@ public struct ThrowawayPostgres: Sendable {
       let server = try start()
       do {
         let name = "restart_" + UUID().uuidString.prefix(8).lowercased()
-        let output = try run(["createdb", server.directory, name], log: server.directory)
-        guard let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
-          throw ScriptFailure(description: "Scripts/postgres.sh createdb printed no URL: \(output)")
-        }
+        let url = try printedURL(["createdb", server.directory, name], log: server.directory)
         let result = try await body(ThrowawayPostgres(url: url, directory: server.directory, owned: server.owned))
         try server.remove()
         await turns.give()
@@ -63,11 +60,16 @@ public struct ThrowawayPostgres: Sendable {
       return ThrowawayPostgres(url: url, directory: directory, owned: false)
     }
     let directory = NSTemporaryDirectory() + "cohort-throwaway-pg-" + UUID().uuidString
-    let output = try run(["start", directory], log: directory)
+    return ThrowawayPostgres(url: try printedURL(["start", directory], log: directory), directory: directory, owned: true)
+  }
+
+  /// Runs the script and returns the database URL it prints as its last line.
+  private static func printedURL(_ command: [String], log directory: String) throws -> String {
+    let output = try run(command, log: directory)
     guard let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
-      throw ScriptFailure(description: "Scripts/postgres.sh start printed no URL: \(output)")
+      throw ScriptFailure(description: "Scripts/postgres.sh \(command[0]) printed no URL: \(output)")
     }
-    return ThrowawayPostgres(url: url, directory: directory, owned: true)
+    return url
   }
 
   /// Stops the server as an administrator would (`pg_ctl stop -m fast`): sessions are told to

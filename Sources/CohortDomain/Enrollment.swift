@@ -1,30 +1,26 @@
 import Foundation
 
-/// The rules of one cohort's enrollment, as pure functions over its event stream:
-/// `decide` turns a command into new events (or refuses it), `evolve` applies one event to the
-/// state and `fold` replays a whole stream.
-public enum Enrollment {
-  /// Decides what happens when `command` meets a cohort in `state`.
-  ///
-  /// - Parameters:
-  ///   - cohortID: the cohort's stream identity, recorded when it is scheduled.
-  ///   - now: the time stamped on every new event.
-  /// - Returns: the events to append, in order.
-  /// - Throws: a `DomainError` explaining why the command was refused.
+/// The rules of one cohort's enrollment, as pure functions over its event stream.
+public enum Enrollment: Decider {
+  public static let initial = CohortState.initial
+
+  /// Decides what happens when `command` meets a cohort in `state`. The context's subject is the
+  /// cohort's stream identity, recorded when it is scheduled; its time is stamped on every event.
   public static func decide(
-    _ command: EnrollmentCommand, state: CohortState, cohortID: UUID, now: Date
+    _ command: EnrollmentCommand, state: CohortState, context: DecisionContext
   ) throws(DomainError) -> [EnrollmentEvent] {
+    let now = context.now
     switch command {
     case .schedule(let schedule):
-      try decideSchedule(schedule, state: state, cohortID: cohortID, now: now)
+      return try decideSchedule(schedule, state: state, cohortID: context.subjectID, now: now)
     case .openEnrollment:
-      try decideOpen(state: state, now: now)
+      return try decideOpen(state: state, now: now)
     case .closeEnrollment:
-      try decideClose(state: state, now: now)
+      return try decideClose(state: state, now: now)
     case .enroll(let enroll):
-      try decideEnroll(enroll, state: state, now: now)
+      return try decideEnroll(enroll, state: state, now: now)
     case .withdraw(let withdraw):
-      try decideWithdraw(withdraw, state: state, now: now)
+      return try decideWithdraw(withdraw, state: state, now: now)
     }
   }
 
@@ -55,8 +51,4 @@ public enum Enrollment {
     return next
   }
 
-  /// Replays a cohort's stream from the beginning.
-  public static func fold(_ events: some Sequence<EnrollmentEvent>) -> CohortState {
-    events.reduce(CohortState.initial, evolve)
-  }
 }

@@ -1,13 +1,12 @@
+import CohortDomain
 import EventStore
 import Foundation
 
-/// How one kind of event-sourced aggregate is stored: its initial state, its pure `evolve`, and
-/// the codec of its events. The business decisions stay in `CohortDomain`.
-struct Aggregate<State: Sendable, Event: Sendable>: Sendable {
-  var initial: State
-  var evolve: @Sendable (State, Event) -> State
-  var decode: @Sendable (RecordedEvent) throws(EventStoreError) -> Event?
-  var encode: @Sendable (Event) throws -> (type: String, data: Data)
+/// How one area's streams are stored: the codec of its decider's events. The business decisions
+/// stay in `CohortDomain`.
+struct Aggregate<Area: Decider>: Sendable {
+  var decode: @Sendable (RecordedEvent) throws(EventStoreError) -> Area.Event?
+  var encode: @Sendable (Area.Event) throws -> (type: String, data: Data)
   /// The schema version the encoder writes.
   var schemaVersion: Int32
 }

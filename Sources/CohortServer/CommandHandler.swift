@@ -49,11 +49,13 @@ final class CommandHandler: Sendable {
     self.now = now
   }
 
+  /// Decides `command` on `stream` (whose subject is `subjectID`) and appends what it produced.
+  ///
   /// - Parameter request: identifies the request behind `requestID` (``RequestFingerprint``).
-  func handle<State, Event>(
-    _ aggregate: Aggregate<State, Event>, stream: StreamName, request: RequestFingerprint, principal: Principal,
-    decide: (State, Date) throws(DomainError) -> [Event]
-  ) async throws -> Outcome<Event> {
+  func handle<Area: Decider>(
+    _ command: Area.Command, on aggregate: Aggregate<Area>, stream: StreamName, subjectID: UUID,
+    request: RequestFingerprint, principal: Principal
+  ) async throws -> Outcome<Area.Event> {
     let requestID = request.requestID
     let metadata: Data = try Cohort_V1_Events_EventMetadata.with {
       $0.requestID = requestID.lowercased
@@ -67,10 +69,10 @@ final class CommandHandler: Sendable {
           // Another server wrote to this stream meanwhile: step aside for a moment, then reload.
           try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 << min(attempt, 5)))))
         }
-        var state: State
+        var state: Area.State
         var version: Int64
         let cached = attempt == 0 ? cache.withLock { $0[stream] } : nil
-        if let cached, let cachedState = cached.state as? State {
+        if let cached, let cachedState = cached.state as? Area.State {
           (state, version) = (cachedState, cached.version)
         } else {
           switch try await load(aggregate, stream: stream, request: request) {
@@ -79,9 +81,10 @@ final class CommandHandler: Sendable {
           }
         }
 
-        var events: [Event]
+        let context = DecisionContext(now: now(), subjectID: subjectID)
+        var events: [Area.Event]
         do {
-          events = try decide(state, now())
+          events = try Area.decide(command, state: state, context: context)
         } catch where cached != nil {
           // A refusal computed from the cached state may be stale: another server may have changed
           // the stream since, and this may be a retry of a request already applied. Decide again
@@ -90,7 +93,7 @@ final class CommandHandler: Sendable {
           case .applied(let outcome): return outcome
           case .current(let current, let currentVersion): (state, version) = (current, currentVersion)
           }
-          events = try decide(state, now())
+          events = try Area.decide(command, state: state, context: context)
         }
         guard !events.isEmpty else {
           return Outcome(events: [], position: 0, streamVersion: version, appendedTypes: [])
@@ -113,7 +116,7 @@ final class CommandHandler: Sendable {
           forget(stream)
           continue
         }
-        remember(stream, Snapshot(state: events.reduce(state, aggregate.evolve), version: result.nextExpectedVersion))
+        remember(stream, Snapshot(state: events.reduce(state, Area.evolve), version: result.nextExpectedVersion))
         return Outcome(
           events: events, position: result.position, streamVersion: result.nextExpectedVersion,
           appendedTypes: data.map(\.type))
@@ -125,18 +128,18 @@ final class CommandHandler: Sendable {
   }
 
   /// Reads the whole stream: the answer to the request if it was applied already, else the state.
-  private func load<State, Event>(
-    _ aggregate: Aggregate<State, Event>, stream: StreamName, request: RequestFingerprint
-  ) async throws -> Loaded<State, Event> {
+  private func load<Area: Decider>(
+    _ aggregate: Aggregate<Area>, stream: StreamName, request: RequestFingerprint
+  ) async throws -> Loaded<Area.State, Area.Event> {
     let recorded = try await store.readStream(stream)
     let firstID = eventID(requestID: request.requestID, stream: stream, index: 0)
     if let start = recorded.firstIndex(where: { $0.id == firstID }) {
       try request.requireSame(asRecordedIn: recorded[start])
       return .applied(try replay(aggregate, recorded[start...], requestID: request.requestID, stream: stream))
     }
-    var state = aggregate.initial
+    var state = Area.initial
     for event in recorded {
-      if let decoded = try aggregate.decode(event) { state = aggregate.evolve(state, decoded) }
+      if let decoded = try aggregate.decode(event) { state = Area.evolve(state, decoded) }
     }
     remember(stream, Snapshot(state: state, version: Int64(recorded.count)))
     return .current(state, version: Int64(recorded.count))
@@ -155,9 +158,9 @@ final class CommandHandler: Sendable {
   }
 
   /// The answer to a request whose events are already in the stream.
-  private func replay<State, Event>(
-    _ aggregate: Aggregate<State, Event>, _ tail: ArraySlice<RecordedEvent>, requestID: UUID, stream: StreamName
-  ) throws -> Outcome<Event> {
+  private func replay<Area: Decider>(
+    _ aggregate: Aggregate<Area>, _ tail: ArraySlice<RecordedEvent>, requestID: UUID, stream: StreamName
+  ) throws -> Outcome<Area.Event> {
     var mine: [RecordedEvent] = []
     for (index, event) in tail.enumerated() {
       guard event.id == eventID(requestID: requestID, stream: stream, index: index) else { break }

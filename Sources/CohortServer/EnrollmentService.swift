@@ -13,9 +13,9 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   let readModel: ProjectionRunner<CohortReadModel>
   let queryWaitLimit: Duration
 
-  static let aggregate = Aggregate<CohortState, EnrollmentEvent>(
-    initial: .initial, evolve: Enrollment.evolve, decode: EnrollmentEventCodec.decode,
-    encode: EnrollmentEventCodec.encode, schemaVersion: EnrollmentEventCodec.currentSchemaVersion)
+  static let aggregate = Aggregate<Enrollment>(
+    decode: EnrollmentEventCodec.decode, encode: EnrollmentEventCodec.encode,
+    schemaVersion: EnrollmentEventCodec.currentSchemaVersion)
 
   // MARK: Commands
 
@@ -99,10 +99,8 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   ) async throws -> CommandHandler.Outcome<EnrollmentEvent> {
     let cohortID = CohortStreams.cohortID(tenantID: principal.tenantID, number: number)
     let stream = CohortStreams.stream(tenantID: principal.tenantID, cohortID: cohortID)
-    return try await commands.handle(Self.aggregate, stream: stream, request: request, principal: principal) {
-      state, now throws(DomainError) in
-      try Enrollment.decide(command, state: state, cohortID: cohortID, now: now)
-    }
+    return try await commands.handle(
+      command, on: Self.aggregate, stream: stream, subjectID: cohortID, request: request, principal: principal)
   }
 
   private func reply(_ outcome: CommandHandler.Outcome<EnrollmentEvent>) -> Cohort_V1_CommandReply {

@@ -11,7 +11,7 @@ struct Scenario {
     -> [EnrollmentEvent]
   {
     try Enrollment.decide(
-      command, state: Enrollment.fold(history), cohortID: Fixture.cohortID, now: now)
+      command, state: Enrollment.fold(history), context: DecisionContext(now: now, subjectID: Fixture.cohortID))
   }
 }
 

@@ -1,72 +1,107 @@
 import CohortAPI
+import CohortDomain
 import EventStore
 import Foundation
 import SwiftProtobuf
 
-/// Tenant and token events: stream `tenant` of each tenant.
+/// Tenant and token events (``AccessEvent``) as stored in the log: stream `tenant` of each tenant,
+/// protobuf messages typed by their full name and a schema version, like every area's events.
 enum AccessEventCodec {
   static let tenantStreamName = "tenant"
+  static let currentSchemaVersion: Int32 = 1
+
+  static let aggregate = Aggregate<Access>(decode: decode, encode: encode, schemaVersion: currentSchemaVersion)
+
+  static let types: Set<String> = [
+    Cohort_V1_Events_TenantCreated.protoMessageName,
+    Cohort_V1_Events_TokenIssued.protoMessageName,
+  ]
 
   static func tenantStream(_ tenantID: UUID) -> StreamName {
     StreamName(trustedTenantID: tenantID, name: tenantStreamName)
   }
 
-  static func tenantCreated(_ tenant: AccessRegistry.Tenant, at: Date) throws -> (type: String, data: Data) {
-    let message = Cohort_V1_Events_TenantCreated.with {
-      $0.tenantID = tenant.id.lowercased
-      $0.name = tenant.name
-      $0.at = .init(at)
+  static func encode(_ event: AccessEvent) throws -> (type: String, data: Data) {
+    switch event {
+    case .tenantCreated(let e):
+      return try pack(
+        Cohort_V1_Events_TenantCreated.with {
+          $0.tenantID = e.tenantID.lowercased
+          $0.name = e.name
+          $0.at = .init(e.at)
+        })
+    case .tokenIssued(let e):
+      return try pack(
+        Cohort_V1_Events_TokenIssued.with {
+          $0.tokenID = e.tokenID.lowercased
+          $0.role = e.role.proto
+          $0.tokenSha256 = e.secretHash
+          $0.label = e.label
+          $0.at = .init(e.at)
+        })
     }
-    return (Cohort_V1_Events_TenantCreated.protoMessageName, try message.serializedBytes())
   }
 
-  static func tokenIssued(
-    tokenID: UUID, role: Principal.Role, token: String, label: String, at: Date
-  ) throws -> (type: String, data: Data) {
-    let message = Cohort_V1_Events_TokenIssued.with {
-      $0.tokenID = tokenID.lowercased
-      $0.role = role.proto
-      $0.tokenSha256 = AccessRegistry.hash(token)
-      $0.label = label
-      $0.at = .init(at)
+  static func decode(_ recorded: RecordedEvent) throws(EventStoreError) -> AccessEvent? {
+    guard types.contains(recorded.type) else { return nil }
+    guard recorded.schemaVersion == currentSchemaVersion else {
+      throw EventStoreError(
+        .corrupted, "event \(recorded.position) has unknown schema version \(recorded.schemaVersion) of \(recorded.type)")
     }
-    return (Cohort_V1_Events_TokenIssued.protoMessageName, try message.serializedBytes())
+    do {
+      switch recorded.type {
+      case Cohort_V1_Events_TenantCreated.protoMessageName:
+        let m = try Cohort_V1_Events_TenantCreated(serializedBytes: recorded.data)
+        // The stream says whose tenant it is; early events may leave the id out.
+        return .tenantCreated(TenantCreated(tenantID: recorded.stream.tenantID, name: m.name, at: m.at.date))
+      default:
+        let m = try Cohort_V1_Events_TokenIssued(serializedBytes: recorded.data)
+        guard let tokenID = UUID(uuidString: m.tokenID), let role = AccessRole(m.role) else {
+          throw EventStoreError(.corrupted, "event \(recorded.position): token id or role unreadable")
+        }
+        return .tokenIssued(
+          TokenIssued(tokenID: tokenID, role: role, secretHash: m.tokenSha256, label: m.label, at: m.at.date))
+      }
+    } catch let error as EventStoreError {
+      throw error
+    } catch {
+      throw EventStoreError(.corrupted, "event \(recorded.position) (\(recorded.type)) does not decode: \(error)")
+    }
   }
 
   /// The events that start a tenant's stream: the tenant, and its owner's token.
   static func newTenant(_ tenant: AccessRegistry.Tenant, ownerToken: String, label: String, at: Date) throws
     -> [EventData]
   {
-    let created = try tenantCreated(tenant, at: at)
-    let issued = try tokenIssued(tokenID: UUID(), role: .owner, token: ownerToken, label: label, at: at)
-    return [
-      EventData(id: UUID(), type: created.type, data: created.data),
-      EventData(id: UUID(), type: issued.type, data: issued.data),
-    ]
+    let events = try Access.decide(
+      .createTenant(
+        name: tenant.name, owner: NewToken(role: .owner, secretHash: AccessRegistry.hash(ownerToken), label: label)),
+      state: Access.initial, context: DecisionContext(now: at, subjectID: tenant.id))
+    return try events.map(eventData)
+  }
+
+  /// An access event to append outside the command pipeline (first start, owner token recovery).
+  static func eventData(_ event: AccessEvent) throws -> EventData {
+    let (type, data) = try encode(event)
+    return EventData(id: UUID(), type: type, schemaVersion: currentSchemaVersion, data: data)
   }
 
   /// Folds an access event into the registry; other events are ignored.
-  static func apply(_ event: RecordedEvent, to registry: inout AccessRegistry) throws(EventStoreError) {
-    do {
-      switch event.type {
-      case Cohort_V1_Events_TenantCreated.protoMessageName:
-        let m = try Cohort_V1_Events_TenantCreated(serializedBytes: event.data)
-        registry.add(AccessRegistry.Tenant(id: event.stream.tenantID, name: m.name))
-      case Cohort_V1_Events_TokenIssued.protoMessageName:
-        let m = try Cohort_V1_Events_TokenIssued(serializedBytes: event.data)
-        guard let tokenID = UUID(uuidString: m.tokenID), let role = Principal.Role(m.role) else {
-          throw EventStoreError(.corrupted, "event \(event.position): token id or role unreadable")
-        }
-        registry.add(
-          tokenHash: m.tokenSha256,
-          principal: Principal(tenantID: event.stream.tenantID, role: role, tokenID: tokenID, label: m.label))
-      default:
-        return
-      }
-    } catch let error as EventStoreError {
-      throw error
-    } catch {
-      throw EventStoreError(.corrupted, "event \(event.position) (\(event.type)) does not decode: \(error)")
+  static func apply(_ recorded: RecordedEvent, to registry: inout AccessRegistry) throws(EventStoreError) {
+    switch try decode(recorded) {
+    case .tenantCreated(let created):
+      registry.add(AccessRegistry.Tenant(id: recorded.stream.tenantID, name: created.name))
+    case .tokenIssued(let issued):
+      registry.add(
+        tokenHash: issued.secretHash,
+        principal: Principal(
+          tenantID: recorded.stream.tenantID, role: issued.role, tokenID: issued.tokenID, label: issued.label))
+    case nil:
+      return
     }
+  }
+
+  private static func pack(_ message: some SwiftProtobuf.Message) throws -> (type: String, data: Data) {
+    (type(of: message).protoMessageName, try message.serializedBytes())
   }
 }

@@ -148,10 +148,11 @@ public final class CohortServer: Service, Sendable {
     queryWaitLimit: Duration
   ) throws -> [any RegistrableRPCService] {
     let reflection = try ReflectionService()
+    // One pipeline for every area: one lock and one cache per stream in this server.
+    let commands = CommandHandler(store: store, now: { Date() })
     return [
-      EnrollmentService(
-        commands: CommandHandler(store: store, now: { Date() }), readModel: readModel, queryWaitLimit: queryWaitLimit),
-      AdminService(store: store, readModel: readModel),
+      EnrollmentService(commands: commands, readModel: readModel, queryWaitLimit: queryWaitLimit),
+      AdminService(commands: commands, readModel: readModel),
       health,
       reflection,
       ReflectionAlphaService(reflection: reflection),

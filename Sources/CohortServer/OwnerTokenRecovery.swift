@@ -1,3 +1,4 @@
+import CohortDomain
 import EventStore
 import Foundation
 import Logging
@@ -26,16 +27,22 @@ public enum OwnerTokenRecovery {
 
   static func issue(in store: any EventStore, tokenPath: String) async throws -> String {
     let stream = AccessEventCodec.tenantStream(Bootstrap.firstTenantID)
-    guard try await !store.read(stream, from: 1, direction: .forward, limit: 1).isEmpty else {
+    let recorded = try await store.readStream(stream)
+    guard !recorded.isEmpty else {
       throw ConfigurationError("this store has no community yet: start cohortd once, and it creates one with its owner")
     }
+    let state = Access.fold(try recorded.compactMap { recorded throws(EventStoreError) in
+      try AccessEventCodec.decode(recorded)
+    })
     let token = Token.generate()
-    let issued = try AccessEventCodec.tokenIssued(
-      tokenID: UUID(), role: .owner, token: token, label: "owner (recovered on the server)", at: Date())
+    let events = try Access.decide(
+      .issueToken(
+        NewToken(role: .owner, secretHash: AccessRegistry.hash(token), label: "owner (recovered on the server)")),
+      state: state, context: DecisionContext(now: Date(), subjectID: Bootstrap.firstTenantID))
     // The file first, then the log, as at the first start.
     try DevelopmentCertificates.write(token + "\n", to: tokenPath, mode: 0o600)
     _ = try await store.append(
-      [EventData(id: UUID(), type: issued.type, data: issued.data)], to: stream, expecting: .any)
+      try events.map(AccessEventCodec.eventData), to: stream, expecting: .exact(Int64(recorded.count)))
     return tokenPath
   }
 }

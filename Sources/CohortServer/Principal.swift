@@ -1,30 +1,10 @@
 import CohortAPI
+import CohortDomain
 import Foundation
 
 /// Who is calling: the tenant (community) and role of the bearer token that came with the request.
 struct Principal: Hashable, Sendable {
-  enum Role: String, Hashable, Sendable {
-    case owner, staff, partner, member
-
-    init?(_ proto: Cohort_V1_Role) {
-      switch proto {
-      case .owner: self = .owner
-      case .staff: self = .staff
-      case .partner: self = .partner
-      case .member: self = .member
-      case .unspecified, .UNRECOGNIZED: return nil
-      }
-    }
-
-    var proto: Cohort_V1_Role {
-      switch self {
-      case .owner: .owner
-      case .staff: .staff
-      case .partner: .partner
-      case .member: .member
-      }
-    }
-  }
+  typealias Role = AccessRole
 
   var tenantID: UUID
   var role: Role
@@ -33,4 +13,25 @@ struct Principal: Hashable, Sendable {
 
   /// The principal of the request being handled, set by ``AuthenticationInterceptor``.
   @TaskLocal static var current: Principal?
+}
+
+extension AccessRole {
+  init?(_ proto: Cohort_V1_Role) {
+    switch proto {
+    case .owner: self = .owner
+    case .staff: self = .staff
+    case .partner: self = .partner
+    case .member: self = .member
+    case .unspecified, .UNRECOGNIZED: return nil
+    }
+  }
+
+  var proto: Cohort_V1_Role {
+    switch self {
+    case .owner: .owner
+    case .staff: .staff
+    case .partner: .partner
+    case .member: .member
+    }
+  }
 }

@@ -1,0 +1,35 @@
+import Foundation
+
+/// What happened to a tenant's access, in its stream.
+public enum AccessEvent: Equatable, Sendable {
+  case tenantCreated(TenantCreated)
+  case tokenIssued(TokenIssued)
+}
+
+public struct TenantCreated: Equatable, Sendable {
+  public var tenantID: UUID
+  public var name: String
+  public var at: Date
+
+  public init(tenantID: UUID, name: String, at: Date) {
+    self.tenantID = tenantID
+    self.name = name
+    self.at = at
+  }
+}
+
+public struct TokenIssued: Equatable, Sendable {
+  public var tokenID: UUID
+  public var role: AccessRole
+  public var secretHash: Data
+  public var label: String
+  public var at: Date
+
+  public init(tokenID: UUID, role: AccessRole, secretHash: Data, label: String, at: Date) {
+    self.tokenID = tokenID
+    self.role = role
+    self.secretHash = secretHash
+    self.label = label
+    self.at = at
+  }
+}

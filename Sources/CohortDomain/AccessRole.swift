@@ -1,0 +1,5 @@
+/// What a token may do in its tenant: founders and staff manage everything, partners run their
+/// groups, members see their own records.
+public enum AccessRole: String, Hashable, Sendable, CaseIterable {
+  case owner, staff, partner, member
+}

@@ -1,0 +1,95 @@
+import CohortDomain
+import Foundation
+import Testing
+
+/// Given a tenant's access events, when a command, then the new events (or the refusal).
+@Suite("Access.decide: tenants and tokens")
+struct AccessTests {
+  static let ownerHash = Data(repeating: 0xA1, count: 32)
+  static let staffHash = Data(repeating: 0xB2, count: 32)
+  static let tokenID = Fixture.uuid(0x70)
+  static let created = AccessEvent.tenantCreated(
+    TenantCreated(tenantID: Fixture.tenantID, name: "AI 스터디 커뮤니티", at: Fixture.scheduledAt))
+  static let ownerIssued = AccessEvent.tokenIssued(
+    TokenIssued(tokenID: Fixture.uuid(0x6F), role: .owner, secretHash: ownerHash, label: "owner", at: Fixture.scheduledAt))
+
+  static func when(_ command: AccessCommand, given history: [AccessEvent] = []) throws(DomainError) -> [AccessEvent] {
+    try Access.decide(
+      command, state: Access.fold(history),
+      context: DecisionContext(now: Fixture.now, subjectID: Fixture.tenantID, newID: { Self.tokenID }))
+  }
+
+  static func token(_ role: AccessRole, _ label: String = "staff: 박서연", hash: Data = staffHash) -> NewToken {
+    NewToken(role: role, secretHash: hash, label: label)
+  }
+
+  @Test("creating a tenant records it with its owner token, the name trimmed")
+  func createsTenant() throws {
+    let events = try Self.when(.createTenant(name: "  AI 스터디 커뮤니티 ", owner: Self.token(.owner, "owner", hash: Self.ownerHash)))
+    #expect(
+      events == [
+        .tenantCreated(TenantCreated(tenantID: Fixture.tenantID, name: "AI 스터디 커뮤니티", at: Fixture.now)),
+        .tokenIssued(
+          TokenIssued(tokenID: Self.tokenID, role: .owner, secretHash: Self.ownerHash, label: "owner", at: Fixture.now)),
+      ])
+  }
+
+  @Test("a tenant is created once")
+  func createsTenantOnce() {
+    #expect(throws: DomainError(.alreadyExists, "the tenant already exists")) {
+      try Self.when(.createTenant(name: "Again", owner: Self.token(.owner)), given: [Self.created, Self.ownerIssued])
+    }
+  }
+
+  @Test("a tenant starts with an owner token, not another role")
+  func tenantNeedsOwner() {
+    #expect(throws: DomainError(.invalidArgument(field: "role"), "a tenant starts with an owner token, not a staff token")) {
+      try Self.when(.createTenant(name: "Community", owner: Self.token(.staff)))
+    }
+  }
+
+  @Test("a tenant's name must not be empty")
+  func tenantNeedsName() {
+    #expect(throws: DomainError(.invalidArgument(field: "name"), "name must not be empty")) {
+      try Self.when(.createTenant(name: " \n", owner: Self.token(.owner)))
+    }
+  }
+
+  @Test("issuing a token records its hash, role and trimmed label under a new id", arguments: AccessRole.allCases)
+  func issuesToken(role: AccessRole) throws {
+    let events = try Self.when(.issueToken(Self.token(role, " staff: 박서연 ")), given: [Self.created, Self.ownerIssued])
+    #expect(
+      events == [
+        .tokenIssued(
+          TokenIssued(tokenID: Self.tokenID, role: role, secretHash: Self.staffHash, label: "staff: 박서연", at: Fixture.now))
+      ])
+  }
+
+  @Test("a token needs a label of 1 to 200 characters", arguments: ["", "   ", String(repeating: "가", count: 201)])
+  func tokenNeedsLabel(label: String) {
+    #expect(throws: DomainError(.invalidArgument(field: "label"), "label must be 1 to 200 characters: who the token is for")) {
+      try Self.when(.issueToken(Self.token(.staff, label)), given: [Self.created])
+    }
+  }
+
+  @Test("a token is recorded by a SHA-256 hash, never by anything else")
+  func tokenNeedsHash() {
+    #expect(throws: DomainError(.invalidArgument(field: "token"), "a token is recorded by its SHA-256 hash (32 bytes)")) {
+      try Self.when(.issueToken(Self.token(.staff, hash: Data("cohort_secret".utf8))), given: [Self.created])
+    }
+  }
+
+  @Test("no token for a tenant that does not exist")
+  func tokenNeedsTenant() {
+    #expect(throws: DomainError(.notFound, "the tenant does not exist")) {
+      try Self.when(.issueToken(Self.token(.member)))
+    }
+  }
+
+  @Test("evolve keeps the tenant's name and every token id")
+  func evolves() {
+    let state = Access.fold([Self.created, Self.ownerIssued])
+    #expect(state.tenantName == "AI 스터디 커뮤니티")
+    #expect(state.tokens == [Fixture.uuid(0x6F)])
+  }
+}

@@ -76,6 +76,53 @@ struct EventSchemaHistoryTests {
     #expect(Set(Self.examples.map(\.type)) == EnrollmentEventCodec.types)
   }
 
+  // MARK: Access events
+
+  static let tenantID = UUID(uuidString: "6f9d3a1e-2b7c-4e58-9a41-0c2d5e8f7b13")!
+  static let tokenID = UUID(uuidString: "3b8e1f52-7a6d-4c09-8e2f-5d1a9b7c4e60")!
+
+  struct AccessExample: Sendable, CustomStringConvertible {
+    var type: String
+    var schemaVersion: Int32
+    var base64: String
+    var event: AccessEvent
+    var description: String { "\(type) v\(schemaVersion)" }
+  }
+
+  static let accessExamples: [AccessExample] = [
+    AccessExample(
+      type: "cohort.v1.events.TenantCreated", schemaVersion: 1,
+      base64: "CiQ2ZjlkM2ExZS0yYjdjLTRlNTgtOWE0MS0wYzJkNWU4ZjdiMTMSGUFJIOyKpO2EsOuUlCDsu6TrrqTri4jti7AaBgiA98TVBg==",
+      event: .tenantCreated(TenantCreated(tenantID: tenantID, name: "AI 스터디 커뮤니티", at: at))),
+    AccessExample(
+      type: "cohort.v1.events.TokenIssued", schemaVersion: 1,
+      base64:
+        "CiQzYjhlMWY1Mi03YTZkLTRjMDktOGUyZi01ZDFhOWI3YzRlNjAQAhogAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8iEHN0YWZmOiDrsJXshJzsl7AqBgiA98TVBg==",
+      event: .tokenIssued(
+        TokenIssued(tokenID: tokenID, role: .staff, secretHash: Data(0..<32), label: "staff: 박서연", at: at))),
+  ]
+
+  @Test("every stored access example decodes to its event", arguments: accessExamples)
+  func decodesAccess(_ example: AccessExample) throws {
+    let recorded = RecordedEvent(
+      id: UUID(), stream: AccessEventCodec.tenantStream(Self.tenantID), version: 1, position: 1,
+      type: example.type, schemaVersion: example.schemaVersion, data: try #require(Data(base64Encoded: example.base64)),
+      metadata: Data(), recordedAt: Self.at)
+    #expect(try AccessEventCodec.decode(recorded) == example.event)
+  }
+
+  @Test("the current access encoder writes the newest example byte for byte", arguments: accessExamples)
+  func encodesAccess(_ example: AccessExample) throws {
+    let (type, data) = try AccessEventCodec.encode(example.event)
+    #expect(type == example.type)
+    #expect(data.base64EncodedString() == example.base64)
+  }
+
+  @Test("every access event type has an example")
+  func completeAccess() {
+    #expect(Set(Self.accessExamples.map(\.type)) == AccessEventCodec.types)
+  }
+
   @Test("an unknown schema version or an undecodable payload is reported as corrupted, not skipped")
   func corrupted() throws {
     var recorded = RecordedEvent(

@@ -104,10 +104,16 @@ let package = Package(
       swiftSettings: strict
     ),
 
+    // The one mapping between API messages and domain values (Money, CalendarDate, roles, ids).
+    .target(
+      name: "CohortMapping",
+      dependencies: ["CohortDomain", "CohortAPI", "EventStore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      swiftSettings: strict),
+
     .target(
       name: "CohortServer",
       dependencies: [
-        "CohortDomain", "EventStore", "EventStorePostgres", "EventStoreSQLite", "Projections",
+        "CohortDomain", "CohortMapping", "EventStore", "EventStorePostgres", "EventStoreSQLite", "Projections",
         "CohortAPI", "CohortClient",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Crypto", package: "swift-crypto"),
@@ -133,7 +139,7 @@ let package = Package(
     .target(
       name: "CohortCLI",
       dependencies: [
-        "CohortAPI", "CohortClient", "CohortDomain",
+        "CohortAPI", "CohortClient", "CohortDomain", "CohortMapping",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ] + grpc,
       swiftSettings: strict

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CohortAPI
+import CohortDomain
+import CohortMapping
 import Foundation
 
 /// `cohort whoami`: the community and role of the token in use.
@@ -17,7 +19,7 @@ public struct WhoAmI: CLICommand {
     if output.format == .json { return try Rendering.json(reply) }
     return """
       Community: \(reply.tenantName) (\(reply.tenantID))
-      Role:      \(Role(reply.role)?.rawValue ?? "unknown")
+      Role:      \(AccessRole(reply.role)?.rawValue ?? "unknown")
       Token:     \(reply.tokenLabel) (\(reply.tokenID))
       Server:    \(session.settings.address)
       """
@@ -35,7 +37,7 @@ public struct Tokens: AsyncParsableCommand {
       abstract: "Issue a token (owner only). It is printed once; the server keeps only its hash.")
     @OptionGroup public var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "owner, staff, partner or member.") var role: Role
+    @Option(help: "owner, staff, partner or member.") var role: AccessRole
     @Option(help: "Who the token is for.") var label: String
 
     public init() {}
@@ -74,25 +76,4 @@ public struct Health: CLICommand {
   }
 }
 
-enum Role: String, ExpressibleByArgument, CaseIterable {
-  case owner, staff, partner, member
-
-  init?(_ proto: Cohort_V1_Role) {
-    switch proto {
-    case .owner: self = .owner
-    case .staff: self = .staff
-    case .partner: self = .partner
-    case .member: self = .member
-    default: return nil
-    }
-  }
-
-  var proto: Cohort_V1_Role {
-    switch self {
-    case .owner: .owner
-    case .staff: .staff
-    case .partner: .partner
-    case .member: .member
-    }
-  }
-}
+extension AccessRole: ExpressibleByArgument {}

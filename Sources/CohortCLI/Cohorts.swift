@@ -1,6 +1,7 @@
 import ArgumentParser
 import CohortAPI
 import CohortDomain
+import CohortMapping
 import Foundation
 
 /// `cohort cohorts ...`: schedule, open, close, list and show cohorts.
@@ -93,21 +94,10 @@ public struct Cohorts: AsyncParsableCommand {
             $0.requestID = requestID
             $0.number = number
             $0.title = title
-            $0.price = .with {
-              $0.amountMinor = money.amountMinor
-              $0.currency = money.currency.code
-            }
+            $0.price = money.proto
             $0.capacity = capacity
-            $0.startsOn = .with {
-              $0.year = Int32(startsOn.year)
-              $0.month = Int32(startsOn.month)
-              $0.day = Int32(startsOn.day)
-            }
-            $0.endsOn = .with {
-              $0.year = Int32(endsOn.year)
-              $0.month = Int32(endsOn.month)
-              $0.day = Int32(endsOn.day)
-            }
+            $0.startsOn = startsOn.proto
+            $0.endsOn = endsOn.proto
           })
       }
       return output.format == .json

@@ -1,3 +1,4 @@
+import CohortMapping
 import GRPCCore
 import Projections
 

@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortMapping
 import Foundation
 import GRPCCore
 

@@ -1,5 +1,6 @@
 import CohortAPI
 import CohortDomain
+import CohortMapping
 
 extension CohortView {
   var proto: Cohort_V1_Cohort {

@@ -1,3 +1,4 @@
+import CohortMapping
 import CohortAPI
 import Crypto
 import EventStore

@@ -1,18 +1,20 @@
 import CohortAPI
 import CohortDomain
+import EventStore
 import Foundation
 import SwiftProtobuf
 
-// Conversions between protobuf messages and domain values. Conversions from the wire validate
-// and name the offending field; conversions to the wire cannot fail.
+// The one mapping between the API's protobuf messages and domain values, used by the server, the
+// CLI, the benchmark and the fault tool. Conversions from the wire validate and name the
+// offending field; conversions to the wire cannot fail.
 
 extension Money {
-  init(_ proto: Cohort_V1_Money, field: String) throws(DomainError) {
+  public init(_ proto: Cohort_V1_Money, field: String) throws(DomainError) {
     let currency = try Currency(proto.currency, field: "\(field).currency")
     try self.init(amountMinor: proto.amountMinor, currency: currency, field: "\(field).amount_minor")
   }
 
-  var proto: Cohort_V1_Money {
+  public var proto: Cohort_V1_Money {
     .with {
       $0.amountMinor = amountMinor
       $0.currency = currency.code
@@ -21,11 +23,11 @@ extension Money {
 }
 
 extension CalendarDate {
-  init(_ proto: Cohort_V1_CalendarDate, field: String) throws(DomainError) {
+  public init(_ proto: Cohort_V1_CalendarDate, field: String) throws(DomainError) {
     try self.init(year: Int(proto.year), month: Int(proto.month), day: Int(proto.day), field: field)
   }
 
-  var proto: Cohort_V1_CalendarDate {
+  public var proto: Cohort_V1_CalendarDate {
     .with {
       $0.year = Int32(year)
       $0.month = Int32(month)
@@ -36,19 +38,19 @@ extension CalendarDate {
 
 extension UUID {
   /// Parses a UUID sent by a client, naming the field when it is not one.
-  init(field: String, _ text: String) throws(DomainError) {
+  public init(field: String, _ text: String) throws(DomainError) {
     guard let uuid = UUID(canonical: text) else {
       throw DomainError(.invalidArgument(field: field), "\(field) must be a UUID; got \"\(text.prefix(64))\"")
     }
     self = uuid
   }
 
-  var lowercased: String { uuidString.lowercased() }
+  public var lowercased: String { uuidString.lowercased() }
 }
 
 extension Int {
   /// Reads a protobuf int32 that must be positive, naming the field otherwise.
-  init(positive value: Int32, field: String) throws(DomainError) {
+  public init(positive value: Int32, field: String) throws(DomainError) {
     guard value > 0 else {
       throw DomainError(.invalidArgument(field: field), "\(field) must be a positive number; got \(value)")
     }
@@ -57,7 +59,28 @@ extension Int {
 }
 
 extension Google_Protobuf_Timestamp {
-  init(_ date: Date) {
+  public init(_ date: Date) {
     self.init(date: date)
+  }
+}
+
+extension AccessRole {
+  public init?(_ proto: Cohort_V1_Role) {
+    switch proto {
+    case .owner: self = .owner
+    case .staff: self = .staff
+    case .partner: self = .partner
+    case .member: self = .member
+    case .unspecified, .UNRECOGNIZED: return nil
+    }
+  }
+
+  public var proto: Cohort_V1_Role {
+    switch self {
+    case .owner: .owner
+    case .staff: .staff
+    case .partner: .partner
+    case .member: .member
+    }
   }
 }

@@ -99,7 +99,7 @@ let package = Package(
     .target(
       name: "CohortClient",
       dependencies: ["CohortAPI"] + grpc + [
-        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl")
       ],
       swiftSettings: strict
     ),
@@ -107,7 +107,9 @@ let package = Package(
     // The one mapping between API messages and domain values (Money, CalendarDate, roles, ids).
     .target(
       name: "CohortMapping",
-      dependencies: ["CohortDomain", "CohortAPI", "EventStore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      dependencies: [
+        "CohortDomain", "CohortAPI", "EventStore", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
       swiftSettings: strict),
 
     .target(

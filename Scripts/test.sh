@@ -32,6 +32,8 @@ export COHORT_TEST_POSTGRES_RESTART_URL=$restarturl COHORT_TEST_POSTGRES_RESTART
 # The committed generated code must be what Protos/ generates (checksums; Scripts/generate-protos.sh
 # --check regenerates and compares, which needs protoc and about 10 minutes to build the generators).
 Scripts/generate-protos.sh --verify
+# The house rules of .swift-format (swift-format ships with the toolchain).
+Scripts/format.sh --check
 
 # Our targets treat warnings as errors (Package.swift), so a warning fails here too.
 swift build --build-tests

@@ -14,7 +14,9 @@ struct AppendCommand: AsyncParsableCommand {
 
   @Option(
     name: .customLong("first-cohort"),
-    help: "Cohort numbers first-cohort ..< first-cohort+clients are scheduled and opened for this run; they must be unused.")
+    help:
+      "Cohort numbers first-cohort ..< first-cohort+clients are scheduled and opened for this run; they must be unused."
+  )
   var firstCohort: Int32
 
   @Option(help: "Seats per cohort: large, so that every call enrolls rather than waitlists.")

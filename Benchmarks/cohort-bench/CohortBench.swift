@@ -10,6 +10,7 @@ struct CohortBench: AsyncParsableCommand {
     commandName: "cohort-bench",
     abstract: "Load generator for Scripts/bench.sh: gRPC workloads against cohortd and a bulk event loader.",
     subcommands: [
-      AppendCommand.self, QueryCommand.self, RosterCommand.self, LoadCommand.self, ScanCommand.self, MigrateCommand.self,
+      AppendCommand.self, QueryCommand.self, RosterCommand.self, LoadCommand.self, ScanCommand.self,
+      MigrateCommand.self,
     ])
 }

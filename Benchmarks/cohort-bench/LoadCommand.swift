@@ -1,5 +1,5 @@
-import CohortServer
 import ArgumentParser
+import CohortServer
 import EventStore
 import EventStorePostgres
 import Foundation

@@ -57,7 +57,8 @@ struct QueryCommand: AsyncParsableCommand {
       details["roster_members"] = Double(roster.members.count)
       let bytes: [UInt8] = try roster.serializedBytes()
       details["reply_bytes"] = Double(bytes.count)
-      progress("query: cohort \(number) has \(roster.members.count) members (reply \(Int(details["reply_bytes"] ?? 0)) bytes)")
+      progress(
+        "query: cohort \(number) has \(roster.members.count) members (reply \(Int(details["reply_bytes"] ?? 0)) bytes)")
       summary = try await load.closedLoop.run(settings: settings, name: "GetCohort") { client, _, _ in
         let reply = try await Cohort_V1_EnrollmentService.Client(wrapping: client).getCohort(
           .with { $0.cohortNumber = number }, options: ClosedLoop.callOptions)

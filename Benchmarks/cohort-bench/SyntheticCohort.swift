@@ -1,5 +1,5 @@
-import CohortServer
 import CohortAPI
+import CohortServer
 import EventStore
 import Foundation
 import SwiftProtobuf

@@ -6,7 +6,8 @@ import Foundation
 
 /// `cohort whoami`: the community and role of the token in use.
 public struct WhoAmI: CLICommand {
-  public static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Show the token's community and role.")
+  public static let configuration = CommandConfiguration(
+    commandName: "whoami", abstract: "Show the token's community and role.")
   @OptionGroup public var connection: ConnectionOptions
   @OptionGroup var output: OutputOptions
 

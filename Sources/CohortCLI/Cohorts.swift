@@ -63,7 +63,9 @@ public struct Cohorts: AsyncParsableCommand {
   public struct Schedule: CLICommand {
     public static let configuration = CommandConfiguration(
       abstract: "Schedule a cohort.",
-      discussion: "Example: cohort cohorts schedule --number 9 --title 'AI 활용 부트캠프 9기' --price 200000 --currency KRW --capacity 300 --starts 2026-12-01 --ends 2027-01-31")
+      discussion:
+        "Example: cohort cohorts schedule --number 9 --title 'AI 활용 부트캠프 9기' --price 200000 --currency KRW --capacity 300 --starts 2026-12-01 --ends 2027-01-31"
+    )
     @OptionGroup public var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "The cohort's number (기수), unique in the community.") var number: Int32

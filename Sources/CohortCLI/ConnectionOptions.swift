@@ -14,13 +14,17 @@ public struct ConnectionOptions: ParsableArguments {
   @Option(name: .customLong("ca"), help: "PEM file of the CA to trust (env COHORT_CA).")
   var caCertificate: String?
 
-  @Option(name: .customLong("token"), help: "Bearer token (env COHORT_TOKEN). Prefer --token-file: arguments are visible to other users.")
+  @Option(
+    name: .customLong("token"),
+    help: "Bearer token (env COHORT_TOKEN). Prefer --token-file: arguments are visible to other users.")
   var token: String?
 
   @Option(name: .customLong("token-file"), help: "File holding the bearer token.")
   var tokenFile: String?
 
-  @Option(name: .customLong("data-dir"), help: "Data directory of a local cohortd (default: $COHORT_HOME, else ~/.local/share/cohort).")
+  @Option(
+    name: .customLong("data-dir"),
+    help: "Data directory of a local cohortd (default: $COHORT_HOME, else ~/.local/share/cohort).")
   var dataDirectory: String?
 
   @Option(name: .customLong("config"), help: "Config file (default: ~/.config/cohort/config.json).")
@@ -50,7 +54,8 @@ public struct ConnectionOptions: ParsableArguments {
       do {
         bearer = try String(contentsOfFile: tokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
       } catch {
-        throw CLIError("cannot read the token file \(tokenPath): \(error.localizedDescription)", exitCode: ExitCodes.usage)
+        throw CLIError(
+          "cannot read the token file \(tokenPath): \(error.localizedDescription)", exitCode: ExitCodes.usage)
       }
     }
     return ClientSettings(address: address, caCertificatePath: ca, token: bearer)
@@ -64,7 +69,8 @@ struct CLIConfigFile: Codable {
   var tokenFile: String?
 
   static func load(path: String?, environment: [String: String]) throws -> CLIConfigFile? {
-    let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+    let configHome =
+      environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
       ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
     let file = path ?? configHome + "/cohort/config.json"
     guard FileManager.default.fileExists(atPath: file) else {

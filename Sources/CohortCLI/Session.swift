@@ -12,7 +12,9 @@ public struct Session: Sendable {
   /// Commands carry a request id, so a retry never applies a command twice.
   public var attempts = 3
 
-  public init(_ connection: ConnectionOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+  public init(
+    _ connection: ConnectionOptions, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws {
     settings = try connection.settings(environment: environment)
   }
 

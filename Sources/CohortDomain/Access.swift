@@ -52,6 +52,7 @@ public enum Access: Decider {
       throw .invalidArgument("token", "a token is recorded by its SHA-256 hash (32 bytes)")
     }
     return .tokenIssued(
-      TokenIssued(tokenID: context.newID(), role: token.role, secretHash: token.secretHash, label: label, at: context.now))
+      TokenIssued(
+        tokenID: context.newID(), role: token.role, secretHash: token.secretHash, label: label, at: context.now))
   }
 }

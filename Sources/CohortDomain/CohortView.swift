@@ -63,8 +63,9 @@ public struct CohortView: Equatable, Sendable {
     case .memberPromoted(let e):
       guard let index = waitlist.firstIndex(where: { $0.memberID == e.memberID }) else { return }
       let waiting = waitlist.remove(at: index)
-      enrolled.append(RosterEntry(
-        memberID: waiting.memberID, name: waiting.name, email: waiting.email, since: e.at))
+      enrolled.append(
+        RosterEntry(
+          memberID: waiting.memberID, name: waiting.name, email: waiting.email, since: e.at))
     }
   }
 }

@@ -13,7 +13,8 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
         field, "currency \(Validate.quoted(code)) must be a three-letter ISO 4217 code such as KRW or USD")
     }
     guard Self.active.contains(code.uppercased()) else {
-      throw .invalidArgument(field, "currency \(Validate.quoted(code)) is not an ISO 4217 currency; use a code such as KRW or USD")
+      throw .invalidArgument(
+        field, "currency \(Validate.quoted(code)) is not an ISO 4217 currency; use a code such as KRW or USD")
     }
     self.code = code.uppercased()
   }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How e-mail addresses are compared: without surrounding white space (line breaks included)
 /// and without case. Every place that identifies a person by e-mail uses this one rule.
 public enum EmailAddress {
@@ -5,5 +7,3 @@ public enum EmailAddress {
     raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
   }
 }
-
-import Foundation

@@ -58,11 +58,17 @@ extension Enrollment {
         .alreadyExists, "\(name) is already on the waitlist for cohort \(state.number)")
     }
     guard state.enrolled.count < state.capacity else {
-      return [.memberWaitlisted(MemberWaitlisted(
-        memberID: command.memberID, name: name, email: email, at: now))]
+      return [
+        .memberWaitlisted(
+          MemberWaitlisted(
+            memberID: command.memberID, name: name, email: email, at: now))
+      ]
     }
-    return [.memberEnrolled(MemberEnrolled(
-      memberID: command.memberID, name: name, email: email, at: now))]
+    return [
+      .memberEnrolled(
+        MemberEnrolled(
+          memberID: command.memberID, name: name, email: email, at: now))
+    ]
   }
 
   static func decideWithdraw(
@@ -72,8 +78,11 @@ extension Enrollment {
       command.reason, field: "reason", maxLength: 500, allowEmpty: true)
     try requireScheduled(state)
     if state.waitlist.contains(command.memberID) {
-      return [.memberWithdrew(MemberWithdrew(
-        memberID: command.memberID, reason: reason, wasWaitlisted: true, at: now))]
+      return [
+        .memberWithdrew(
+          MemberWithdrew(
+            memberID: command.memberID, reason: reason, wasWaitlisted: true, at: now))
+      ]
     }
     guard state.enrolled.contains(command.memberID) else {
       throw DomainError(
@@ -81,8 +90,9 @@ extension Enrollment {
         "member \(command.memberID) is neither enrolled in nor waitlisted for "
           + "cohort \(state.number)")
     }
-    let withdrew = EnrollmentEvent.memberWithdrew(MemberWithdrew(
-      memberID: command.memberID, reason: reason, wasWaitlisted: false, at: now))
+    let withdrew = EnrollmentEvent.memberWithdrew(
+      MemberWithdrew(
+        memberID: command.memberID, reason: reason, wasWaitlisted: false, at: now))
     guard let next = state.waitlist.first else { return [withdrew] }
     return [withdrew, .memberPromoted(MemberPromoted(memberID: next, at: now))]
   }

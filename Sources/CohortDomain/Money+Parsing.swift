@@ -1,3 +1,5 @@
+import Foundation
+
 extension Money {
   /// Reads an amount typed in major units, as people write it: "200000", "200,000", "12.50".
   /// The number of decimals may not exceed the currency's minor unit (no fractions of a won).
@@ -23,5 +25,3 @@ extension Money {
 extension Character {
   fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
-
-import Foundation

@@ -47,7 +47,8 @@ enum AccessEventCodec {
     guard types.contains(recorded.type) else { return nil }
     guard recorded.schemaVersion == currentSchemaVersion else {
       throw EventStoreError(
-        .corrupted, "event \(recorded.position) has unknown schema version \(recorded.schemaVersion) of \(recorded.type)")
+        .corrupted,
+        "event \(recorded.position) has unknown schema version \(recorded.schemaVersion) of \(recorded.type)")
     }
     do {
       switch recorded.type {
@@ -71,9 +72,9 @@ enum AccessEventCodec {
   }
 
   /// The events that start a tenant's stream: the tenant, and its owner's token.
-  static func newTenant(_ tenant: AccessRegistry.Tenant, ownerToken: String, label: String, at: Date) throws
-    -> [EventData]
-  {
+  static func newTenant(
+    _ tenant: AccessRegistry.Tenant, ownerToken: String, label: String, at: Date
+  ) throws -> [EventData] {
     let events = try Access.decide(
       .createTenant(
         name: tenant.name, owner: NewToken(role: .owner, secretHash: AccessRegistry.hash(ownerToken), label: label)),

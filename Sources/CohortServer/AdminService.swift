@@ -23,9 +23,9 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
     }
   }
 
-  func issueToken(request: Cohort_V1_IssueTokenRequest, context: ServerContext) async throws
-    -> Cohort_V1_IssueTokenReply
-  {
+  func issueToken(
+    request: Cohort_V1_IssueTokenRequest, context: ServerContext
+  ) async throws -> Cohort_V1_IssueTokenReply {
     let principal = try Authorization.caller()
     let requestID = try Authorization.requestID(request.requestID)
     guard let role = AccessRole(request.role) else {

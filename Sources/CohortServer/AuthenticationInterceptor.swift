@@ -14,7 +14,8 @@ struct AuthenticationInterceptor: ServerInterceptor {
     next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
   ) async throws -> StreamingServerResponse<Output> {
     guard let rule = AccessPolicy.rules[context.descriptor] else {
-      throw RPCError(code: .permissionDenied, message: "\(context.descriptor) has no access rule, so no token may call it")
+      throw RPCError(
+        code: .permissionDenied, message: "\(context.descriptor) has no access rule, so no token may call it")
     }
     guard case .roles(let roles, let action) = rule else {
       return try await next(request, context)

@@ -38,7 +38,9 @@ public enum Bootstrap {
   }
 
   /// Appends to a stream that must be new; `false` when another server created it first.
-  private static func appendFirst(_ events: [EventData], to stream: StreamName, in store: any EventStore)
+  private static func appendFirst(
+    _ events: [EventData], to stream: StreamName, in store: any EventStore
+  )
     async throws -> Bool
   {
     do {

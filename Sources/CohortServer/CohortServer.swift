@@ -163,7 +163,8 @@ public final class CohortServer: Service, Sendable {
   static func servedMethods() throws -> [MethodDescriptor] {
     let store = InMemoryEventStore()
     let services = try services(
-      store: store, readModel: ProjectionRunner(store: store, initial: CohortReadModel(), logger: Logger(label: "unused")),
+      store: store,
+      readModel: ProjectionRunner(store: store, initial: CohortReadModel(), logger: Logger(label: "unused")),
       health: HealthService(services: []), queryWaitLimit: .zero)
     var router = RPCRouter<HTTP2ServerTransport.Posix>()
     for service in services { service.registerMethods(with: &router) }

@@ -86,7 +86,7 @@ final class CommandHandler: Sendable {
         var events: [Area.Event]
         do {
           events = try Area.decide(command, state: state, context: context)
-        } catch where cached != nil {
+        } catch  where cached != nil {
           // A refusal computed from the cached state may be stale: another server may have changed
           // the stream since, and this may be a retry of a request already applied. Decide again
           // on the stream as stored.
@@ -147,7 +147,9 @@ final class CommandHandler: Sendable {
   }
 
   /// Appends at the expected version; `nil` when the stream moved on or the ids are taken.
-  private func appendUnlessConflict(_ events: [EventData], to stream: StreamName, expecting version: Int64)
+  private func appendUnlessConflict(
+    _ events: [EventData], to stream: StreamName, expecting version: Int64
+  )
     async throws -> AppendResult?
   {
     do {

@@ -77,7 +77,8 @@ enum EnrollmentEventCodec {
     guard types.contains(recorded.type) else { return nil }
     guard recorded.schemaVersion == currentSchemaVersion else {
       throw EventStoreError(
-        .corrupted, "event \(recorded.position) has unknown schema version \(recorded.schemaVersion) of \(recorded.type)")
+        .corrupted,
+        "event \(recorded.position) has unknown schema version \(recorded.schemaVersion) of \(recorded.type)")
     }
     do {
       return try decodeCurrent(type: recorded.type, data: recorded.data)
@@ -99,9 +100,11 @@ enum EnrollmentEventCodec {
           startsOn: try CalendarDate(m.startsOn, field: "starts_on"),
           endsOn: try CalendarDate(m.endsOn, field: "ends_on"), at: m.at.date))
     case Cohort_V1_Events_EnrollmentOpened.protoMessageName:
-      return .enrollmentOpened(EnrollmentOpened(at: try Cohort_V1_Events_EnrollmentOpened(serializedBytes: data).at.date))
+      return .enrollmentOpened(
+        EnrollmentOpened(at: try Cohort_V1_Events_EnrollmentOpened(serializedBytes: data).at.date))
     case Cohort_V1_Events_EnrollmentClosed.protoMessageName:
-      return .enrollmentClosed(EnrollmentClosed(at: try Cohort_V1_Events_EnrollmentClosed(serializedBytes: data).at.date))
+      return .enrollmentClosed(
+        EnrollmentClosed(at: try Cohort_V1_Events_EnrollmentClosed(serializedBytes: data).at.date))
     case Cohort_V1_Events_MemberEnrolled.protoMessageName:
       let m = try Cohort_V1_Events_MemberEnrolled(serializedBytes: data)
       return .memberEnrolled(

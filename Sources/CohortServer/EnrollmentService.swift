@@ -20,9 +20,9 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
 
   // MARK: Commands
 
-  func scheduleCohort(request: Cohort_V1_ScheduleCohortRequest, context: ServerContext) async throws
-    -> Cohort_V1_CommandReply
-  {
+  func scheduleCohort(
+    request: Cohort_V1_ScheduleCohortRequest, context: ServerContext
+  ) async throws -> Cohort_V1_CommandReply {
     let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.number, field: "number")
     guard request.hasPrice else {
@@ -35,17 +35,17 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     return reply(try await run(.schedule(schedule), number: number, request: fingerprint, principal: principal))
   }
 
-  func openEnrollment(request: Cohort_V1_CohortCommandRequest, context: ServerContext) async throws
-    -> Cohort_V1_CommandReply
-  {
+  func openEnrollment(
+    request: Cohort_V1_CohortCommandRequest, context: ServerContext
+  ) async throws -> Cohort_V1_CommandReply {
     let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     return reply(try await run(.openEnrollment, number: number, request: fingerprint, principal: principal))
   }
 
-  func closeEnrollment(request: Cohort_V1_CohortCommandRequest, context: ServerContext) async throws
-    -> Cohort_V1_CommandReply
-  {
+  func closeEnrollment(
+    request: Cohort_V1_CohortCommandRequest, context: ServerContext
+  ) async throws -> Cohort_V1_CommandReply {
     let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     return reply(try await run(.closeEnrollment, number: number, request: fingerprint, principal: principal))
@@ -61,13 +61,13 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     return .with {
       $0.reply = reply(outcome)
       $0.memberID = memberID.lowercased
-      $0.outcome = outcome.events.contains { if case .memberWaitlisted = $0 { true } else { false } }
+      $0.outcome =
+        outcome.events.contains { if case .memberWaitlisted = $0 { true } else { false } }
         ? .waitlisted : .enrolled
     }
   }
 
-  func withdraw(request: Cohort_V1_WithdrawRequest, context: ServerContext) async throws -> Cohort_V1_WithdrawReply
-  {
+  func withdraw(request: Cohort_V1_WithdrawRequest, context: ServerContext) async throws -> Cohort_V1_WithdrawReply {
     let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     let memberID: UUID
@@ -114,9 +114,9 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
 
   // MARK: Queries
 
-  func listCohorts(request: Cohort_V1_ListCohortsRequest, context: ServerContext) async throws
-    -> Cohort_V1_ListCohortsReply
-  {
+  func listCohorts(
+    request: Cohort_V1_ListCohortsRequest, context: ServerContext
+  ) async throws -> Cohort_V1_ListCohortsReply {
     let principal = try Authorization.caller()
     let pageSize = try PageToken.pageSize(request.pageSize)
     let after = try PageToken.decode(request.pageToken)

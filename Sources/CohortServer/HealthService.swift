@@ -36,9 +36,9 @@ final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol, Sendable
     state.withLock { ($0.statuses[service], $0.stopping) }
   }
 
-  func check(request: Grpc_Health_V1_HealthCheckRequest, context: ServerContext) async throws
-    -> Grpc_Health_V1_HealthCheckResponse
-  {
+  func check(
+    request: Grpc_Health_V1_HealthCheckRequest, context: ServerContext
+  ) async throws -> Grpc_Health_V1_HealthCheckResponse {
     guard let status = status(of: request.service).0 else {
       throw RPCError(code: .notFound, message: "unknown service '\(request.service.prefix(200))'")
     }

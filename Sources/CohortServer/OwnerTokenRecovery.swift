@@ -31,9 +31,10 @@ public enum OwnerTokenRecovery {
     guard !recorded.isEmpty else {
       throw ConfigurationError("this store has no community yet: start cohortd once, and it creates one with its owner")
     }
-    let state = Access.fold(try recorded.compactMap { recorded throws(EventStoreError) in
-      try AccessEventCodec.decode(recorded)
-    })
+    let state = Access.fold(
+      try recorded.compactMap { recorded throws(EventStoreError) in
+        try AccessEventCodec.decode(recorded)
+      })
     let token = Token.generate()
     let events = try Access.decide(
       .issueToken(

@@ -9,7 +9,8 @@ enum PageToken {
   static func pageSize(_ requested: Int32) throws(DomainError) -> Int {
     if requested == 0 { return defaultPageSize }
     guard (1...Int32(maximumPageSize)).contains(requested) else {
-      throw DomainError(.invalidArgument(field: "page_size"), "page_size must be 1 to \(maximumPageSize); got \(requested)")
+      throw DomainError(
+        .invalidArgument(field: "page_size"), "page_size must be 1 to \(maximumPageSize); got \(requested)")
     }
     return Int(requested)
   }

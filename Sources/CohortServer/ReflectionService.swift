@@ -18,9 +18,9 @@ struct ReflectionService: Grpc_Reflection_V1_ServerReflection.ServiceProtocol {
     index = try DescriptorIndex(serializedSet: data)
   }
 
-  func serverReflectionInfo(request: StreamingServerRequest<Request>, context: ServerContext) async throws
-    -> StreamingServerResponse<Response>
-  {
+  func serverReflectionInfo(
+    request: StreamingServerRequest<Request>, context: ServerContext
+  ) async throws -> StreamingServerResponse<Response> {
     StreamingServerResponse { writer in
       for try await message in request.messages {
         try await writer.write(answer(message))

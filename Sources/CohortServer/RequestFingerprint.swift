@@ -1,5 +1,5 @@
-import CohortMapping
 import CohortAPI
+import CohortMapping
 import Crypto
 import EventStore
 import Foundation

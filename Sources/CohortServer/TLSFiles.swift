@@ -21,7 +21,8 @@ struct TLSFiles: Sendable {
         hosts.append(configuration.host)
       }
       if try development.ensure(hosts: hosts) {
-        logger.notice("created a development CA and server certificate", metadata: ["ca": "\(development.caCertificatePath)"])
+        logger.notice(
+          "created a development CA and server certificate", metadata: ["ca": "\(development.caCertificatePath)"])
       }
       return TLSFiles(
         certificatePath: development.certificatePath, privateKeyPath: development.privateKeyPath,

@@ -11,7 +11,9 @@
 /// - an acknowledged append is durable.
 public protocol EventStore: Sendable {
   /// Appends `events` (at least one) to `stream` atomically.
-  func append(_ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion)
+  func append(
+    _ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion
+  )
     async throws(EventStoreError) -> AppendResult
 
   /// Up to `limit` events of one stream, starting at version `from` (inclusive) in `direction`.
@@ -33,9 +35,9 @@ public protocol EventStore: Sendable {
 
 extension EventStore {
   /// Every event of `stream`, oldest first, read in batches.
-  public func readStream(_ stream: StreamName, batchSize: Int = 1_000) async throws(EventStoreError)
-    -> [RecordedEvent]
-  {
+  public func readStream(
+    _ stream: StreamName, batchSize: Int = 1_000
+  ) async throws(EventStoreError) -> [RecordedEvent] {
     var events: [RecordedEvent] = []
     while true {
       let batch = try await read(stream, from: Int64(events.count) + 1, direction: .forward, limit: batchSize)

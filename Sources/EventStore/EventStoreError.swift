@@ -48,9 +48,9 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
     self.actualVersion = actualVersion
   }
 
-  public static func wrongExpectedVersion(_ stream: StreamName, expected: ExpectedVersion, actual: Int64)
-    -> EventStoreError
-  {
+  public static func wrongExpectedVersion(
+    _ stream: StreamName, expected: ExpectedVersion, actual: Int64
+  ) -> EventStoreError {
     EventStoreError(
       .wrongExpectedVersion, "expected \(expected), stream is at version \(actual)", stream: stream,
       expected: expected, actualVersion: actual)

@@ -14,7 +14,9 @@ public final class InMemoryEventStore: EventStore {
 
   public init() {}
 
-  public func append(_ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion)
+  public func append(
+    _ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion
+  )
     async throws(EventStoreError) -> AppendResult
   {
     try AppendRules.validate(events, to: stream)
@@ -44,7 +46,9 @@ public final class InMemoryEventStore: EventStore {
     return result
   }
 
-  public func read(_ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int)
+  public func read(
+    _ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int
+  )
     async throws(EventStoreError) -> [RecordedEvent]
   {
     guard limit > 0 else { return [] }

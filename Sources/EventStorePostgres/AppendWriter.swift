@@ -112,7 +112,9 @@ struct AppendWriter: Sendable {
   }
 
   /// The stored events whose ids occur in the batch: retries and duplicates.
-  private func storedEvents(of batch: [PendingAppend], on connection: PostgresConnection)
+  private func storedEvents(
+    of batch: [PendingAppend], on connection: PostgresConnection
+  )
     async throws(EventStoreError) -> [RecordedEvent]
   {
     let ids = batch.flatMap { $0.events.map(\.id) }
@@ -122,7 +124,9 @@ struct AppendWriter: Sendable {
   }
 
   /// The current version of each stream of the batch (streams with no events are left out).
-  private func versions(of batch: [PendingAppend], on connection: PostgresConnection)
+  private func versions(
+    of batch: [PendingAppend], on connection: PostgresConnection
+  )
     async throws(EventStoreError) -> [StreamName: Int64]
   {
     let streams = Array(Set(batch.map(\.stream)))
@@ -148,7 +152,9 @@ struct AppendWriter: Sendable {
   ///
   /// Rows are produced in `ordinal` order and the identity default is evaluated per row as the
   /// rows are produced, so positions follow the order of `events` (and so versions in a stream).
-  private func insert(_ events: [RecordedEvent], on connection: PostgresConnection)
+  private func insert(
+    _ events: [RecordedEvent], on connection: PostgresConnection
+  )
     async throws(EventStoreError) -> [UUID: Int64]
   {
     guard !events.isEmpty else { return [:] }

@@ -4,9 +4,9 @@ import PostgresNIO
 extension PostgresConnection {
   /// Runs `query` and returns every row. Rows are collected, not streamed, so that an error the
   /// server reports part-way through cannot be missed.
-  func rows(_ query: PostgresQuery, logger: Logger, stream: StreamName? = nil) async throws(EventStoreError)
-    -> [PostgresRow]
-  {
+  func rows(
+    _ query: PostgresQuery, logger: Logger, stream: StreamName? = nil
+  ) async throws(EventStoreError) -> [PostgresRow] {
     // PostgresNIO 1.33 never answers a query sent on a connection whose channel has closed (the
     // query's promise is dropped with the write), so a query there would wait forever.
     guard !isClosed else {

@@ -2,7 +2,9 @@ import EventStore
 import PostgresNIO
 
 extension PostgresEventStore {
-  public func read(_ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int)
+  public func read(
+    _ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int
+  )
     async throws(EventStoreError) -> [RecordedEvent]
   {
     guard limit > 0 else { return [] }
@@ -43,9 +45,9 @@ extension PostgresEventStore {
     }
   }
 
-  private func events(_ query: PostgresQuery, stream: StreamName? = nil) async throws(EventStoreError)
-    -> [RecordedEvent]
-  {
+  private func events(
+    _ query: PostgresQuery, stream: StreamName? = nil
+  ) async throws(EventStoreError) -> [RecordedEvent] {
     try await connections.withConnection { [self] connection throws(EventStoreError) in
       try await connection.rows(query, logger: logger, stream: stream).map { row throws(EventStoreError) in
         try RecordedEvent(row: row)

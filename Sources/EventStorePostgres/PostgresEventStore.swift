@@ -45,7 +45,9 @@ public final class PostgresEventStore: EventStore {
     await client.run()
   }
 
-  public func append(_ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion)
+  public func append(
+    _ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion
+  )
     async throws(EventStoreError) -> AppendResult
   {
     try AppendRules.validate(events, to: stream)

@@ -62,6 +62,6 @@ enum PostgresMigrations {
           BEFORE UPDATE OR DELETE OR TRUNCATE ON events
           FOR EACH STATEMENT EXECUTE FUNCTION events_refuse_change()
         """,
-      ]),
+      ])
   ]
 }

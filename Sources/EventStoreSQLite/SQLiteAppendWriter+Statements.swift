@@ -4,9 +4,9 @@ import SQLiteNIO
 
 extension SQLiteAppendWriter {
   /// The stored events whose ids are among `events`' ids, for the retry check.
-  func storedEvents(withIDsOf events: [EventData], stream: StreamName) async throws(EventStoreError)
-    -> [RecordedEvent]
-  {
+  func storedEvents(
+    withIDsOf events: [EventData], stream: StreamName
+  ) async throws(EventStoreError) -> [RecordedEvent] {
     let placeholders = Array(repeating: "?", count: events.count).joined(separator: ", ")
     return try await connection.events(
       "SELECT \(RecordedEvent.sqliteColumns) FROM events WHERE id IN (\(placeholders))",
@@ -27,9 +27,9 @@ extension SQLiteAppendWriter {
   /// Inserts `events` with the versions after `current`, in one statement.
   ///
   /// - Returns: the position of the last event written.
-  func insert(_ events: [EventData], into stream: StreamName, after current: Int64) async throws(EventStoreError)
-    -> Int64
-  {
+  func insert(
+    _ events: [EventData], into stream: StreamName, after current: Int64
+  ) async throws(EventStoreError) -> Int64 {
     let recordedAt = SQLiteData.integer(.init(Date().sqliteMicroseconds))
     let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
     var binds: [SQLiteData] = []

@@ -2,7 +2,9 @@ import EventStore
 import SQLiteNIO
 
 extension SQLiteEventStore {
-  public func read(_ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int)
+  public func read(
+    _ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int
+  )
     async throws(EventStoreError) -> [RecordedEvent]
   {
     // SQLite reads a negative LIMIT as "no limit"; no events is what was asked for.

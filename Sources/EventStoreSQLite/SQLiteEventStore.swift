@@ -102,9 +102,9 @@ public final class SQLiteEventStore: EventStore {
     }
   }
 
-  private static func connect(path: String, threadPool: NIOThreadPool, logger: Logger) async throws(EventStoreError)
-    -> SQLiteConnection
-  {
+  private static func connect(
+    path: String, threadPool: NIOThreadPool, logger: Logger
+  ) async throws(EventStoreError) -> SQLiteConnection {
     do {
       return try await SQLiteConnection.open(
         storage: .file(path: path), threadPool: threadPool, logger: logger,

@@ -23,7 +23,8 @@ func requireError(
   do {
     try await body()
   } catch let error as EventStoreError {
-    try require(error.code == code, "expected \(code), got \(error.code): \(String(reflecting: error))", file: file, line: line)
+    try require(
+      error.code == code, "expected \(code), got \(error.code): \(String(reflecting: error))", file: file, line: line)
     return error
   }
   throw ContractFailure(message: "expected \(code), but the call succeeded", location: "\(file):\(line)")

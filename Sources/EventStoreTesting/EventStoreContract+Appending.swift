@@ -60,7 +60,8 @@ extension EventStoreContract {
       let error = try await requireError(.wrongExpectedVersion) {
         _ = try await store.append([f.event("a")], to: stream, expecting: .exact(3))
       }
-      try require(error.actualVersion == 0, "a missing stream is at version 0, got \(String(describing: error.actualVersion))")
+      try require(
+        error.actualVersion == 0, "a missing stream is at version 0, got \(String(describing: error.actualVersion))")
       try require(try await store.readStream(stream).isEmpty, "a conflicting append created the stream")
     },
     `case`("expecting any appends whatever the version") { store in

@@ -31,12 +31,15 @@ extension EventStoreContract {
         }
       }
       try require(Set(seen.map(\.id)).count == expectedCount, "the subscriber saw a duplicate event")
-      try require(zip(seen, seen.dropFirst()).allSatisfy { $0.position < $1.position }, "subscriber saw positions out of order")
+      try require(
+        zip(seen, seen.dropFirst()).allSatisfy { $0.position < $1.position }, "subscriber saw positions out of order")
       let stored = try await f.all(in: store, after: start)
       try require(stored.map(\.id) == seen.map(\.id), "the subscriber's order differs from the log's")
       for stream in shared {
         let versions = try await store.readStream(stream).map(\.version)
-        try require(!versions.isEmpty && versions == (1...Int64(versions.count)).map { $0 }, "shared stream versions have gaps: \(versions)")
+        try require(
+          !versions.isEmpty && versions == (1...Int64(versions.count)).map { $0 },
+          "shared stream versions have gaps: \(versions)")
       }
     },
     `case`("racing appends to one stream: one wins, the others conflict, other streams are unharmed") { store in

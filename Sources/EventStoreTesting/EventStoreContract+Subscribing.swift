@@ -16,7 +16,8 @@ extension EventStoreContract {
           _ = try await store.append([event], to: stream, expecting: .exact(Int64(5 + index)))
         }
       }
-      try require(seen.map(\.id) == (early + late).map(\.id), "subscription saw \(seen.count) events, out of order or not all")
+      try require(
+        seen.map(\.id) == (early + late).map(\.id), "subscription saw \(seen.count) events, out of order or not all")
     },
     Case(description: "a subscription resumes from its checkpoint after a restart") { factory in
       let f = Fixture()

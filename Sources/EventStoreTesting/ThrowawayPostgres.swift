@@ -60,7 +60,8 @@ public struct ThrowawayPostgres: Sendable {
       return ThrowawayPostgres(url: url, directory: directory, owned: false)
     }
     let directory = NSTemporaryDirectory() + "cohort-throwaway-pg-" + UUID().uuidString
-    return ThrowawayPostgres(url: try printedURL(["start", directory], log: directory), directory: directory, owned: true)
+    return ThrowawayPostgres(
+      url: try printedURL(["start", directory], log: directory), directory: directory, owned: true)
   }
 
   /// Runs the script and returns the database URL it prints as its last line.

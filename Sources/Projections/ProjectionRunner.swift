@@ -58,14 +58,14 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
       do {
         batch = try await events.nextBatch()
         retryDelay = .milliseconds(100)
-      } catch where error.code == .unavailable && !Task.isCancelled {
+      } catch  where error.code == .unavailable && !Task.isCancelled {
         logger.warning(
           "event store unavailable; the projection retries",
           metadata: ["position": "\(position)", "retry-in": "\(retryDelay)"])
         try? await Task.sleep(for: retryDelay)
         retryDelay = min(retryDelay * 2, .seconds(5))
         continue
-      } catch where Task.isCancelled {
+      } catch  where Task.isCancelled {
         break
       } catch {
         throw stop(error)

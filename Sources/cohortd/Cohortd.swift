@@ -23,7 +23,9 @@ struct StoreOptions: ParsableArguments {
 
   @Option(
     name: .customLong("database-url"),
-    help: "PostgreSQL URL, e.g. postgres://user:pass@host:5432/cohort (default: $COHORT_DATABASE_URL, else $DATABASE_URL, else embedded SQLite).")
+    help:
+      "PostgreSQL URL, e.g. postgres://user:pass@host:5432/cohort (default: $COHORT_DATABASE_URL, else $DATABASE_URL, else embedded SQLite)."
+  )
   var databaseURL: String?
 
   @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
@@ -41,7 +43,8 @@ struct StoreOptions: ParsableArguments {
     var configuration = ServerConfiguration(
       dataDirectory: dataDirectory ?? DataDirectory.resolve(environment: environment))
     configuration.databaseURL =
-      databaseURL ?? [environment["COHORT_DATABASE_URL"], environment["DATABASE_URL"]].compactMap { $0 }
+      databaseURL
+      ?? [environment["COHORT_DATABASE_URL"], environment["DATABASE_URL"]].compactMap { $0 }
       .first { !$0.isEmpty }
     return (configuration, Logger(label: "cohortd"))
   }

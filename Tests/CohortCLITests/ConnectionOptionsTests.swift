@@ -51,10 +51,12 @@ struct ConnectionOptionsTests {
     #expect(error?.exitCode == 24)
   }
 
-  @Test("addresses parse as people type them", arguments: [
-    ("127.0.0.1:7443", "127.0.0.1", 7443), ("localhost", "localhost", 7443), ("[::1]:9", "::1", 9),
-    ("cohort.example.org:443", "cohort.example.org", 443),
-  ])
+  @Test(
+    "addresses parse as people type them",
+    arguments: [
+      ("127.0.0.1:7443", "127.0.0.1", 7443), ("localhost", "localhost", 7443), ("[::1]:9", "::1", 9),
+      ("cohort.example.org:443", "cohort.example.org", 443),
+    ])
   func addresses(text: String, host: String, port: Int) {
     #expect(ServerAddress(parsing: text) == ServerAddress(host: host, port: port))
   }

@@ -11,7 +11,8 @@ struct AccessTests {
   static let created = AccessEvent.tenantCreated(
     TenantCreated(tenantID: Fixture.tenantID, name: "AI 스터디 커뮤니티", at: Fixture.scheduledAt))
   static let ownerIssued = AccessEvent.tokenIssued(
-    TokenIssued(tokenID: Fixture.uuid(0x6F), role: .owner, secretHash: ownerHash, label: "owner", at: Fixture.scheduledAt))
+    TokenIssued(
+      tokenID: Fixture.uuid(0x6F), role: .owner, secretHash: ownerHash, label: "owner", at: Fixture.scheduledAt))
 
   static func when(_ command: AccessCommand, given history: [AccessEvent] = []) throws(DomainError) -> [AccessEvent] {
     try Access.decide(
@@ -25,7 +26,8 @@ struct AccessTests {
 
   @Test("creating a tenant records it with its owner token, the name trimmed")
   func createsTenant() throws {
-    let events = try Self.when(.createTenant(name: "  AI 스터디 커뮤니티 ", owner: Self.token(.owner, "owner", hash: Self.ownerHash)))
+    let events = try Self.when(
+      .createTenant(name: "  AI 스터디 커뮤니티 ", owner: Self.token(.owner, "owner", hash: Self.ownerHash)))
     #expect(
       events == [
         .tenantCreated(TenantCreated(tenantID: Fixture.tenantID, name: "AI 스터디 커뮤니티", at: Fixture.now)),
@@ -43,7 +45,9 @@ struct AccessTests {
 
   @Test("a tenant starts with an owner token, not another role")
   func tenantNeedsOwner() {
-    #expect(throws: DomainError(.invalidArgument(field: "role"), "a tenant starts with an owner token, not a staff token")) {
+    #expect(
+      throws: DomainError(.invalidArgument(field: "role"), "a tenant starts with an owner token, not a staff token")
+    ) {
       try Self.when(.createTenant(name: "Community", owner: Self.token(.staff)))
     }
   }
@@ -61,20 +65,24 @@ struct AccessTests {
     #expect(
       events == [
         .tokenIssued(
-          TokenIssued(tokenID: Self.tokenID, role: role, secretHash: Self.staffHash, label: "staff: 박서연", at: Fixture.now))
+          TokenIssued(
+            tokenID: Self.tokenID, role: role, secretHash: Self.staffHash, label: "staff: 박서연", at: Fixture.now))
       ])
   }
 
   @Test("a token needs a label of 1 to 200 characters", arguments: ["", "   ", String(repeating: "가", count: 201)])
   func tokenNeedsLabel(label: String) {
-    #expect(throws: DomainError(.invalidArgument(field: "label"), "label must be 1 to 200 characters: who the token is for")) {
+    #expect(
+      throws: DomainError(.invalidArgument(field: "label"), "label must be 1 to 200 characters: who the token is for")
+    ) {
       try Self.when(.issueToken(Self.token(.staff, label)), given: [Self.created])
     }
   }
 
   @Test("a token is recorded by a SHA-256 hash, never by anything else")
   func tokenNeedsHash() {
-    #expect(throws: DomainError(.invalidArgument(field: "token"), "a token is recorded by its SHA-256 hash (32 bytes)")) {
+    #expect(throws: DomainError(.invalidArgument(field: "token"), "a token is recorded by its SHA-256 hash (32 bytes)"))
+    {
       try Self.when(.issueToken(Self.token(.staff, hash: Data("cohort_secret".utf8))), given: [Self.created])
     }
   }

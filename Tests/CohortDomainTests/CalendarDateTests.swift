@@ -71,9 +71,10 @@ struct CalendarDateTests {
   func ordersChronologically() throws {
     let dates = try ["2026-03-02", "2025-12-31", "2026-02-28", "2026-03-01", "2026-03-02"]
       .map { iso throws(DomainError) in try CalendarDate(iso: iso) }
-    #expect(dates.sorted().map(\.iso) == [
-      "2025-12-31", "2026-02-28", "2026-03-01", "2026-03-02", "2026-03-02",
-    ])
+    #expect(
+      dates.sorted().map(\.iso) == [
+        "2025-12-31", "2026-02-28", "2026-03-01", "2026-03-02", "2026-03-02",
+      ])
     #expect(try CalendarDate(iso: "2026-03-02") <= CalendarDate(iso: "2026-03-02"))
     #expect(try CalendarDate(iso: "2026-12-01") > CalendarDate(iso: "2026-03-31"))
   }

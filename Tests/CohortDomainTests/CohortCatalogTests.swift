@@ -68,9 +68,10 @@ struct CohortCatalogTests {
       Member.emily.promoted(at: Self.minutes(5)),
     ])
     let view = try #require(catalog.cohort(tenantID: Fixture.tenantID, cohortID: Self.studyID))
-    #expect(view.enrolled == [
-      Member.junho.entry(since: Self.minutes(2)), Member.emily.entry(since: Self.minutes(5)),
-    ])
+    #expect(
+      view.enrolled == [
+        Member.junho.entry(since: Self.minutes(2)), Member.emily.entry(since: Self.minutes(5)),
+      ])
     #expect(view.waitlist == [Member.james.entry(since: Self.minutes(4))])
     #expect(view.seatsTaken == 2)
     #expect(view.seatsLeft == 0)
@@ -112,9 +113,10 @@ struct CohortCatalogTests {
     }
     let cohorts = catalog.cohorts(tenantID: Fixture.tenantID)
     #expect(cohorts.map(\.number) == [8, 9, 10])
-    #expect(cohorts.map(\.title) == [
-      "AI 활용 부트캠프 8기", "AI 활용 부트캠프 9기", "AI 활용 부트캠프 10기",
-    ])
+    #expect(
+      cohorts.map(\.title) == [
+        "AI 활용 부트캠프 8기", "AI 활용 부트캠프 9기", "AI 활용 부트캠프 10기",
+      ])
     #expect(catalog.cohort(tenantID: Fixture.tenantID, number: 10)?.cohortID == Fixture.uuid(0xCA))
     #expect(catalog.cohort(tenantID: Fixture.tenantID, number: 11) == nil)
   }
@@ -187,9 +189,10 @@ struct CohortCatalogTests {
     }
     let view = try #require(Self.catalog(history).cohort(tenantID: Fixture.tenantID, number: 3))
     #expect(view.status == .closed)
-    #expect(view.enrolled == [
-      Member.minji.entry(since: Self.minutes(2)), Member.emily.entry(since: Self.minutes(6)),
-    ])
+    #expect(
+      view.enrolled == [
+        Member.minji.entry(since: Self.minutes(2)), Member.emily.entry(since: Self.minutes(6)),
+      ])
     #expect(view.waitlist.isEmpty)
   }
 }

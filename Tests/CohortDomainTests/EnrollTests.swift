@@ -75,10 +75,12 @@ struct EnrollTests {
   func acceptsLongestValues() throws {
     let email = characters(64, "a") + "@" + characters(185, "b") + ".com"
     let events = try given(Self.open).when(enroll(name: characters(200), email: email))
-    #expect(events == [
-      .memberEnrolled(MemberEnrolled(
-        memberID: Member.minji.id, name: characters(200), email: email, at: Fixture.now))
-    ])
+    #expect(
+      events == [
+        .memberEnrolled(
+          MemberEnrolled(
+            memberID: Member.minji.id, name: characters(200), email: email, at: Fixture.now))
+      ])
   }
 
   @Test("rejects an empty or over-long name", arguments: ["", "  ", "\t\n", characters(201)])
@@ -140,18 +142,20 @@ struct EnrollTests {
 
   @Test("sends a member who withdrew to the back of the waitlist when the cohort is full")
   func rewaitlistsAfterWithdrawing() throws {
-    let history = Fixture.fullCohort9 + [
-      Member.minji.waitlisted(), Member.emily.waitlisted(),
-      Member.minji.withdrew(wasWaitlisted: true),
-    ]
+    let history =
+      Fixture.fullCohort9 + [
+        Member.minji.waitlisted(), Member.emily.waitlisted(),
+        Member.minji.withdrew(wasWaitlisted: true),
+      ]
     #expect(try given(history).when(Member.minji.enroll) == [Member.minji.waitlisted()])
   }
 
   @Test("does not let a member who withdrew enroll again once enrollment closed")
   func refusesReenrollingWhenClosed() {
-    let history = Self.open + [
-      Member.minji.enrolled(), Member.minji.withdrew(wasWaitlisted: false), Fixture.closed,
-    ]
+    let history =
+      Self.open + [
+        Member.minji.enrolled(), Member.minji.withdrew(wasWaitlisted: false), Fixture.closed,
+      ]
     let error = #expect(throws: DomainError.self) { try given(history).when(Member.minji.enroll) }
     #expect(error?.kind == .failedPrecondition)
   }

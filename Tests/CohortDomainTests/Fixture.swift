@@ -26,9 +26,10 @@ enum Fixture {
   static func scheduling(
     _ command: ScheduleCohort, cohortID: UUID = cohortID, at: Date = scheduledAt
   ) -> EnrollmentEvent {
-    .cohortScheduled(CohortScheduled(
-      cohortID: cohortID, number: command.number, title: command.title, price: command.price,
-      capacity: command.capacity, startsOn: command.startsOn, endsOn: command.endsOn, at: at))
+    .cohortScheduled(
+      CohortScheduled(
+        cohortID: cohortID, number: command.number, title: command.title, price: command.price,
+        capacity: command.capacity, startsOn: command.startsOn, endsOn: command.endsOn, at: at))
   }
 
   /// `count` students holding seats, enrolled a minute apart after enrollment opened.

@@ -7,9 +7,9 @@ import Foundation
 struct Scenario {
   let history: [EnrollmentEvent]
 
-  func when(_ command: EnrollmentCommand, at now: Date = Fixture.now) throws(DomainError)
-    -> [EnrollmentEvent]
-  {
+  func when(
+    _ command: EnrollmentCommand, at now: Date = Fixture.now
+  ) throws(DomainError) -> [EnrollmentEvent] {
     try Enrollment.decide(
       command, state: Enrollment.fold(history), context: DecisionContext(now: now, subjectID: Fixture.cohortID))
   }

@@ -82,7 +82,8 @@ struct AuthorizationMatrixTests {
       var callers = [
         Caller(description: "no token", authorization: nil, role: nil),
         Caller(description: "malformed token", authorization: "Basic b3duZXI6cGFzc3dvcmQ=", role: nil),
-        Caller(description: "unknown token", authorization: "Bearer cohort_" + String(repeating: "x", count: 43), role: nil),
+        Caller(
+          description: "unknown token", authorization: "Bearer cohort_" + String(repeating: "x", count: 43), role: nil),
       ]
       for (tenant, owner) in [("first", ownerA), ("second", ownerB)] {
         for role in [Role.owner, .staff, .partner, .member] {
@@ -99,7 +100,8 @@ struct AuthorizationMatrixTests {
           let expected: RPCError.Code?
           if let roles = expectation.roles {
             if let role = caller.role {
-              expected = !roles.contains(role) ? .permissionDenied : caller.ownTenant ? nil : expectation.fromOtherTenant
+              expected =
+                !roles.contains(role) ? .permissionDenied : caller.ownTenant ? nil : expectation.fromOtherTenant
             } else {
               expected = .unauthenticated
             }
@@ -109,7 +111,8 @@ struct AuthorizationMatrixTests {
           let answer = try await matrix.call(method, as: caller.authorization)
           #expect(
             answer == expected,
-            "\(method) as \(caller): expected \(expected.map { "\($0)" } ?? "OK"), got \(answer.map { "\($0)" } ?? "OK")")
+            "\(method) as \(caller): expected \(expected.map { "\($0)" } ?? "OK"), got \(answer.map { "\($0)" } ?? "OK")"
+          )
         }
       }
     }
@@ -146,7 +149,11 @@ private final class Matrix: Sendable {
   var enrollment: Cohort_V1_EnrollmentService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
   var admin: Cohort_V1_AdminService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
 
-  func next() -> Int32 { counter.withLock { $0 += 1; return Int32($0) } }
+  func next() -> Int32 {
+    counter.withLock {
+      $0 += 1; return Int32($0)
+    }
+  }
 
   func metadata(_ authorization: String?) -> Metadata {
     var metadata: Metadata = [:]
@@ -184,8 +191,12 @@ private final class Matrix: Sendable {
         $0.currency = "KRW"
       }
       $0.capacity = 30
-      $0.startsOn = .with { $0.year = 2027; $0.month = 3; $0.day = 1 }
-      $0.endsOn = .with { $0.year = 2027; $0.month = 4; $0.day = 30 }
+      $0.startsOn = .with {
+        $0.year = 2027; $0.month = 3; $0.day = 1
+      }
+      $0.endsOn = .with {
+        $0.year = 2027; $0.month = 4; $0.day = 30
+      }
     }
   }
 

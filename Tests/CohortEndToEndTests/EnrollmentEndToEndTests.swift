@@ -21,11 +21,18 @@ struct EnrollmentEndToEndTests {
       "--currency", "KRW", "--capacity", "2", "--starts", "2026-12-01", "--ends", "2027-01-31", in: session)
     #expect(scheduled == "Scheduled cohort 9 (200,000 KRW, 2 seats).")
     _ = try await cohort("cohorts", "open", "9", in: session)
-    #expect(try await cohort("enroll", "9", "--name", "김민지", "--email", "minji@example.com", in: session).hasPrefix("Enrolled 김민지"))
-    #expect(try await cohort("enroll", "9", "--name", "Alex Kim", "--email", "Alex@Example.com ", in: session).hasPrefix("Enrolled Alex Kim"))
-    #expect(try await cohort("enroll", "9", "--name", "박서연", "--email", "seoyeon@example.com", in: session).contains("waitlist"))
+    #expect(
+      try await cohort("enroll", "9", "--name", "김민지", "--email", "minji@example.com", in: session).hasPrefix(
+        "Enrolled 김민지"))
+    #expect(
+      try await cohort("enroll", "9", "--name", "Alex Kim", "--email", "Alex@Example.com ", in: session).hasPrefix(
+        "Enrolled Alex Kim"))
+    #expect(
+      try await cohort("enroll", "9", "--name", "박서연", "--email", "seoyeon@example.com", in: session).contains(
+        "waitlist"))
 
-    let withdrawn = try await cohort("withdraw", "9", "--email", "minji@example.com", "--reason", "moved abroad", in: session)
+    let withdrawn = try await cohort(
+      "withdraw", "9", "--email", "minji@example.com", "--reason", "moved abroad", in: session)
     #expect(withdrawn.contains("moved up from the waitlist"))
 
     let json = try await cohort("cohorts", "show", "9", "--output", "json", in: session)
@@ -82,8 +89,12 @@ struct EnrollmentEndToEndTests {
               $0.currency = "won"
             }
             $0.capacity = 300
-            $0.startsOn = .with { $0.year = 2027; $0.month = 1; $0.day = 1 }
-            $0.endsOn = .with { $0.year = 2027; $0.month = 2; $0.day = 1 }
+            $0.startsOn = .with {
+              $0.year = 2027; $0.month = 1; $0.day = 1
+            }
+            $0.endsOn = .with {
+              $0.year = 2027; $0.month = 2; $0.day = 1
+            }
           })
       }
       #expect(error.code == .invalidArgument)
@@ -106,10 +117,11 @@ struct EnrollmentEndToEndTests {
     try await server.settings(token: try server.ownerToken).withClient { client in
       let enrollment = Cohort_V1_EnrollmentService.Client(wrapping: client)
       _ = try await enrollment.scheduleCohort(Self.schedule(number: 9, capacity: 300))
-      _ = try await enrollment.openEnrollment(.with {
-        $0.requestID = UUID().uuidString
-        $0.cohortNumber = 9
-      })
+      _ = try await enrollment.openEnrollment(
+        .with {
+          $0.requestID = UUID().uuidString
+          $0.cohortNumber = 9
+        })
       let request = Cohort_V1_EnrollRequest.with {
         $0.requestID = UUID().uuidString
         $0.cohortNumber = 9
@@ -136,11 +148,12 @@ struct EnrollmentEndToEndTests {
       let reusedForAnother = try await #require(throws: RPCError.self) { try await enrollment.enroll(reused) }
       #expect(reusedForAnother.code == .alreadyExists)
       let withdrawal = try await #require(throws: RPCError.self) {
-        try await enrollment.withdraw(.with {
-          $0.requestID = request.requestID
-          $0.cohortNumber = 9
-          $0.email = "doyoon@example.com"
-        })
+        try await enrollment.withdraw(
+          .with {
+            $0.requestID = request.requestID
+            $0.cohortNumber = 9
+            $0.email = "doyoon@example.com"
+          })
       }
       #expect(withdrawal.code == .alreadyExists)
 
@@ -150,10 +163,11 @@ struct EnrollmentEndToEndTests {
       let refused = try await #require(throws: RPCError.self) { try await enrollment.scheduleCohort(huge) }
       #expect(refused.code == .invalidArgument && refused.message.count < 300)
 
-      let cohort = try await enrollment.getCohort(.with {
-        $0.cohortNumber = 9
-        $0.consistency.minPosition = first.reply.position
-      })
+      let cohort = try await enrollment.getCohort(
+        .with {
+          $0.cohortNumber = 9
+          $0.consistency.minPosition = first.reply.position
+        })
       #expect(cohort.members.count == 1)
     }
     try await server.stop()
@@ -189,11 +203,12 @@ struct EnrollmentEndToEndTests {
       var numbers: [Int32] = []
       var token = ""
       repeat {
-        let page = try await enrollment.listCohorts(.with {
-          $0.pageSize = 2
-          $0.pageToken = token
-          $0.consistency.minPosition = last
-        })
+        let page = try await enrollment.listCohorts(
+          .with {
+            $0.pageSize = 2
+            $0.pageToken = token
+            $0.consistency.minPosition = last
+          })
         #expect(page.cohorts.count <= 2)
         numbers += page.cohorts.map(\.number)
         token = page.nextPageToken
@@ -218,8 +233,12 @@ struct EnrollmentEndToEndTests {
         $0.currency = "KRW"
       }
       $0.capacity = capacity
-      $0.startsOn = .with { $0.year = 2027; $0.month = 1; $0.day = 1 }
-      $0.endsOn = .with { $0.year = 2027; $0.month = 2; $0.day = 28 }
+      $0.startsOn = .with {
+        $0.year = 2027; $0.month = 1; $0.day = 1
+      }
+      $0.endsOn = .with {
+        $0.year = 2027; $0.month = 2; $0.day = 28
+      }
     }
   }
 }

@@ -15,7 +15,8 @@ enum PostgresE2E {
 /// cohortd on PostgreSQL: the same service, and two servers sharing one database.
 @Suite(
   "cohortd on PostgreSQL", .serialized,
-  .enabled(if: PostgresE2E.url != nil || PostgresE2E.required,
+  .enabled(
+    if: PostgresE2E.url != nil || PostgresE2E.required,
     "set COHORT_TEST_POSTGRES_E2E_URL to an empty database (Scripts/test.sh does)"))
 struct PostgresEndToEndTests {
   @Test("two servers on one database: racing enrollments never exceed capacity, and both read models agree")

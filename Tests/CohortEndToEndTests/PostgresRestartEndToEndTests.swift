@@ -12,7 +12,8 @@ import Testing
 /// the test's own, so that stopping it disturbs no other test.
 @Suite(
   "cohortd when PostgreSQL restarts",
-  .enabled(if: PostgresE2E.url != nil || PostgresE2E.required,
+  .enabled(
+    if: PostgresE2E.url != nil || PostgresE2E.required,
     "set COHORT_TEST_POSTGRES_E2E_URL (Scripts/test.sh does; it also starts the server this test stops)"))
 struct PostgresRestartEndToEndTests {
   /// The store's documented wait for a connection (``PostgresEventStore/Configuration``), plus

@@ -1,10 +1,10 @@
 import CohortAPI
 import CohortCLI
 import CohortClient
+import CohortServer
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
-import CohortServer
 import Logging
 import Testing
 
@@ -77,7 +77,8 @@ struct SecurityEndToEndTests {
     #expect(me.role == .owner && me.tenantName == "AI 스터디 커뮤니티")
 
     let issued = try Cohort_V1_IssueTokenReply(
-      jsonString: try await cohort("tokens", "issue", "--role", "staff", "--label", "staff: 박서연", "--output", "json", in: owner))
+      jsonString: try await cohort(
+        "tokens", "issue", "--role", "staff", "--label", "staff: 박서연", "--output", "json", in: owner))
     let staff = Session(settings: server.settings(token: issued.token))
     _ = try await cohort(
       "cohorts", "schedule", "--number", "1", "--title", "1기", "--price", "0", "--capacity", "5",
@@ -86,7 +87,8 @@ struct SecurityEndToEndTests {
     #expect(staffIssuing.exitCode == 17)  // PERMISSION_DENIED
 
     let member = try Cohort_V1_IssueTokenReply(
-      jsonString: try await cohort("tokens", "issue", "--role", "member", "--label", "member: 김민지", "--output", "json", in: owner))
+      jsonString: try await cohort(
+        "tokens", "issue", "--role", "member", "--label", "member: 김민지", "--output", "json", in: owner))
     let memberSession = Session(settings: server.settings(token: member.token))
     #expect(try await cohort("cohorts", "list", in: memberSession).contains("1기"))
     let memberScheduling = try await cohortFailure(
@@ -122,7 +124,8 @@ struct SecurityEndToEndTests {
       let alpha = try await Grpc_Reflection_V1alpha_ServerReflection.Client(wrapping: client).serverReflectionInfo(
         requestProducer: { writer in try await writer.write(.with { $0.listServices = "*" }) },
         onResponse: { response in try await response.messages.reduce(into: []) { $0.append($1) } })
-      #expect(alpha.first?.listServicesResponse.service.map(\.name) == responses[0].listServicesResponse.service.map(\.name))
+      #expect(
+        alpha.first?.listServicesResponse.service.map(\.name) == responses[0].listServicesResponse.service.map(\.name))
     }
     try await server.stop()
   }
@@ -179,7 +182,8 @@ struct SecurityEndToEndTests {
     let recovered = try third.ownerToken
     #expect(recovered != token)
     let whoami = try Cohort_V1_WhoAmIReply(
-      jsonString: try await cohort("whoami", "--output", "json", in: Session(settings: third.settings(token: recovered))))
+      jsonString: try await cohort(
+        "whoami", "--output", "json", in: Session(settings: third.settings(token: recovered))))
     #expect(whoami.role == .owner)
     #expect(try await cohort("cohorts", "list", in: Session(settings: third.settings(token: token))).contains("9기"))
     try await third.stop()

@@ -50,7 +50,8 @@ struct TestServer {
 
   var ownerToken: String {
     get throws {
-      try String(contentsOfFile: info.ownerTokenPath ?? "", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+      try String(contentsOfFile: info.ownerTokenPath ?? "", encoding: .utf8).trimmingCharacters(
+        in: .whitespacesAndNewlines)
     }
   }
 

@@ -29,7 +29,9 @@ struct AccessPolicyTests {
     #expect(AccessPolicy.rules[unlisted] == nil)
     #expect(try await call(unlisted, token: token, through: interceptor) == .permissionDenied)
     #expect(try await call(Cohort_V1_AdminService.Method.WhoAmI.descriptor, token: token, through: interceptor) == nil)
-    #expect(try await call(Cohort_V1_AdminService.Method.WhoAmI.descriptor, token: nil, through: interceptor) == .unauthenticated)
+    #expect(
+      try await call(Cohort_V1_AdminService.Method.WhoAmI.descriptor, token: nil, through: interceptor)
+        == .unauthenticated)
   }
 
   /// The status the interceptor answers with, or `nil` when it let the call through to the handler.

@@ -22,9 +22,9 @@ struct CommandHandlerTests {
       number: 9, title: "AI 활용 부트캠프 9기", price: try! Money(amountMinor: 200_000, currency: .krw), capacity: 2,
       startsOn: try! CalendarDate(iso: "2027-03-01"), endsOn: try! CalendarDate(iso: "2027-04-30")))
 
-  static func request(_ id: UUID = UUID(), _ message: Cohort_V1_CohortCommandRequest = .init()) throws
-    -> RequestFingerprint
-  {
+  static func request(
+    _ id: UUID = UUID(), _ message: Cohort_V1_CohortCommandRequest = .init()
+  ) throws -> RequestFingerprint {
     try RequestFingerprint(requestID: id, method: "Test", request: message)
   }
 
@@ -115,7 +115,9 @@ final class FaultyStore: EventStore {
     state.withLock { $0 = (error, times, $0.reads) }
   }
 
-  func append(_ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion)
+  func append(
+    _ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion
+  )
     async throws(EventStoreError) -> AppendResult
   {
     let failure = state.withLock { state -> EventStoreError? in
@@ -127,7 +129,9 @@ final class FaultyStore: EventStore {
     return try await inner.append(events, to: stream, expecting: expected)
   }
 
-  func read(_ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int)
+  func read(
+    _ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int
+  )
     async throws(EventStoreError) -> [RecordedEvent]
   {
     state.withLock { $0.reads += 1 }

@@ -25,7 +25,8 @@ struct EventSchemaHistoryTests {
   static let examples: [Example] = [
     Example(
       type: "cohort.v1.events.CohortScheduled", schemaVersion: 1,
-      base64: "CiRlZDI5NWI2MS1mMmM5LTUwN2QtYTI5OS1iM2RjY2QwYTljYzMQCRobQUkg7Zmc7JqpIOu2gO2KuOy6oO2UhCA56riwIgkIwJoMEgNLUlcorAIyBwjqDxAMGAE6BwjrDxABGB9CBgiA98TVBg==",
+      base64:
+        "CiRlZDI5NWI2MS1mMmM5LTUwN2QtYTI5OS1iM2RjY2QwYTljYzMQCRobQUkg7Zmc7JqpIOu2gO2KuOy6oO2UhCA56riwIgkIwJoMEgNLUlcorAIyBwjqDxAMGAE6BwjrDxABGB9CBgiA98TVBg==",
       event: .cohortScheduled(
         CohortScheduled(
           cohortID: cohortID, number: 9, title: "AI 활용 부트캠프 9기",
@@ -39,11 +40,13 @@ struct EventSchemaHistoryTests {
       event: .enrollmentClosed(EnrollmentClosed(at: at))),
     Example(
       type: "cohort.v1.events.MemberEnrolled", schemaVersion: 1,
-      base64: "CiRlMTU4NzFmOC01NjI3LTVmNWItYjRjMy1kMTY5OGFhN2Q1NTkSHgoJ6rmA66+87KeAEhFtaW5qaUBleGFtcGxlLmNvbRoGCID3xNUG",
+      base64:
+        "CiRlMTU4NzFmOC01NjI3LTVmNWItYjRjMy1kMTY5OGFhN2Q1NTkSHgoJ6rmA66+87KeAEhFtaW5qaUBleGFtcGxlLmNvbRoGCID3xNUG",
       event: .memberEnrolled(MemberEnrolled(memberID: memberID, name: "김민지", email: "minji@example.com", at: at))),
     Example(
       type: "cohort.v1.events.MemberWaitlisted", schemaVersion: 1,
-      base64: "CiRlMTU4NzFmOC01NjI3LTVmNWItYjRjMy1kMTY5OGFhN2Q1NTkSHgoJ6rmA66+87KeAEhFtaW5qaUBleGFtcGxlLmNvbRoGCID3xNUG",
+      base64:
+        "CiRlMTU4NzFmOC01NjI3LTVmNWItYjRjMy1kMTY5OGFhN2Q1NTkSHgoJ6rmA66+87KeAEhFtaW5qaUBleGFtcGxlLmNvbRoGCID3xNUG",
       event: .memberWaitlisted(MemberWaitlisted(memberID: memberID, name: "김민지", email: "minji@example.com", at: at))),
     Example(
       type: "cohort.v1.events.MemberWithdrew", schemaVersion: 1,

@@ -144,10 +144,13 @@ struct UUIDParsingTests {
     }
   }
 
-  @Test("refuses anything else", arguments: [
-    "", "not-a-uuid", "e15871f8-5627-5f5b-b4c3-d1698aa7d55", "e15871f8-5627-5f5b-b4c3-d1698aa7d5599",
-    "e15871f8x5627-5f5b-b4c3-d1698aa7d559", "g15871f8-5627-5f5b-b4c3-d1698aa7d559", "김15871f8-5627-5f5b-b4c3-d1698aa7d",
-  ])
+  @Test(
+    "refuses anything else",
+    arguments: [
+      "", "not-a-uuid", "e15871f8-5627-5f5b-b4c3-d1698aa7d55", "e15871f8-5627-5f5b-b4c3-d1698aa7d5599",
+      "e15871f8x5627-5f5b-b4c3-d1698aa7d559", "g15871f8-5627-5f5b-b4c3-d1698aa7d559",
+      "김15871f8-5627-5f5b-b4c3-d1698aa7d",
+    ])
   func refuses(text: String) {
     #expect(UUID(canonical: text) == nil)
   }

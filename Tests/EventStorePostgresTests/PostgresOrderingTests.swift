@@ -93,9 +93,9 @@ struct PostgresOrderingTests {
   }
 
   /// The tenant's events in the whole log after `position`, in log order.
-  private static func log(of tenant: UUID, in store: PostgresEventStore, after position: Int64) async throws
-    -> [RecordedEvent]
-  {
+  private static func log(
+    of tenant: UUID, in store: PostgresEventStore, after position: Int64
+  ) async throws -> [RecordedEvent] {
     var found: [RecordedEvent] = []
     var cursor = position
     while true {

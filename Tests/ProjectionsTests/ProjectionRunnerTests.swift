@@ -23,13 +23,17 @@ final class FlakyStore: EventStore {
   let failedReads = Mutex(0)
   var appends: AppendSignal { inner.appends }
 
-  func append(_ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion)
+  func append(
+    _ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion
+  )
     async throws(EventStoreError) -> AppendResult
   {
     try await inner.append(events, to: stream, expecting: expected)
   }
 
-  func read(_ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int)
+  func read(
+    _ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int
+  )
     async throws(EventStoreError) -> [RecordedEvent]
   {
     try await inner.read(stream, from: version, direction: direction, limit: limit)

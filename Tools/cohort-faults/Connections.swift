@@ -20,7 +20,11 @@ enum Connections {
     }
     let all = clients
     return try await withThrowingTaskGroup(of: T?.self) { group in
-      for client in all { group.addTask { try await client.runConnections(); return nil } }
+      for client in all {
+        group.addTask {
+          try await client.runConnections(); return nil
+        }
+      }
       let result: T
       do {
         result = try await body(all)

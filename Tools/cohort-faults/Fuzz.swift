@@ -43,7 +43,10 @@ struct Fuzz: AsyncParsableCommand {
   @Flag(help: "Leave out the exact probes.")
   var noProbes = false
 
-  @Option(help: "Health/Watch calls per second per connection: the client cancels each watch after its first answer, and the server closes a connection after 200 RST_STREAM frames in 10 s (HTTP/2 flood protection), so watches are paced on connections of their own.")
+  @Option(
+    help:
+      "Health/Watch calls per second per connection: the client cancels each watch after its first answer, and the server closes a connection after 200 RST_STREAM frames in 10 s (HTTP/2 flood protection), so watches are paced on connections of their own."
+  )
   var watchRate = 12
 
   @Option(help: "A cohort number the probes may enroll into (scheduled and opened here).")
@@ -62,7 +65,9 @@ struct Fuzz: AsyncParsableCommand {
     let watchRate = max(watchRate, 1)
     let mainDone = Locked(false)
     let stopAt = ContinuousClock.now + .milliseconds(Int(maxSeconds * 1000))
-    print("fuzz: seed \(seed), \(count) requests over \(FuzzRPC.allCases.count) RPCs, \(concurrency) concurrent on \(connections) connections, deadline \(deadline) s each")
+    print(
+      "fuzz: seed \(seed), \(count) requests over \(FuzzRPC.allCases.count) RPCs, \(concurrency) concurrent on \(connections) connections, deadline \(deadline) s each"
+    )
 
     let (probeResults, oversized, alive) = try await Connections.with([settings[0]], perServer: connections) {
       clients -> ([Probes.Result], [(String, String, String)], Bool) in
@@ -70,9 +75,12 @@ struct Fuzz: AsyncParsableCommand {
       try await Self.prepare(service, probeCohort: probeCohort)
 
       // 1. Exact probes.
-      let probes = noProbes ? [] : await Probes(
-        service: service, health: Grpc_Health_V1_Health.Client(wrapping: clients[0]), cohort: probeCohort
-      ).run()
+      let probes =
+        noProbes
+        ? []
+        : await Probes(
+          service: service, health: Grpc_Health_V1_Health.Client(wrapping: clients[0]), cohort: probeCohort
+        ).run()
       if probesOnly { return (probes, [], true) }
 
       // 2. Messages over the size limit, and one just under it.
@@ -101,7 +109,8 @@ struct Fuzz: AsyncParsableCommand {
             while !mainDone.value, ContinuousClock.now < stopAt {
               let next = ContinuousClock.now + .milliseconds(1_000 / watchRate)
               let (bytes, strategy) = corpus.request(for: .healthWatch)
-              let (code, message) = await Self.call(client, .healthWatch, bytes, deadline: .milliseconds(Int(deadline * 1000)))
+              let (code, message) = await Self.call(
+                client, .healthWatch, bytes, deadline: .milliseconds(Int(deadline * 1000)))
               Self.note(.healthWatch, code, message, bytes, strategy, tally, failures, failureCount)
               try? await Task.sleep(until: next)
             }
@@ -115,7 +124,7 @@ struct Fuzz: AsyncParsableCommand {
           mainDone.withLock { $0 = true }
         }
       }
-    
+
       // 4. Still alive and still right?
       let health = Grpc_Health_V1_Health.Client(wrapping: clients[0])
       let serving = (try? await health.check(.with { $0.service = "" }))?.status == .serving
@@ -129,7 +138,9 @@ struct Fuzz: AsyncParsableCommand {
       if !probe.passed { failed = true }
     }
     if probesOnly {
-      print("fuzz: probes \(failed ? "FAIL" : "PASS"): \(probeResults.filter(\.passed).count) of \(probeResults.count) passed")
+      print(
+        "fuzz: probes \(failed ? "FAIL" : "PASS"): \(probeResults.filter(\.passed).count) of \(probeResults.count) passed"
+      )
       if failed { throw ExitCode(1) }
       return
     }
@@ -145,7 +156,9 @@ struct Fuzz: AsyncParsableCommand {
       print("fuzz: size \(ok ? "PASS" : "FAIL"): \(what) -> \(code)\(code == "OK" ? "" : " (\(message.prefix(90)))")")
     }
     if resets > 0 {
-      print("fuzz: WARN: \(resets) oversized requests were refused with a stream reset the client sees as UNAVAILABLE (retryable), not RESOURCE_EXHAUSTED")
+      print(
+        "fuzz: WARN: \(resets) oversized requests were refused with a stream reset the client sees as UNAVAILABLE (retryable), not RESOURCE_EXHAUSTED"
+      )
     }
 
     let snapshot = tally.snapshot
@@ -172,37 +185,48 @@ struct Fuzz: AsyncParsableCommand {
       print("fuzz: FAIL: the server does not answer health or WhoAmI after fuzzing")
       failed = true
     }
-    print("fuzz: \(failed ? "FAIL" : "PASS"): \(sent) requests, \(unexpected) unexpected statuses, server \(alive ? "alive" : "NOT answering")")
+    print(
+      "fuzz: \(failed ? "FAIL" : "PASS"): \(sent) requests, \(unexpected) unexpected statuses, server \(alive ? "alive" : "NOT answering")"
+    )
     if failed { throw ExitCode(1) }
   }
 
   /// Cohorts 1 to 5 in every state, so that fuzzed commands reach the business rules; and the
   /// probes' cohort, open.
-  private static func prepare(_ service: Cohort_V1_EnrollmentService.Client<HTTP2ClientTransport.Posix>, probeCohort: Int32) async throws {
+  private static func prepare(
+    _ service: Cohort_V1_EnrollmentService.Client<HTTP2ClientTransport.Posix>, probeCohort: Int32
+  ) async throws {
     for number: Int32 in [1, 2, 3, 4, 5, probeCohort] {
-      _ = try? await service.scheduleCohort(.with {
-        $0.requestID = UUID().uuidString
-        $0.number = number
-        $0.title = "fuzz cohort \(number)"
-        $0.price = .with {
-          $0.amountMinor = 100_000
-          $0.currency = "KRW"
-        }
-        $0.capacity = number == probeCohort ? 10_000 : 3
-        $0.startsOn = .with { $0.year = 2026; $0.month = 12; $0.day = 1 }
-        $0.endsOn = .with { $0.year = 2027; $0.month = 1; $0.day = 31 }
-      })
-      if number != 4 {
-        _ = try? await service.openEnrollment(.with {
+      _ = try? await service.scheduleCohort(
+        .with {
           $0.requestID = UUID().uuidString
-          $0.cohortNumber = number
+          $0.number = number
+          $0.title = "fuzz cohort \(number)"
+          $0.price = .with {
+            $0.amountMinor = 100_000
+            $0.currency = "KRW"
+          }
+          $0.capacity = number == probeCohort ? 10_000 : 3
+          $0.startsOn = .with {
+            $0.year = 2026; $0.month = 12; $0.day = 1
+          }
+          $0.endsOn = .with {
+            $0.year = 2027; $0.month = 1; $0.day = 31
+          }
         })
+      if number != 4 {
+        _ = try? await service.openEnrollment(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+          })
       }
       if number == 5 {
-        _ = try? await service.closeEnrollment(.with {
-          $0.requestID = UUID().uuidString
-          $0.cohortNumber = number
-        })
+        _ = try? await service.closeEnrollment(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+          })
       }
     }
   }
@@ -247,7 +271,9 @@ struct Fuzz: AsyncParsableCommand {
     if index <= 25 {
       let hex = bytes.prefix(48).map { String(format: "%02x", $0) }.joined()
       failures.withLock {
-        $0.append("\(rpc.rawValue) [\(strategy), \(bytes.count) B] -> \(code): \(message.prefix(160).debugDescription) | bytes \(hex)")
+        $0.append(
+          "\(rpc.rawValue) [\(strategy), \(bytes.count) B] -> \(code): \(message.prefix(160).debugDescription) | bytes \(hex)"
+        )
       }
     }
   }

@@ -95,7 +95,9 @@ struct FuzzCorpus {
   }
 
   mutating func currency() -> String {
-    random.pick(["KRW", "krw", "USD", "XXX", "", "KR", "KRWW", "₩", "ÅÅÅ", "K1W", "BHD", "kRw", "\u{0}KR", weirdString()])
+    random.pick([
+      "KRW", "krw", "USD", "XXX", "", "KR", "KRWW", "₩", "ÅÅÅ", "K1W", "BHD", "kRw", "\u{0}KR", weirdString(),
+    ])
   }
 
   // MARK: Plausible messages
@@ -152,7 +154,8 @@ struct FuzzCorpus {
         $0.status = .init(rawValue: random.pick([0, 1, 2, 3, 4, -1, 999, Int(Int32.max)])) ?? .unspecified
         $0.pageSize = random.chance(0.5) ? Int32.random(in: 0...3, using: &random) : int32()
         $0.pageToken = random.pick([
-          "", "bjox", "bjoz", "bjotMQ==", "bjo5OTk5OTk5OTk5OTk5OTk5OTk5OTk=", Data("n:\(int64())".utf8).base64EncodedString(),
+          "", "bjox", "bjoz", "bjotMQ==", "bjo5OTk5OTk5OTk5OTk5OTk5OTk5OTk=",
+          Data("n:\(int64())".utf8).base64EncodedString(),
           "!!!", "bjo", Data("x:1".utf8).base64EncodedString(), weirdString(),
         ])
       }
@@ -183,10 +186,14 @@ struct FuzzCorpus {
         $0.host = random.chance(0.8) ? "" : weirdString()
         switch Int.random(in: 0..<6, using: &random) {
         case 0: $0.listServices = random.chance(0.5) ? "*" : weirdString()
-        case 1: $0.fileByFilename = random.pick(["cohort/v1/enrollment.proto", "google/protobuf/timestamp.proto", weirdString()])
+        case 1:
+          $0.fileByFilename = random.pick([
+            "cohort/v1/enrollment.proto", "google/protobuf/timestamp.proto", weirdString(),
+          ])
         case 2:
           $0.fileContainingSymbol = random.pick([
-            "cohort.v1.EnrollmentService", "cohort.v1.Money", "cohort.v1.EnrollmentService.Enroll", ".cohort.v1", weirdString(),
+            "cohort.v1.EnrollmentService", "cohort.v1.Money", "cohort.v1.EnrollmentService.Enroll", ".cohort.v1",
+            weirdString(),
           ])
         case 3:
           let type = random.pick(["cohort.v1.Money", weirdString()])
@@ -230,7 +237,11 @@ struct FuzzCorpus {
       case 6:  // append a huge or overlong varint field
         var writer = ProtoWriter()
         writer.tag(UInt64.random(in: 1...8, using: &random), wire: 0)
-        if random.chance(0.5) { writer.overlongVarint(count: Int.random(in: 10...14, using: &random)) } else { writer.varint(.max) }
+        if random.chance(0.5) {
+          writer.overlongVarint(count: Int.random(in: 10...14, using: &random))
+        } else {
+          writer.varint(.max)
+        }
         bytes += writer.bytes
       default:  // a length-delimited field whose length runs past the end
         var writer = ProtoWriter()
@@ -257,7 +268,8 @@ struct FuzzCorpus {
         if random.chance(0.2) {
           writer.overlongVarint(count: Int.random(in: 10...12, using: &random))
         } else {
-          writer.varint(random.pick([0, 1, UInt64.max, 1 << 31, 1 << 32, 1 << 63, UInt64(bitPattern: Int64(Int32.min)), 300]))
+          writer.varint(
+            random.pick([0, 1, UInt64.max, 1 << 31, 1 << 32, 1 << 63, UInt64(bitPattern: Int64(Int32.min)), 300]))
         }
       case 1: writer.bytes += random.bytes(random.chance(0.9) ? 8 : Int.random(in: 0...7, using: &random))
       case 2:
@@ -265,9 +277,13 @@ struct FuzzCorpus {
         if depth < 3, case .message(let inner)? = fields[field], random.chance(0.6) {
           payload = soup(inner, depth: depth + 1)
         } else {
-          payload = random.chance(0.5) ? Self.invalidUTF8.randomElement(using: &random)! : random.bytes(Int.random(in: 0...40, using: &random))
+          payload =
+            random.chance(0.5)
+            ? Self.invalidUTF8.randomElement(using: &random)! : random.bytes(Int.random(in: 0...40, using: &random))
         }
-        writer.varint(random.chance(0.9) ? UInt64(payload.count) : UInt64(payload.count + Int.random(in: 1...1_000, using: &random)))
+        writer.varint(
+          random.chance(0.9) ? UInt64(payload.count) : UInt64(payload.count + Int.random(in: 1...1_000, using: &random))
+        )
         writer.bytes += payload
       case 5: writer.bytes += random.bytes(random.chance(0.9) ? 4 : Int.random(in: 0...3, using: &random))
       default: break  // groups (3, 4) with nothing inside, and the invalid wire types 6 and 7
@@ -304,7 +320,8 @@ struct FuzzCorpus {
     var writer = ProtoWriter()
     let strings = fields.filter { if case .string = $0.value { true } else { false } }.map(\.key)
     let nested = fields.compactMap { key, value -> (UInt64, UInt64)? in
-      guard case .message(let inner) = value, let string = inner.first(where: { if case .string = $0.value { true } else { false } })
+      guard case .message(let inner) = value,
+        let string = inner.first(where: { if case .string = $0.value { true } else { false } })
       else { return nil }
       return (key, string.key)
     }

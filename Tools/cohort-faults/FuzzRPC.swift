@@ -56,7 +56,8 @@ enum FuzzRPC: String, CaseIterable, Sendable {
     case .whoAmI: [:]
     case .issueToken: [1: .string, 2: .enumeration, 3: .string]
     case .healthCheck, .healthWatch: [1: .string]
-    case .reflection: [1: .string, 3: .string, 4: .string, 5: .message([1: .string, 2: .int32]), 6: .string, 7: .string]
+    case .reflection:
+      [1: .string, 3: .string, 4: .string, 5: .message([1: .string, 2: .int32]), 6: .string, 7: .string]
     }
   }
 

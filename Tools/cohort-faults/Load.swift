@@ -8,7 +8,8 @@ import GRPCCore
 /// acknowledged or its deadline passes. Optionally withdraws some of the members again (which
 /// promotes from the waitlist: a two-event command). Writes every request's fate to a JSON file.
 struct Load: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Enroll members concurrently, retrying with the same request ids.")
+  static let configuration = CommandConfiguration(
+    abstract: "Enroll members concurrently, retrying with the same request ids.")
 
   @OptionGroup var targets: Targets
 
@@ -74,7 +75,8 @@ struct Load: AsyncParsableCommand {
       }
     }
 
-    let seconds = Double((ContinuousClock.now - begin).components.seconds)
+    let seconds =
+      Double((ContinuousClock.now - begin).components.seconds)
       + Double((ContinuousClock.now - begin).components.attoseconds) / 1e18
     let report = LoadReport(
       label: label, clients: clients, seconds: seconds, requests: recorder.value, codes: tally.snapshot)
@@ -85,7 +87,8 @@ struct Load: AsyncParsableCommand {
     let byEnding = Dictionary(grouping: report.requests, by: { "\($0.kind.rawValue) \($0.ending.rawValue)" })
       .mapValues(\.count)
     print(
-      "load[\(label)]: \(clients) clients, \(String(format: "%.1f", seconds)) s, \(report.requests.count) requests: \(byEnding.rendered)")
+      "load[\(label)]: \(clients) clients, \(String(format: "%.1f", seconds)) s, \(report.requests.count) requests: \(byEnding.rendered)"
+    )
     print("load[\(label)]: statuses seen (every attempt): \(report.codes.total.rendered)")
     let codes = report.codes.total
     let retryable: Set<String> = [StatusName.ok, "UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED"]

@@ -53,7 +53,9 @@ struct LogFold {
 
     if let pending = pendingPromotion[key], shortType != "MemberPromoted" || pending.request != requestID {
       if !cohort.waitlist.isEmpty {
-        violate("position \(pending.position): a seat freed in \(key) with \(cohort.waitlist.count) waiting, but no promotion in the same command")
+        violate(
+          "position \(pending.position): a seat freed in \(key) with \(cohort.waitlist.count) waiting, but no promotion in the same command"
+        )
       }
       pendingPromotion[key] = nil
     }
@@ -78,7 +80,9 @@ struct LogFold {
         applied.email = m.contact.email
         checkNew(m.memberID, in: cohort, at: event.position)
         if cohort.enrolled.count >= Int(cohort.capacity) {
-          violate("position \(event.position): cohort \(cohort.number) over capacity \(cohort.capacity) (\(cohort.enrolled.count + 1) enrolled)")
+          violate(
+            "position \(event.position): cohort \(cohort.number) over capacity \(cohort.capacity) (\(cohort.enrolled.count + 1) enrolled)"
+          )
         }
         if cohort.status != "open" { violate("position \(event.position): enrolled while \(cohort.status)") }
         cohort.enrolled.append(m.memberID)
@@ -88,7 +92,9 @@ struct LogFold {
         applied.email = m.contact.email
         checkNew(m.memberID, in: cohort, at: event.position)
         if cohort.enrolled.count < Int(cohort.capacity) {
-          violate("position \(event.position): waitlisted in cohort \(cohort.number) with \(Int(cohort.capacity) - cohort.enrolled.count) seats free")
+          violate(
+            "position \(event.position): waitlisted in cohort \(cohort.number) with \(Int(cohort.capacity) - cohort.enrolled.count) seats free"
+          )
         }
         cohort.waitlist.append(m.memberID)
       case "MemberWithdrew":

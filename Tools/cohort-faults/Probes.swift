@@ -22,47 +22,64 @@ struct Probes {
     results.append(await differentBody())
     results.append(await reusedAcrossCommands())
     results.append(await whitespaceEmail())
-    results.append(await expectCode("schedule with starts_on 2026-02-30", "INVALID_ARGUMENT") {
-      _ = try await service.scheduleCohort(schedule(number: 9_001) { $0.startsOn = .with { $0.year = 2026; $0.month = 2; $0.day = 30 } })
-    })
-    results.append(await expectCode("schedule with a negative price", "INVALID_ARGUMENT") {
-      _ = try await service.scheduleCohort(schedule(number: 9_002) { $0.price.amountMinor = -1 })
-    })
-    results.append(await expectCode("schedule with Int64.min price", "INVALID_ARGUMENT") {
-      _ = try await service.scheduleCohort(schedule(number: 9_003) { $0.price.amountMinor = .min })
-    })
-    results.append(await expectCode("schedule with capacity 100,001", "INVALID_ARGUMENT") {
-      _ = try await service.scheduleCohort(schedule(number: 9_004) { $0.capacity = 100_001 })
-    })
-    results.append(await expectCode("schedule with a 201-character title", "INVALID_ARGUMENT") {
-      _ = try await service.scheduleCohort(schedule(number: 9_005) { $0.title = String(repeating: "가", count: 201) })
-    })
-    results.append(await expectCode("get cohort Int32.min", "INVALID_ARGUMENT") {
-      _ = try await service.getCohort(.with { $0.cohortNumber = .min })
-    })
-    results.append(await expectCode("enroll with request_id 'not-a-uuid'", "INVALID_ARGUMENT") {
-      _ = try await service.enroll(.with {
-        $0.requestID = "not-a-uuid"
-        $0.cohortNumber = cohort
-        $0.name = "x"
-        $0.email = "x@faults.example"
+    results.append(
+      await expectCode("schedule with starts_on 2026-02-30", "INVALID_ARGUMENT") {
+        _ = try await service.scheduleCohort(
+          schedule(number: 9_001) {
+            $0.startsOn = .with {
+              $0.year = 2026; $0.month = 2; $0.day = 30
+            }
+          })
       })
-    })
-    results.append(await expectCode("schedule with a 20,000-character currency (echoed in the error message)", "INVALID_ARGUMENT") {
-      _ = try await service.scheduleCohort(schedule(number: 9_006) { $0.price.currency = String(repeating: "€", count: 20_000) })
-    })
+    results.append(
+      await expectCode("schedule with a negative price", "INVALID_ARGUMENT") {
+        _ = try await service.scheduleCohort(schedule(number: 9_002) { $0.price.amountMinor = -1 })
+      })
+    results.append(
+      await expectCode("schedule with Int64.min price", "INVALID_ARGUMENT") {
+        _ = try await service.scheduleCohort(schedule(number: 9_003) { $0.price.amountMinor = .min })
+      })
+    results.append(
+      await expectCode("schedule with capacity 100,001", "INVALID_ARGUMENT") {
+        _ = try await service.scheduleCohort(schedule(number: 9_004) { $0.capacity = 100_001 })
+      })
+    results.append(
+      await expectCode("schedule with a 201-character title", "INVALID_ARGUMENT") {
+        _ = try await service.scheduleCohort(schedule(number: 9_005) { $0.title = String(repeating: "가", count: 201) })
+      })
+    results.append(
+      await expectCode("get cohort Int32.min", "INVALID_ARGUMENT") {
+        _ = try await service.getCohort(.with { $0.cohortNumber = .min })
+      })
+    results.append(
+      await expectCode("enroll with request_id 'not-a-uuid'", "INVALID_ARGUMENT") {
+        _ = try await service.enroll(
+          .with {
+            $0.requestID = "not-a-uuid"
+            $0.cohortNumber = cohort
+            $0.name = "x"
+            $0.email = "x@faults.example"
+          })
+      })
+    results.append(
+      await expectCode("schedule with a 20,000-character currency (echoed in the error message)", "INVALID_ARGUMENT") {
+        _ = try await service.scheduleCohort(
+          schedule(number: 9_006) { $0.price.currency = String(repeating: "€", count: 20_000) })
+      })
     // The previous probe may have cost the connection; let it reconnect first.
     try? await Task.sleep(for: .seconds(3))
-    results.append(await expectCode("health check of a 20,000-character service name (echoed in the error message)", "NOT_FOUND") {
-      _ = try await health.check(.with { $0.service = String(repeating: "€", count: 20_000) })
-    })
+    results.append(
+      await expectCode("health check of a 20,000-character service name (echoed in the error message)", "NOT_FOUND") {
+        _ = try await health.check(.with { $0.service = String(repeating: "€", count: 20_000) })
+      })
     try? await Task.sleep(for: .seconds(3))
     let started = ContinuousClock.now
     var far = await expectCode("get cohort with min_position Int64.max (bounded wait)", "UNAVAILABLE") {
-      _ = try await service.getCohort(.with {
-        $0.cohortNumber = cohort
-        $0.consistency = .with { $0.minPosition = .max }
-      }, options: timeout(15))
+      _ = try await service.getCohort(
+        .with {
+          $0.cohortNumber = cohort
+          $0.consistency = .with { $0.minPosition = .max }
+        }, options: timeout(15))
     }
     let waited = ContinuousClock.now - started
     far.detail += ", answered after \(waited)"
@@ -87,7 +104,9 @@ struct Probes {
         if second.memberID != first.memberID || roster.contains(secondEmail) {
           return Result(
             name: name, passed: false,
-            detail: "second reply OK with member_id \(second.memberID) (first \(first.memberID)); \(secondEmail) in roster: \(roster.contains(secondEmail))")
+            detail:
+              "second reply OK with member_id \(second.memberID) (first \(first.memberID)); \(secondEmail) in roster: \(roster.contains(secondEmail))"
+          )
         }
         return Result(name: name, passed: true, detail: "OK with the first member")
       } catch {
@@ -107,17 +126,20 @@ struct Probes {
     do {
       let enrolled = try await service.enroll(enroll(id, email))
       do {
-        let reply = try await service.withdraw(.with {
-          $0.requestID = id
-          $0.cohortNumber = cohort
-          $0.email = email
-          $0.reason = "probe"
-        })
+        let reply = try await service.withdraw(
+          .with {
+            $0.requestID = id
+            $0.cohortNumber = cohort
+            $0.email = email
+            $0.reason = "probe"
+          })
         let roster = try await rosterEmails(after: max(enrolled.reply.position, reply.reply.position))
         if roster.contains(email) {
           return Result(
             name: name, passed: false,
-            detail: "Withdraw answered OK (position \(reply.reply.position), event_types \(reply.reply.eventTypes)) but \(email) is still enrolled")
+            detail:
+              "Withdraw answered OK (position \(reply.reply.position), event_types \(reply.reply.eventTypes)) but \(email) is still enrolled"
+          )
         }
         return Result(name: name, passed: true, detail: "withdrawn")
       } catch {
@@ -145,7 +167,9 @@ struct Probes {
         }
       }
       let count = try await rosterEmails(after: position).filter { $0 == email }.count
-      return Result(name: name, passed: count == 1, detail: "roster entries with \(email): \(count); " + answers.joined(separator: "; "))
+      return Result(
+        name: name, passed: count == 1,
+        detail: "roster entries with \(email): \(count); " + answers.joined(separator: "; "))
     } catch {
       return Result(name: name, passed: false, detail: "\(error)")
     }
@@ -172,7 +196,9 @@ struct Probes {
     }
   }
 
-  private func schedule(number: Int32, _ change: (inout Cohort_V1_ScheduleCohortRequest) -> Void) -> Cohort_V1_ScheduleCohortRequest {
+  private func schedule(
+    number: Int32, _ change: (inout Cohort_V1_ScheduleCohortRequest) -> Void
+  ) -> Cohort_V1_ScheduleCohortRequest {
     var request = Cohort_V1_ScheduleCohortRequest.with {
       $0.requestID = UUID().uuidString
       $0.number = number
@@ -182,18 +208,23 @@ struct Probes {
         $0.currency = "KRW"
       }
       $0.capacity = 10
-      $0.startsOn = .with { $0.year = 2026; $0.month = 12; $0.day = 1 }
-      $0.endsOn = .with { $0.year = 2027; $0.month = 1; $0.day = 31 }
+      $0.startsOn = .with {
+        $0.year = 2026; $0.month = 12; $0.day = 1
+      }
+      $0.endsOn = .with {
+        $0.year = 2027; $0.month = 1; $0.day = 31
+      }
     }
     change(&request)
     return request
   }
 
   private func rosterEmails(after position: Int64) async throws -> [String] {
-    let reply = try await service.getCohort(.with {
-      $0.cohortNumber = cohort
-      $0.consistency = .with { $0.minPosition = position }
-    })
+    let reply = try await service.getCohort(
+      .with {
+        $0.cohortNumber = cohort
+        $0.consistency = .with { $0.minPosition = position }
+      })
     return (reply.members + reply.waitlist).map(\.email)
   }
 

@@ -33,15 +33,20 @@ struct Setup: AsyncParsableCommand {
                 $0.currency = "KRW"
               }
               $0.capacity = capacity
-              $0.startsOn = .with { $0.year = 2026; $0.month = 12; $0.day = 1 }
-              $0.endsOn = .with { $0.year = 2027; $0.month = 1; $0.day = 31 }
+              $0.startsOn = .with {
+                $0.year = 2026; $0.month = 12; $0.day = 1
+              }
+              $0.endsOn = .with {
+                $0.year = 2027; $0.month = 1; $0.day = 31
+              }
             })
         }
         try await retrying("open cohort \(number)") {
-          _ = try await service.openEnrollment(.with {
-            $0.requestID = UUID().uuidString
-            $0.cohortNumber = number
-          })
+          _ = try await service.openEnrollment(
+            .with {
+              $0.requestID = UUID().uuidString
+              $0.cohortNumber = number
+            })
         }
       }
     }

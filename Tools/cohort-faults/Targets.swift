@@ -5,10 +5,12 @@ import Foundation
 /// Which servers to talk to: one or more cohortd data directories (their `server.json` names the
 /// address and CA), and the token to send (by default the first directory's owner token).
 struct Targets: ParsableArguments {
-  @Option(name: .customLong("data-dir"), help: "A cohortd data directory holding server.json (repeat for several servers).")
+  @Option(
+    name: .customLong("data-dir"), help: "A cohortd data directory holding server.json (repeat for several servers).")
   var dataDirectories: [String] = []
 
-  @Option(name: .customLong("token-file"), help: "File holding the bearer token (default: the first server's owner token).")
+  @Option(
+    name: .customLong("token-file"), help: "File holding the bearer token (default: the first server's owner token).")
   var tokenFile: String?
 
   func validate() throws {

@@ -30,7 +30,9 @@ struct Verify: AsyncParsableCommand {
   var label = "verify"
 
   func run() async throws {
-    let loads = try reports.map { try JSONDecoder().decode(LoadReport.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+    let loads = try reports.map {
+      try JSONDecoder().decode(LoadReport.self, from: Data(contentsOf: URL(fileURLWithPath: $0)))
+    }
     var fold = try await readLog()
     fold.finish()
     var problems = fold.violations.map { "invariant: \($0)" }
@@ -79,7 +81,8 @@ struct Verify: AsyncParsableCommand {
     problems += mismatches.map { "projection: \($0)" }
     for cohort in cohorts {
       print(
-        "\(tag): cohort \(cohort.number): capacity \(cohort.capacity), \(cohort.enrolled.count) enrolled, \(cohort.waitlist.count) waitlisted (fold of the log); compared with \(settings.count) server(s)")
+        "\(tag): cohort \(cohort.number): capacity \(cohort.capacity), \(cohort.enrolled.count) enrolled, \(cohort.waitlist.count) waitlisted (fold of the log); compared with \(settings.count) server(s)"
+      )
     }
 
     let seated = cohorts.reduce(0) { $0 + $1.enrolled.count + $1.waitlist.count }
@@ -88,7 +91,8 @@ struct Verify: AsyncParsableCommand {
       if seated != expectMembers { problems.append("count: members + waitlist = \(seated), expected \(expectMembers)") }
     }
     if problems.isEmpty {
-      print("\(tag): PASS: nothing acknowledged lost, nothing applied twice, invariants hold, read models equal the fold")
+      print(
+        "\(tag): PASS: nothing acknowledged lost, nothing applied twice, invariants hold, read models equal the fold")
     } else {
       for problem in problems.prefix(40) { print("\(tag): FAIL: \(problem)") }
       if problems.count > 40 { print("\(tag): ... and \(problems.count - 40) more problems") }
@@ -113,10 +117,12 @@ struct Verify: AsyncParsableCommand {
     switch request.ending {
     case .acknowledged:
       guard let first = applied.first else {
-        return "LOST: acknowledged \(request.kind.rawValue) \(id) (\(request.email), position \(request.position ?? 0)) is not in the log"
+        return
+          "LOST: acknowledged \(request.kind.rawValue) \(id) (\(request.email), position \(request.position ?? 0)) is not in the log"
       }
       if let position = request.position, position != applied[applied.count - 1].position {
-        return "position: \(id) was acknowledged at \(position) but its last event is at \(applied[applied.count - 1].position)"
+        return
+          "position: \(id) was acknowledged at \(position) but its last event is at \(applied[applied.count - 1].position)"
       }
       switch request.kind {
       case .enroll:
@@ -153,7 +159,9 @@ struct Verify: AsyncParsableCommand {
     let members = reply.members.map(\.memberID)
     let waitlist = reply.waitlist.map(\.memberID)
     if members != cohort.enrolled {
-      out.append("\(name): roster has \(members.count) members, the fold \(cohort.enrolled.count) (\(Set(members).symmetricDifference(cohort.enrolled).count) differ)")
+      out.append(
+        "\(name): roster has \(members.count) members, the fold \(cohort.enrolled.count) (\(Set(members).symmetricDifference(cohort.enrolled).count) differ)"
+      )
     }
     if waitlist != cohort.waitlist {
       out.append("\(name): waitlist has \(waitlist.count), the fold \(cohort.waitlist.count)")
@@ -164,9 +172,15 @@ struct Verify: AsyncParsableCommand {
     if Int(reply.cohort.waitlistLength) != cohort.waitlist.count {
       out.append("\(name): waitlist_length \(reply.cohort.waitlistLength), the fold \(cohort.waitlist.count)")
     }
-    if reply.cohort.capacity != cohort.capacity { out.append("\(name): capacity \(reply.cohort.capacity) vs \(cohort.capacity)") }
-    if members.count > Int(cohort.capacity) { out.append("\(name): \(members.count) members exceed capacity \(cohort.capacity)") }
-    if Set(members).count != members.count || !Set(members).isDisjoint(with: waitlist) || Set(waitlist).count != waitlist.count {
+    if reply.cohort.capacity != cohort.capacity {
+      out.append("\(name): capacity \(reply.cohort.capacity) vs \(cohort.capacity)")
+    }
+    if members.count > Int(cohort.capacity) {
+      out.append("\(name): \(members.count) members exceed capacity \(cohort.capacity)")
+    }
+    if Set(members).count != members.count || !Set(members).isDisjoint(with: waitlist)
+      || Set(waitlist).count != waitlist.count
+    {
       out.append("\(name): a member appears twice in the roster/waitlist")
     }
     return out

@@ -23,7 +23,8 @@ struct WaitReady: AsyncParsableCommand {
         while !serving, ContinuousClock.now < deadline {
           var options = CallOptions.defaults
           options.timeout = .seconds(2)
-          if let reply = try? await health.check(.with { $0.service = "" }, options: options), reply.status == .serving {
+          if let reply = try? await health.check(.with { $0.service = "" }, options: options), reply.status == .serving
+          {
             serving = true
           } else {
             try await Task.sleep(for: .milliseconds(100))

@@ -12,7 +12,9 @@ struct Worker: Sendable {
   let tally: Tally
 
   /// Statuses after which the same request is sent again.
-  private static let transient: Set<String> = ["UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED", "CLIENT_ERROR", "CANCELLED"]
+  private static let transient: Set<String> = [
+    "UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED", "CLIENT_ERROR", "CANCELLED",
+  ]
 
   private struct Attempted {
     var ending: LoadReport.Request.Ending

@@ -88,21 +88,6 @@ enum AccessEventCodec {
     return EventData(id: UUID(), type: type, schemaVersion: currentSchemaVersion, data: data)
   }
 
-  /// Folds an access event into the registry; other events are ignored.
-  static func apply(_ recorded: RecordedEvent, to registry: inout AccessRegistry) throws(EventStoreError) {
-    switch try decode(recorded) {
-    case .tenantCreated(let created):
-      registry.add(AccessRegistry.Tenant(id: recorded.stream.tenantID, name: created.name))
-    case .tokenIssued(let issued):
-      registry.add(
-        tokenHash: issued.secretHash,
-        principal: Principal(
-          tenantID: recorded.stream.tenantID, role: issued.role, tokenID: issued.tokenID, label: issued.label))
-    case nil:
-      return
-    }
-  }
-
   private static func pack(_ message: some SwiftProtobuf.Message) throws -> (type: String, data: Data) {
     (type(of: message).protoMessageName, try message.serializedBytes())
   }

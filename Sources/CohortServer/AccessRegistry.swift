@@ -1,9 +1,11 @@
 import Crypto
+import EventStore
 import Foundation
+import Projections
 
 /// The read model of tenants and tokens: which token hash belongs to which tenant and role.
 /// Folded from `TenantCreated` and `TokenIssued` events; tokens themselves are never stored.
-struct AccessRegistry: Sendable {
+struct AccessRegistry: Projection {
   struct Tenant: Hashable, Sendable {
     var id: UUID
     var name: String
@@ -27,5 +29,20 @@ struct AccessRegistry: Sendable {
 
   static func hash(_ token: String) -> Data {
     Data(SHA256.hash(data: Data(token.utf8)))
+  }
+
+  /// Folds an access event in; other events are skipped.
+  mutating func apply(_ recorded: RecordedEvent) throws {
+    switch try AccessEventCodec.decode(recorded) {
+    case .tenantCreated(let created):
+      add(Tenant(id: recorded.stream.tenantID, name: created.name))
+    case .tokenIssued(let issued):
+      add(
+        tokenHash: issued.secretHash,
+        principal: Principal(
+          tenantID: recorded.stream.tenantID, role: issued.role, tokenID: issued.tokenID, label: issued.label))
+    case nil:
+      return
+    }
   }
 }

@@ -4,8 +4,8 @@ import Projections
 
 /// Read-your-writes: a query may ask to see at least the log position a command returned.
 enum ReadConsistency {
-  static func wait(
-    for consistency: Cohort_V1_Consistency, in readModel: ProjectionRunner<CohortReadModel>, limit: Duration
+  static func wait<Model: Projection>(
+    for consistency: Cohort_V1_Consistency, in readModel: ProjectionRunner<Model>, limit: Duration
   ) async throws {
     let target = consistency.minPosition
     guard target > 0 else { return }

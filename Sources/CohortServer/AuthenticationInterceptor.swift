@@ -1,12 +1,12 @@
 import CohortMapping
 import GRPCCore
-import Projections
 
 /// Authenticates and authorizes every RPC by ``AccessPolicy``: a method without a rule is refused,
 /// an open method needs nothing, every other one needs `authorization: Bearer <token>` with a role
 /// its rule allows. The caller's tenant and role reach the handler as ``Principal/current``.
 struct AuthenticationInterceptor: ServerInterceptor {
-  let readModel: ProjectionRunner<CohortReadModel>
+  /// The caller a presented token stands for, if it is valid (from whichever read model keeps tokens).
+  let principal: @Sendable (_ token: String) -> Principal?
 
   func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>,
@@ -39,7 +39,7 @@ struct AuthenticationInterceptor: ServerInterceptor {
       throw RPCError(code: .unauthenticated, message: "authorization must be 'Bearer <token>'")
     }
     let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
-    guard let principal = readModel.read({ $0.access.principal(forToken: token) }) else {
+    guard let principal = principal(token) else {
       throw RPCError(code: .unauthenticated, message: "the bearer token is not valid")
     }
     return principal

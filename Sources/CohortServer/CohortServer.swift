@@ -100,7 +100,9 @@ public final class CohortServer: Service, Sendable {
       transport: transport,
       services: try Self.services(
         store: store, readModel: readModel, health: health, queryWaitLimit: configuration.queryWaitLimit),
-      interceptors: [AuthenticationInterceptor(readModel: readModel)])
+      interceptors: [
+        AuthenticationInterceptor { token in readModel.read { $0.access.principal(forToken: token) } }
+      ])
 
     try await withGracefulShutdownHandler {
       // Each task returns whether its end means the server must stop.

@@ -33,7 +33,7 @@ struct AccessRegistry: Projection {
 
   /// Folds an access event in; other events are skipped.
   mutating func apply(_ recorded: RecordedEvent) throws {
-    switch try AccessEventCodec.decode(recorded) {
+    switch try AccessEventCodec.codec.decode(recorded) {
     case .tenantCreated(let created):
       add(Tenant(id: recorded.stream.tenantID, name: created.name))
     case .tokenIssued(let issued):

@@ -17,7 +17,7 @@ struct CohortReadModel: Projection {
 /// Enrollment's read model: every tenant's cohorts with their rosters.
 extension CohortCatalog: Projection {
   public mutating func apply(_ event: RecordedEvent) throws {
-    guard let enrollment = try EnrollmentEventCodec.decode(event) else { return }
+    guard let enrollment = try EnrollmentEventCodec.codec.decode(event) else { return }
     guard let cohortID = CohortStreams.cohortID(of: event.stream) else {
       throw EventStoreError(.corrupted, "enrollment event \(event.position) in stream \(event.stream)")
     }

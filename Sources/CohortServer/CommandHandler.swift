@@ -100,10 +100,10 @@ final class CommandHandler: Sendable {
           return Outcome(events: [], position: 0, streamVersion: version, appendedTypes: [])
         }
         let data = try events.enumerated().map { index, event in
-          let (type, payload) = try aggregate.encode(event)
+          let (type, schemaVersion, payload) = try aggregate.codec.encode(event)
           return EventData(
             id: eventID(requestID: requestID, stream: stream, index: index), type: type,
-            schemaVersion: aggregate.schemaVersion, data: payload, metadata: metadata)
+            schemaVersion: schemaVersion, data: payload, metadata: metadata)
         }
         let appended: AppendResult?
         do {
@@ -140,7 +140,7 @@ final class CommandHandler: Sendable {
     }
     var state = Area.initial
     for event in recorded {
-      if let decoded = try aggregate.decode(event) { state = Area.evolve(state, decoded) }
+      if let decoded = try aggregate.codec.decode(event) { state = Area.evolve(state, decoded) }
     }
     remember(stream, Snapshot(state: state, version: Int64(recorded.count)))
     return .current(state, version: Int64(recorded.count))
@@ -169,7 +169,7 @@ final class CommandHandler: Sendable {
       guard event.id == eventID(requestID: requestID, stream: stream, index: index) else { break }
       mine.append(event)
     }
-    let events = try mine.compactMap { try aggregate.decode($0) }
+    let events = try mine.compactMap { try aggregate.codec.decode($0) }
     let last = mine[mine.count - 1]
     return Outcome(events: events, position: last.position, streamVersion: last.version, appendedTypes: [])
   }

@@ -14,9 +14,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   let readModel: ProjectionRunner<CohortReadModel>
   let queryWaitLimit: Duration
 
-  static let aggregate = Aggregate<Enrollment>(
-    decode: EnrollmentEventCodec.decode, encode: EnrollmentEventCodec.encode,
-    schemaVersion: EnrollmentEventCodec.currentSchemaVersion)
+  static let aggregate = Aggregate<Enrollment>(codec: EnrollmentEventCodec.codec)
 
   // MARK: Commands
 

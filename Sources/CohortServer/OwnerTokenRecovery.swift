@@ -33,7 +33,7 @@ public enum OwnerTokenRecovery {
     }
     let state = Access.fold(
       try recorded.compactMap { recorded throws(EventStoreError) in
-        try AccessEventCodec.decode(recorded)
+        try AccessEventCodec.codec.decode(recorded)
       })
     let token = Token.generate()
     let events = try Access.decide(

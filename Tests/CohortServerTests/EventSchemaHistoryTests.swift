@@ -64,19 +64,25 @@ struct EventSchemaHistoryTests {
       id: UUID(), stream: CohortStreams.stream(tenantID: UUID(), cohortID: Self.cohortID), version: 1, position: 1,
       type: example.type, schemaVersion: example.schemaVersion, data: try #require(Data(base64Encoded: example.base64)),
       metadata: Data(), recordedAt: Self.at)
-    #expect(try EnrollmentEventCodec.decode(recorded) == example.event)
+    #expect(try EnrollmentEventCodec.codec.decode(recorded) == example.event)
   }
 
   @Test("the current encoder writes the newest example byte for byte", arguments: examples)
   func encodes(_ example: Example) throws {
-    let (type, data) = try EnrollmentEventCodec.encode(example.event)
-    #expect(type == example.type)
+    let (type, schemaVersion, data) = try EnrollmentEventCodec.codec.encode(example.event)
+    #expect(type == example.type && schemaVersion == example.schemaVersion)
     #expect(data.base64EncodedString() == example.base64)
   }
 
   @Test("every event type has an example")
   func complete() {
-    #expect(Set(Self.examples.map(\.type)) == EnrollmentEventCodec.types)
+    #expect(Set(Self.examples.map(\.type)) == EnrollmentEventCodec.codec.types)
+    // An example of every version each type can read, not only of the current one.
+    for row in EnrollmentEventCodec.codec.rows.values {
+      #expect(
+        Set(Self.examples.filter { $0.type == row.type }.map(\.schemaVersion)) == Set(row.readers.keys),
+        "\(row.type): an example of every schema version it reads")
+    }
   }
 
   // MARK: Access events
@@ -111,19 +117,24 @@ struct EventSchemaHistoryTests {
       id: UUID(), stream: AccessEventCodec.tenantStream(Self.tenantID), version: 1, position: 1,
       type: example.type, schemaVersion: example.schemaVersion, data: try #require(Data(base64Encoded: example.base64)),
       metadata: Data(), recordedAt: Self.at)
-    #expect(try AccessEventCodec.decode(recorded) == example.event)
+    #expect(try AccessEventCodec.codec.decode(recorded) == example.event)
   }
 
   @Test("the current access encoder writes the newest example byte for byte", arguments: accessExamples)
   func encodesAccess(_ example: AccessExample) throws {
-    let (type, data) = try AccessEventCodec.encode(example.event)
-    #expect(type == example.type)
+    let (type, schemaVersion, data) = try AccessEventCodec.codec.encode(example.event)
+    #expect(type == example.type && schemaVersion == example.schemaVersion)
     #expect(data.base64EncodedString() == example.base64)
   }
 
   @Test("every access event type has an example")
   func completeAccess() {
-    #expect(Set(Self.accessExamples.map(\.type)) == AccessEventCodec.types)
+    #expect(Set(Self.accessExamples.map(\.type)) == AccessEventCodec.codec.types)
+    for row in AccessEventCodec.codec.rows.values {
+      #expect(
+        Set(Self.accessExamples.filter { $0.type == row.type }.map(\.schemaVersion)) == Set(row.readers.keys),
+        "\(row.type): an example of every schema version it reads")
+    }
   }
 
   @Test("an unknown schema version or an undecodable payload is reported as corrupted, not skipped")
@@ -131,12 +142,12 @@ struct EventSchemaHistoryTests {
     var recorded = RecordedEvent(
       id: UUID(), stream: CohortStreams.stream(tenantID: UUID(), cohortID: Self.cohortID), version: 1, position: 7,
       type: "cohort.v1.events.MemberEnrolled", schemaVersion: 99, data: Data(), metadata: Data(), recordedAt: Self.at)
-    #expect(throws: EventStoreError.self) { try EnrollmentEventCodec.decode(recorded) }
+    #expect(throws: EventStoreError.self) { try EnrollmentEventCodec.codec.decode(recorded) }
     recorded.schemaVersion = 1
     recorded.data = Data([0xFF, 0xFF, 0xFF])
-    let error = #expect(throws: EventStoreError.self) { try EnrollmentEventCodec.decode(recorded) }
+    let error = #expect(throws: EventStoreError.self) { try EnrollmentEventCodec.codec.decode(recorded) }
     #expect(error?.code == .corrupted)
     recorded.type = "cohort.v1.events.SomethingElse"
-    #expect(try EnrollmentEventCodec.decode(recorded) == nil)
+    #expect(try EnrollmentEventCodec.codec.decode(recorded) == nil)
   }
 }

@@ -176,6 +176,7 @@ let package = Package(
       dependencies: [
         "CohortServer", "CohortDomain", "EventStore", "CohortAPI", "Projections",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
       ] + grpc,
       swiftSettings: strict
     ),

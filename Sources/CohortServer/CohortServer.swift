@@ -96,13 +96,9 @@ public final class CohortServer: Service, Sendable {
       config: .defaults { config in
         config.rpc.maxRequestPayloadSize = configuration.maximumRequestBytes
       })
-    let server = GRPCServer(
-      transport: transport,
-      services: try Self.services(
-        store: store, readModel: readModel, health: health, queryWaitLimit: configuration.queryWaitLimit),
-      interceptors: [
-        AuthenticationInterceptor { token in readModel.read { $0.access.principal(forToken: token) } }
-      ])
+    let server = try Self.grpcServer(
+      transport: transport, store: store, readModel: readModel, health: health,
+      queryWaitLimit: configuration.queryWaitLimit)
 
     try await withGracefulShutdownHandler {
       // Each task returns whether its end means the server must stop.
@@ -142,6 +138,20 @@ public final class CohortServer: Service, Sendable {
       health.setStopping()
       server.beginGracefulShutdown()
     }
+  }
+
+  /// The gRPC server over `transport` (TLS over TCP in production, in-process in tests): every
+  /// service, behind the authentication and authorization interceptor.
+  static func grpcServer<Transport: ServerTransport>(
+    transport: Transport, store: any EventStore, readModel: ProjectionRunner<CohortReadModel>,
+    health: HealthService, queryWaitLimit: Duration
+  ) throws -> GRPCServer<Transport> {
+    GRPCServer(
+      transport: transport,
+      services: try services(store: store, readModel: readModel, health: health, queryWaitLimit: queryWaitLimit),
+      interceptors: [
+        AuthenticationInterceptor { token in readModel.read { $0.access.principal(forToken: token) } }
+      ])
   }
 
   /// Every service the server serves.

@@ -1,0 +1,142 @@
+import CohortAPI
+import CohortDomain
+import EventStore
+import Foundation
+import GRPCCore
+import GRPCInProcessTransport
+import Logging
+import Projections
+import Testing
+
+@testable import CohortServer
+
+/// The real services, interceptor and pipeline over gRPC's in-process transport and an in-memory
+/// store: each handler's answers as status codes, without TLS or a socket.
+@Suite("Pipeline over gRPC in process")
+struct InProcessPipelineTests {
+  /// Runs `body` with a client of a server on `store`, as the owner of a tenant seeded in it.
+  func withServer(
+    store: FaultyStore = FaultyStore(),
+    _ body: (Cohort_V1_EnrollmentService.Client<InProcessTransport.Client>, Metadata) async throws -> Void
+  ) async throws {
+    let token = Token.generate()
+    let tenantID = UUID()
+    _ = try await store.append(
+      AccessEventCodec.newTenant(.init(id: tenantID, name: "Community"), ownerToken: token, label: "owner", at: Date()),
+      to: AccessEventCodec.tenantStream(tenantID), expecting: .noStream)
+    let readModel = ProjectionRunner(store: store, initial: CohortReadModel(), logger: Logger(label: "test"))
+    let transport = InProcessTransport()
+    let server = try CohortServer.grpcServer(
+      transport: transport.server, store: store, readModel: readModel, health: HealthService(services: []),
+      queryWaitLimit: .seconds(5))
+    var metadata: Metadata = [:]
+    metadata.addString("Bearer \(token)", forKey: "authorization")
+    try await withThrowingDiscardingTaskGroup { group in
+      group.addTask { try await readModel.run() }
+      group.addTask { try await server.serve() }
+      try await withGRPCClient(transport: transport.client) { client in
+        #expect(await readModel.waitUntil(position: try await store.headPosition(), timeout: .seconds(5)))
+        try await body(Cohort_V1_EnrollmentService.Client(wrapping: client), metadata)
+      }
+      server.beginGracefulShutdown()
+      group.cancelAll()
+    }
+  }
+
+  static func schedule(_ number: Int32 = 9, requestID: String = UUID().uuidString) -> Cohort_V1_ScheduleCohortRequest {
+    .with {
+      $0.requestID = requestID
+      $0.number = number
+      $0.title = "AI 활용 부트캠프 \(number)기"
+      $0.price = .with {
+        $0.amountMinor = 200_000
+        $0.currency = "KRW"
+      }
+      $0.capacity = 1
+      $0.startsOn = .with {
+        $0.year = 2027; $0.month = 3; $0.day = 1
+      }
+      $0.endsOn = .with {
+        $0.year = 2027; $0.month = 4; $0.day = 30
+      }
+    }
+  }
+
+  static func code(_ body: () async throws -> Void) async -> RPCError.Code? {
+    do {
+      try await body()
+      return nil
+    } catch let error as RPCError {
+      return error.code
+    } catch {
+      return .unknown
+    }
+  }
+
+  @Test("schedule, open, enroll, waitlist and read the roster at the reply's position")
+  func happyPath() async throws {
+    try await withServer { enrollment, owner in
+      _ = try await enrollment.scheduleCohort(Self.schedule(), metadata: owner)
+      _ = try await enrollment.openEnrollment(
+        .with {
+          $0.requestID = UUID().uuidString; $0.cohortNumber = 9
+        }, metadata: owner)
+      let first = try await enrollment.enroll(
+        .with {
+          $0.requestID = UUID().uuidString; $0.cohortNumber = 9; $0.name = "김민지"; $0.email = "minji@example.com"
+        },
+        metadata: owner)
+      let second = try await enrollment.enroll(
+        .with {
+          $0.requestID = UUID().uuidString; $0.cohortNumber = 9; $0.name = "Alex"; $0.email = "alex@example.com"
+        },
+        metadata: owner)
+      #expect(first.outcome == .enrolled && second.outcome == .waitlisted)
+      let roster = try await enrollment.getCohort(
+        .with {
+          $0.cohortNumber = 9; $0.consistency.minPosition = second.reply.position
+        }, metadata: owner)
+      #expect(
+        roster.members.map(\.email) == ["minji@example.com"] && roster.waitlist.map(\.email) == ["alex@example.com"])
+    }
+  }
+
+  @Test("refusals answer NOT_FOUND, ALREADY_EXISTS or INVALID_ARGUMENT; a repeated request id gets the first answer")
+  func refusalsAndReplay() async throws {
+    try await withServer { enrollment, owner in
+      let unscheduled = await Self.code {
+        _ = try await enrollment.openEnrollment(
+          .with {
+            $0.requestID = UUID().uuidString; $0.cohortNumber = 9
+          }, metadata: owner)
+      }
+      #expect(unscheduled == .notFound)
+      let id = UUID().uuidString
+      let first = try await enrollment.scheduleCohort(Self.schedule(requestID: id), metadata: owner)
+      let again = try await enrollment.scheduleCohort(Self.schedule(requestID: id), metadata: owner)
+      #expect(again.position == first.position && again.eventTypes.isEmpty)
+      #expect(
+        await Self.code { _ = try await enrollment.scheduleCohort(Self.schedule(), metadata: owner) } == .alreadyExists)
+      #expect(
+        await Self.code { _ = try await enrollment.scheduleCohort(Self.schedule(0), metadata: owner) }
+          == .invalidArgument)
+    }
+  }
+
+  @Test("conflicts on every attempt answer ABORTED; an unreachable store answers UNAVAILABLE")
+  func conflictsAndOutage() async throws {
+    let store = FaultyStore()
+    try await withServer(store: store) { enrollment, owner in
+      _ = try await enrollment.scheduleCohort(Self.schedule(), metadata: owner)
+      let open = Cohort_V1_CohortCommandRequest.with {
+        $0.requestID = UUID().uuidString; $0.cohortNumber = 9
+      }
+      store.failAppends(with: EventStoreError(.wrongExpectedVersion, "another writer"), times: .max)
+      #expect(await Self.code { _ = try await enrollment.openEnrollment(open, metadata: owner) } == .aborted)
+      store.failAppends(with: EventStoreError(.unavailable, "PostgreSQL is out of reach"), times: 1)
+      #expect(await Self.code { _ = try await enrollment.openEnrollment(open, metadata: owner) } == .unavailable)
+      // The retry with the same request id succeeds once the store is back.
+      _ = try await enrollment.openEnrollment(open, metadata: owner)
+    }
+  }
+}

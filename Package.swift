@@ -152,7 +152,8 @@ let package = Package(
     .executableTarget(
       name: "cohort-bench",
       dependencies: [
-        "CohortAPI", "CohortClient", "CohortServer", "EventStore", "EventStorePostgres",
+        "CohortAPI", "CohortClient", "CohortDomain", "CohortMapping", "CohortServer", "EventStore",
+        "EventStorePostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ] + grpc,

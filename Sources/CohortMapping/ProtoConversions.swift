@@ -84,3 +84,15 @@ extension AccessRole {
     }
   }
 }
+
+extension Cohort_V1_Events_EventMetadata {
+  /// What every event of a command records about it: the request, who sent it, and a digest of
+  /// the request (empty when there is none, as for events written by a tool).
+  public init(requestID: UUID, tokenID: UUID, role: AccessRole, requestDigest: Data = Data()) {
+    self.init()
+    self.requestID = requestID.lowercased
+    self.tokenID = tokenID.lowercased
+    self.role = role.proto
+    self.requestSha256 = requestDigest
+  }
+}

@@ -58,12 +58,9 @@ final class CommandHandler: Sendable {
     request: RequestFingerprint, principal: Principal
   ) async throws -> Outcome<Area.Event> {
     let requestID = request.requestID
-    let metadata: Data = try Cohort_V1_Events_EventMetadata.with {
-      $0.requestID = requestID.lowercased
-      $0.tokenID = principal.tokenID.lowercased
-      $0.role = principal.role.proto
-      $0.requestSha256 = request.digest
-    }.serializedBytes()
+    let metadata: Data = try Cohort_V1_Events_EventMetadata(
+      requestID: requestID, tokenID: principal.tokenID, role: principal.role, requestDigest: request.digest
+    ).serializedBytes()
     return try await streams.withLock(stream) {
       for attempt in 0..<maximumAttempts {
         if attempt > 0 {

@@ -93,3 +93,12 @@ enum EnrollmentEventCodec {
     }
   }
 }
+
+/// Enrollment events exactly as cohortd stores them, for tools that fill a store directly (the
+/// benchmark's synthetic cohorts).
+public enum StoredEnrollmentEvents {
+  public static func encode(_ event: EnrollmentEvent, metadata: Data) throws -> EventData {
+    let (type, schemaVersion, data) = try EnrollmentEventCodec.codec.encode(event)
+    return EventData(id: UUID(), type: type, schemaVersion: schemaVersion, data: data, metadata: metadata)
+  }
+}

@@ -14,8 +14,8 @@ public struct WhoAmI: CLICommand {
   public init() {}
 
   public func output(_ session: Session) async throws -> String {
-    let reply = try await session.call { client in
-      try await Cohort_V1_AdminService.Client(wrapping: client).whoAmI(.init())
+    let reply = try await session.admin { service in
+      try await service.whoAmI(.init())
     }
     if output.format == .json { return try Rendering.json(reply) }
     return """
@@ -45,8 +45,8 @@ public struct Tokens: AsyncParsableCommand {
 
     public func output(_ session: Session) async throws -> String {
       let requestID = UUID().uuidString
-      let reply = try await session.call { client in
-        try await Cohort_V1_AdminService.Client(wrapping: client).issueToken(
+      let reply = try await session.admin { service in
+        try await service.issueToken(
           .with {
             $0.requestID = requestID
             $0.role = role.proto

@@ -26,8 +26,8 @@ public struct Cohorts: AsyncParsableCommand {
       var cohorts: [Cohort_V1_Cohort] = []
       var token = ""
       repeat {
-        let page = try await session.call { client in
-          try await Cohort_V1_EnrollmentService.Client(wrapping: client).listCohorts(
+        let page = try await session.enrollment { service in
+          try await service.listCohorts(
             .with {
               $0.status = status?.proto ?? .unspecified
               $0.pageSize = 500
@@ -53,10 +53,10 @@ public struct Cohorts: AsyncParsableCommand {
     public init() {}
 
     public func output(_ session: Session) async throws -> String {
-      let reply = try await session.call { client in
-        try await Cohort_V1_EnrollmentService.Client(wrapping: client).getCohort(.with { $0.cohortNumber = number })
+      let reply = try await session.enrollment { service in
+        try await service.getCohort(.with { $0.cohortNumber = number })
       }
-      return output.format == .json ? try Rendering.json(reply) : Rendering.cohort(reply)
+      return try output.render(reply) { Rendering.cohort(reply) }
     }
   }
 
@@ -90,8 +90,8 @@ public struct Cohorts: AsyncParsableCommand {
         throw CLIError(error.message, exitCode: ExitCodes.usage)
       }
       let requestID = UUID().uuidString
-      let reply = try await session.call { client in
-        try await Cohort_V1_EnrollmentService.Client(wrapping: client).scheduleCohort(
+      let reply = try await session.enrollment { service in
+        try await service.scheduleCohort(
           .with {
             $0.requestID = requestID
             $0.number = number
@@ -102,8 +102,7 @@ public struct Cohorts: AsyncParsableCommand {
             $0.endsOn = endsOn.proto
           })
       }
-      return output.format == .json
-        ? try Rendering.json(reply) : "Scheduled cohort \(number) (\(money.formatted), \(capacity) seats)."
+      return try output.render(reply) { "Scheduled cohort \(number) (\(money.formatted), \(capacity) seats)." }
     }
   }
 
@@ -116,15 +115,7 @@ public struct Cohorts: AsyncParsableCommand {
     public init() {}
 
     public func output(_ session: Session) async throws -> String {
-      let requestID = UUID().uuidString
-      let reply = try await session.call { client in
-        try await Cohort_V1_EnrollmentService.Client(wrapping: client).openEnrollment(
-          .with {
-            $0.requestID = requestID
-            $0.cohortNumber = number
-          })
-      }
-      return output.format == .json ? try Rendering.json(reply) : "Enrollment for cohort \(number) is open."
+      try await Cohorts.setEnrollment(open: true, number: number, session: session, output: output)
     }
   }
 
@@ -137,16 +128,26 @@ public struct Cohorts: AsyncParsableCommand {
     public init() {}
 
     public func output(_ session: Session) async throws -> String {
-      let requestID = UUID().uuidString
-      let reply = try await session.call { client in
-        try await Cohort_V1_EnrollmentService.Client(wrapping: client).closeEnrollment(
-          .with {
-            $0.requestID = requestID
-            $0.cohortNumber = number
-          })
-      }
-      return output.format == .json ? try Rendering.json(reply) : "Enrollment for cohort \(number) is closed."
+      try await Cohorts.setEnrollment(open: false, number: number, session: session, output: output)
     }
+  }
+}
+
+extension Cohorts {
+  /// Opens or closes enrollment: the two commands differ only in the RPC and the words.
+  static func setEnrollment(
+    open: Bool, number: Int32, session: Session, output: OutputOptions
+  ) async throws
+    -> String
+  {
+    let request = Cohort_V1_CohortCommandRequest.with {
+      $0.requestID = UUID().uuidString
+      $0.cohortNumber = number
+    }
+    let reply = try await session.enrollment { service in
+      open ? try await service.openEnrollment(request) : try await service.closeEnrollment(request)
+    }
+    return try output.render(reply) { "Enrollment for cohort \(number) is \(open ? "open" : "closed")." }
   }
 }
 

@@ -16,8 +16,8 @@ public struct Enroll: CLICommand {
 
   public func output(_ session: Session) async throws -> String {
     let requestID = UUID().uuidString
-    let reply = try await session.call { client in
-      try await Cohort_V1_EnrollmentService.Client(wrapping: client).enroll(
+    let reply = try await session.enrollment { service in
+      try await service.enroll(
         .with {
           $0.requestID = requestID
           $0.cohortNumber = cohort
@@ -53,8 +53,8 @@ public struct Withdraw: CLICommand {
 
   public func output(_ session: Session) async throws -> String {
     let requestID = UUID().uuidString
-    let reply = try await session.call { client in
-      try await Cohort_V1_EnrollmentService.Client(wrapping: client).withdraw(
+    let reply = try await session.enrollment { service in
+      try await service.withdraw(
         .with {
           $0.requestID = requestID
           $0.cohortNumber = cohort

@@ -1,3 +1,4 @@
+import CohortAPI
 import CohortClient
 import Foundation
 import GRPCCore
@@ -36,5 +37,21 @@ public struct Session: Sendable {
       delay *= 2
     }
     throw CLIError("unreachable", exitCode: ExitCodes.unavailable)
+  }
+}
+
+extension Session {
+  /// Calls the enrollment service, with the session's retries.
+  func enrollment<Result: Sendable>(
+    _ body: (Cohort_V1_EnrollmentService.Client<HTTP2ClientTransport.Posix>) async throws -> Result
+  ) async throws -> Result {
+    try await call { client in try await body(Cohort_V1_EnrollmentService.Client(wrapping: client)) }
+  }
+
+  /// Calls the admin service, with the session's retries.
+  func admin<Result: Sendable>(
+    _ body: (Cohort_V1_AdminService.Client<HTTP2ClientTransport.Posix>) async throws -> Result
+  ) async throws -> Result {
+    try await call { client in try await body(Cohort_V1_AdminService.Client(wrapping: client)) }
   }
 }

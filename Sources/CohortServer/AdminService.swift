@@ -44,11 +44,7 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
         code: .alreadyExists, message: "this request_id already issued a token, which was shown only once")
     }
     return .with {
-      $0.reply = .with {
-        $0.position = outcome.position
-        $0.streamVersion = outcome.streamVersion
-        $0.eventTypes = outcome.appendedTypes
-      }
+      $0.reply = outcome.reply
       $0.tokenID = issued.tokenID.lowercased
       $0.token = token
     }

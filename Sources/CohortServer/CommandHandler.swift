@@ -23,6 +23,15 @@ final class CommandHandler: Sendable {
     var streamVersion: Int64
     /// The event types, empty when the answer is replayed from an earlier attempt.
     var appendedTypes: [String]
+
+    /// What every command RPC answers: where its events are in the log.
+    var reply: Cohort_V1_CommandReply {
+      .with {
+        $0.position = position
+        $0.streamVersion = streamVersion
+        $0.eventTypes = appendedTypes
+      }
+    }
   }
 
   /// A stream's state as of a version.

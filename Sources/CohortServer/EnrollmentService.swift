@@ -30,7 +30,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       number: number, title: request.title, price: try Money(request.price, field: "price"),
       capacity: Int(request.capacity), startsOn: try CalendarDate(request.startsOn, field: "starts_on"),
       endsOn: try CalendarDate(request.endsOn, field: "ends_on"))
-    return reply(try await run(.schedule(schedule), number: number, request: fingerprint, principal: principal))
+    return try await run(.schedule(schedule), number: number, request: fingerprint, principal: principal).reply
   }
 
   func openEnrollment(
@@ -38,7 +38,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   ) async throws -> Cohort_V1_CommandReply {
     let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
-    return reply(try await run(.openEnrollment, number: number, request: fingerprint, principal: principal))
+    return try await run(.openEnrollment, number: number, request: fingerprint, principal: principal).reply
   }
 
   func closeEnrollment(
@@ -46,7 +46,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   ) async throws -> Cohort_V1_CommandReply {
     let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
-    return reply(try await run(.closeEnrollment, number: number, request: fingerprint, principal: principal))
+    return try await run(.closeEnrollment, number: number, request: fingerprint, principal: principal).reply
   }
 
   func enroll(request: Cohort_V1_EnrollRequest, context: ServerContext) async throws -> Cohort_V1_EnrollReply {
@@ -57,7 +57,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       .enroll(Enroll(memberID: memberID, name: request.name, email: request.email)), number: number,
       request: fingerprint, principal: principal)
     return .with {
-      $0.reply = reply(outcome)
+      $0.reply = outcome.reply
       $0.memberID = memberID.lowercased
       $0.outcome =
         outcome.events.contains { if case .memberWaitlisted = $0 { true } else { false } }
@@ -79,7 +79,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       .withdraw(Withdraw(memberID: memberID, reason: request.reason)), number: number, request: fingerprint,
       principal: principal)
     return .with {
-      $0.reply = reply(outcome)
+      $0.reply = outcome.reply
       for case .memberPromoted(let promoted) in outcome.events { $0.promotedMemberID = promoted.memberID.lowercased }
     }
   }
@@ -100,14 +100,6 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     let stream = CohortStreams.stream(tenantID: principal.tenantID, cohortID: cohortID)
     return try await commands.handle(
       command, on: Self.aggregate, stream: stream, subjectID: cohortID, request: request, principal: principal)
-  }
-
-  private func reply(_ outcome: CommandHandler.Outcome<EnrollmentEvent>) -> Cohort_V1_CommandReply {
-    .with {
-      $0.position = outcome.position
-      $0.streamVersion = outcome.streamVersion
-      $0.eventTypes = outcome.appendedTypes
-    }
   }
 
   // MARK: Queries

@@ -40,6 +40,11 @@ public final class CohortServer: Service, Sendable {
     }
   }
 
+  /// The server's parts as one `ServiceGroup`, started together and shut down in reverse order:
+  /// the store (its connection pool), the projection, the API. On graceful shutdown the API stops
+  /// accepting calls and lets in-flight ones finish, then the projection stops at a checkpoint,
+  /// then the store closes. The API's prelude (migrate, first tenant, catch up) runs first; the
+  /// projection starts once the store is migrated.
   private func runUnlessFailed() async throws {
     try FileManager.default.createDirectory(
       atPath: configuration.dataDirectory, withIntermediateDirectories: true,
@@ -48,33 +53,55 @@ public final class CohortServer: Service, Sendable {
     let connection = try await StoreConnection.open(configuration, logger: logger)
     logger.info("event store", metadata: ["store": "\(connection.description)"])
 
-    // Detached, so that graceful shutdown does not close the connection pool while calls are
-    // still draining and the projection is stopping; it is cancelled once they are done.
-    let pool = connection.run.map { run in Task.detached { try await run() } }
+    let readModel = ProjectionRunner(store: connection.store, initial: CohortReadModel(), logger: logger)
+    let migrated = OneShot<Void>()
+    let group = ServiceGroup(
+      configuration: .init(
+        services: [
+          .init(service: StoreService(connection: connection), failureTerminationBehavior: .cancelGroup),
+          .init(
+            service: ProjectionService(runner: readModel, after: migrated), successTerminationBehavior: .ignore,
+            failureTerminationBehavior: .gracefullyShutdownGroup),
+          .init(
+            service: APIService(
+              server: self, connection: connection, readModel: readModel, migrated: migrated, tls: tls),
+            successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup),
+        ],
+        gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
     do {
-      try await serve(connection.store, migrate: connection.migrate, tls: tls)
+      try await withGracefulShutdownHandler {
+        try await group.run()
+      } onGracefulShutdown: {
+        Task { await group.triggerGracefulShutdown() }
+      }
     } catch {
-      pool?.cancel()
+      // Closed here, not by the store's service, so that it closes even if the group never ran it.
       await connection.close()
       throw error
     }
-    pool?.cancel()
     await connection.close()
     logger.info("cohortd stopped")
   }
 
-  private func serve(
-    _ store: any EventStore, migrate: @Sendable () async throws -> Void, tls: TLSFiles
+  /// The API's prelude, then gRPC over TLS until graceful shutdown has let in-flight calls finish.
+  fileprivate func serve(
+    _ connection: StoreConnection, readModel: ProjectionRunner<CohortReadModel>, migrated: OneShot<Void>,
+    tls: TLSFiles
   ) async throws {
-    try await migrate()
-    let tokenFile = try await Bootstrap.run(
-      store: store, tenantName: configuration.firstTenantName, tokenPath: configuration.ownerTokenPath,
-      logger: logger)
-
-    let readModel = ProjectionRunner(store: store, initial: CohortReadModel(), logger: logger)
-    let head = try await store.headPosition()
-    let projection = Task { try await readModel.run() }
-    defer { projection.cancel() }
+    let store = connection.store
+    let tokenFile: String?
+    let head: Int64
+    do {
+      try await connection.migrate()
+      tokenFile = try await Bootstrap.run(
+        store: store, tenantName: configuration.firstTenantName, tokenPath: configuration.ownerTokenPath,
+        logger: logger)
+      head = try await store.headPosition()
+      migrated.set(.success(()))
+    } catch {
+      migrated.set(.failure(error))
+      throw error
+    }
     let started = ContinuousClock.now
     while !(await readModel.waitUntil(position: head, timeout: .seconds(1))) {
       if let failure = readModel.failure { throw failure }
@@ -99,44 +126,23 @@ public final class CohortServer: Service, Sendable {
     let server = try Self.grpcServer(
       transport: transport, store: store, readModel: readModel, health: health,
       queryWaitLimit: configuration.queryWaitLimit)
-
-    try await withGracefulShutdownHandler {
-      // Each task returns whether its end means the server must stop.
-      try await withThrowingTaskGroup(of: Bool.self) { serving in
-        serving.addTask {
-          try await server.serve()
-          return true
-        }
-        serving.addTask {
-          // The projection ends only by failing: then stop serving stale answers.
-          try await projection.value
-          server.beginGracefulShutdown()
-          return true
-        }
-        serving.addTask {
-          // Resolves once the port is bound; if binding fails, serve() throws instead.
-          let address = try await transport.listeningAddress
-          try self.announce(
-            port: address.ipv4?.port ?? address.ipv6?.port ?? self.configuration.port, tls: tls, tokenFile: tokenFile)
+    do {
+      try await withGracefulShutdownHandler {
+        try await withThrowingDiscardingTaskGroup { serving in
+          serving.addTask { try await server.serve() }
+          // Resolves once the port is bound. If binding fails, serve() throws why, so that error
+          // is the one reported.
+          guard let address = try? await transport.listeningAddress else { return }
+          try announce(
+            port: address.ipv4?.port ?? address.ipv6?.port ?? configuration.port, tls: tls, tokenFile: tokenFile)
           health.setServing()
-          return false
         }
-        do {
-          while let stop = try await serving.next(), !stop {}
-        } catch {
-          // The server or the projection failed (a port already in use, say): stop the rest too,
-          // or the group would wait for them forever.
-          projection.cancel()
-          server.beginGracefulShutdown()
-          throw Self.explained(error, address: ServerAddress(host: configuration.host, port: configuration.port))
-        }
-        // The calls have drained (or the projection failed): stop the projection at a checkpoint.
-        projection.cancel()
-        serving.cancelAll()
+      } onGracefulShutdown: {
+        health.setStopping()
+        server.beginGracefulShutdown()
       }
-    } onGracefulShutdown: {
-      health.setStopping()
-      server.beginGracefulShutdown()
+    } catch {
+      throw Self.explained(error, address: ServerAddress(host: configuration.host, port: configuration.port))
     }
   }
 
@@ -211,6 +217,50 @@ public final class CohortServer: Service, Sendable {
       return ConfigurationError("listening on \(address) is not permitted: choose a --port above 1023")
     default:
       return error
+    }
+  }
+}
+
+/// The store's background work: PostgreSQL's connection pool runs until graceful shutdown
+/// reaches it, after the API and the projection have stopped.
+private struct StoreService: Service {
+  let connection: StoreConnection
+
+  func run() async throws {
+    if let pool = connection.run {
+      try await cancelWhenGracefulShutdown { try await pool() }
+    } else {
+      try await gracefulShutdown()
+    }
+  }
+}
+
+/// Follows the log into the read model once the store is migrated; stops at a checkpoint on
+/// graceful shutdown. A failure stops the server: its answers would go stale.
+private struct ProjectionService: Service {
+  let runner: ProjectionRunner<CohortReadModel>
+  let after: OneShot<Void>
+
+  func run() async throws {
+    try await after.value
+    try await cancelWhenGracefulShutdown { try await runner.run() }
+  }
+}
+
+/// The API: the prelude, then gRPC over TLS.
+private struct APIService: Service {
+  let server: CohortServer
+  let connection: StoreConnection
+  let readModel: ProjectionRunner<CohortReadModel>
+  let migrated: OneShot<Void>
+  let tls: TLSFiles
+
+  func run() async throws {
+    do {
+      try await server.serve(connection, readModel: readModel, migrated: migrated, tls: tls)
+    } catch {
+      migrated.set(.failure(error))
+      throw error
     }
   }
 }

@@ -164,7 +164,7 @@ let package = Package(
     .executableTarget(
       name: "cohort-faults",
       dependencies: [
-        "CohortAPI", "CohortClient", "EventStore", "EventStorePostgres",
+        "CohortAPI", "CohortClient", "CohortDomain", "CohortMapping", "EventStore", "EventStorePostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ] + grpc,

@@ -1,4 +1,6 @@
 import CohortAPI
+import CohortDomain
+import CohortMapping
 import Foundation
 import GRPCCore
 
@@ -13,21 +15,10 @@ enum CohortSetup {
           $0.requestID = UUID().uuidString
           $0.number = number
           $0.title = title
-          $0.price = .with {
-            $0.amountMinor = 200_000
-            $0.currency = "KRW"
-          }
+          $0.price = try! Money(amountMinor: 200_000, currency: .krw).proto
           $0.capacity = capacity
-          $0.startsOn = .with {
-            $0.year = 2027
-            $0.month = 1
-            $0.day = 4
-          }
-          $0.endsOn = .with {
-            $0.year = 2027
-            $0.month = 3
-            $0.day = 26
-          }
+          $0.startsOn = try! CalendarDate(iso: "2027-01-04").proto
+          $0.endsOn = try! CalendarDate(iso: "2027-03-26").proto
         }, options: ClosedLoop.callOptions)
     } catch let error as RPCError where error.code == .alreadyExists || error.code == .failedPrecondition {
       throw BenchFailure(

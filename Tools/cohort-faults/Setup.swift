@@ -1,5 +1,7 @@
 import ArgumentParser
 import CohortAPI
+import CohortDomain
+import CohortMapping
 import Foundation
 import GRPCCore
 
@@ -28,17 +30,10 @@ struct Setup: AsyncParsableCommand {
               $0.requestID = UUID().uuidString
               $0.number = number
               $0.title = "fault cohort \(number)"
-              $0.price = .with {
-                $0.amountMinor = 200_000
-                $0.currency = "KRW"
-              }
+              $0.price = try! Money(amountMinor: 200_000, currency: .krw).proto
               $0.capacity = capacity
-              $0.startsOn = .with {
-                $0.year = 2026; $0.month = 12; $0.day = 1
-              }
-              $0.endsOn = .with {
-                $0.year = 2027; $0.month = 1; $0.day = 31
-              }
+              $0.startsOn = try! CalendarDate(iso: "2026-12-01").proto
+              $0.endsOn = try! CalendarDate(iso: "2027-01-31").proto
             })
         }
         try await retrying("open cohort \(number)") {

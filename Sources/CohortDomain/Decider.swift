@@ -30,7 +30,8 @@ public protocol Decider {
   /// The state of a stream with no events.
   static var initial: State { get }
 
-  /// The events `command` produces in `state`, in order; throws why it is refused.
+  /// The events `command` produces in `state`, in order; throws why it is refused. Fields are
+  /// checked first, so that a malformed field (`invalidArgument`) is refused whatever the state.
   static func decide(_ command: Command, state: State, context: DecisionContext) throws(DomainError) -> [Event]
 
   /// Applies one event that has already happened; never fails.

@@ -1,7 +1,6 @@
 import CohortAPI
 import CohortDomain
 import CohortMapping
-import EventStore
 import Foundation
 import GRPCCore
 import Projections

@@ -92,10 +92,10 @@ final class CommandHandler: Sendable {
         var events: [Area.Event]
         do {
           events = try Area.decide(command, state: state, context: context)
-        } catch  where cached != nil {
+        } catch let refusal as DomainError where cached != nil && !refusal.isAboutAField {
           // A refusal computed from the cached state may be stale: another server may have changed
           // the stream since, and this may be a retry of a request already applied. Decide again
-          // on the stream as stored.
+          // on the stream as stored. (A malformed field is refused whatever the state.)
           switch try await load(aggregate, stream: stream, request: request) {
           case .applied(let outcome): return outcome
           case .current(let current, let currentVersion): (state, version) = (current, currentVersion)
@@ -195,5 +195,13 @@ final class CommandHandler: Sendable {
 
   private func eventID(requestID: UUID, stream: StreamName, index: Int) -> UUID {
     UUID(namespace: requestID, name: "\(stream)/\(index)")
+  }
+}
+
+extension DomainError {
+  /// A malformed field: deciders check fields before they consult the state (``Decider``), so
+  /// no state can change this refusal.
+  fileprivate var isAboutAField: Bool {
+    if case .invalidArgument = kind { true } else { false }
   }
 }

@@ -90,6 +90,18 @@ struct CommandHandlerTests {
     #expect(try await store.headPosition() == 1)
   }
 
+  @Test("a refusal of a malformed field is answered from the cache, without reading the stream again")
+  func fieldRefusalFromCache() async throws {
+    let store = FaultyStore()
+    let handler = CommandHandler(store: store, now: { Date() })
+    _ = try await run(handler, Self.schedule)
+    let reads = store.streamReads
+    let malformed = EnrollmentCommand.enroll(Enroll(memberID: UUID(), name: "김민지", email: "not an address"))
+    let error = await #expect(throws: DomainError.self) { try await run(handler, malformed) }
+    #expect(error?.kind == .invalidArgument(field: "email"))
+    #expect(store.streamReads == reads)
+  }
+
   @Test("after an append error the cached state is dropped: the next command reads the stream")
   func errorDropsCache() async throws {
     let store = FaultyStore()

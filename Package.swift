@@ -175,7 +175,7 @@ let package = Package(
     .testTarget(
       name: "CohortServerTests",
       dependencies: [
-        "CohortServer", "CohortDomain", "EventStore", "CohortAPI", "Projections",
+        "CohortServer", "CohortDomain", "CohortMapping", "EventStore", "CohortAPI", "Projections",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
       ] + grpc,
@@ -213,7 +213,8 @@ let package = Package(
     .testTarget(
       name: "CohortEndToEndTests",
       dependencies: [
-        "CohortServer", "CohortCLI", "CohortClient", "CohortAPI", "EventStore", "EventStoreTesting", "EventStoreSQLite",
+        "CohortServer", "CohortCLI", "CohortClient", "CohortAPI", "CohortDomain", "CohortMapping", "EventStore",
+        "EventStoreTesting", "EventStoreSQLite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),

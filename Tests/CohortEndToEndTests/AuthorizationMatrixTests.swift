@@ -1,5 +1,7 @@
 import CohortAPI
 import CohortClient
+import CohortDomain
+import CohortMapping
 import EventStore
 import EventStoreSQLite
 import Foundation
@@ -186,17 +188,10 @@ private final class Matrix: Sendable {
       $0.requestID = UUID().uuidString
       $0.number = number
       $0.title = "Cohort \(number)"
-      $0.price = .with {
-        $0.amountMinor = 200_000
-        $0.currency = "KRW"
-      }
+      $0.price = try! Money(amountMinor: 200_000, currency: .krw).proto
       $0.capacity = 30
-      $0.startsOn = .with {
-        $0.year = 2027; $0.month = 3; $0.day = 1
-      }
-      $0.endsOn = .with {
-        $0.year = 2027; $0.month = 4; $0.day = 30
-      }
+      $0.startsOn = try! CalendarDate(iso: "2027-03-01").proto
+      $0.endsOn = try! CalendarDate(iso: "2027-04-30").proto
     }
   }
 

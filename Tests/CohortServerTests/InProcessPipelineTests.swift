@@ -1,5 +1,6 @@
 import CohortAPI
 import CohortDomain
+import CohortMapping
 import EventStore
 import Foundation
 import GRPCCore
@@ -48,17 +49,10 @@ struct InProcessPipelineTests {
       $0.requestID = requestID
       $0.number = number
       $0.title = "AI 활용 부트캠프 \(number)기"
-      $0.price = .with {
-        $0.amountMinor = 200_000
-        $0.currency = "KRW"
-      }
+      $0.price = try! Money(amountMinor: 200_000, currency: .krw).proto
       $0.capacity = 1
-      $0.startsOn = .with {
-        $0.year = 2027; $0.month = 3; $0.day = 1
-      }
-      $0.endsOn = .with {
-        $0.year = 2027; $0.month = 4; $0.day = 30
-      }
+      $0.startsOn = try! CalendarDate(iso: "2027-03-01").proto
+      $0.endsOn = try! CalendarDate(iso: "2027-04-30").proto
     }
   }
 

@@ -21,8 +21,10 @@
 #                 another body, a request id reused for another command, the same e-mail with a
 #                 trailing newline, edge values (Feb 30, negative price), a bounded query wait.
 #
-# Environment: FAULTS_QUICK=1 (smaller counts), FAULTS_CONFIGURATION=debug|release (default
-# debug), FAULTS_ONLY="kill-9 fuzz" (run some checks), FAULTS_KEEP=1 (keep the work directory with
+# Environment: FAULTS_QUICK=1 (smaller counts), FAULTS_CONFIGURATION=debug|release (cohortd's,
+# default debug, so that assertions run), FAULTS_TOOL_CONFIGURATION (cohort-faults', default
+# release: a debug load generator takes a whole core of the two and starves the server it tests),
+# FAULTS_ONLY="kill-9 fuzz" (run some checks), FAULTS_KEEP=1 (keep the work directory with
 # every log and report), FAULTS_LOG_LEVEL (cohortd's --log-level, default info; trace shows every
 # PostgreSQL message), FAULTS_TIMEOUT (seconds for the whole run after the build, default 1500).
 # Exits non-zero when any check fails.
@@ -31,6 +33,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 QUICK=${FAULTS_QUICK:-0}
 CONFIGURATION=${FAULTS_CONFIGURATION:-debug}
+TOOL_CONFIGURATION=${FAULTS_TOOL_CONFIGURATION:-release}
 ONLY=${FAULTS_ONLY:-}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cohort-faults.XXXXXX")
 PGDIR=$WORK/postgres
@@ -63,12 +66,11 @@ trap 'say "interrupted"; exit 130' INT TERM
 # Build, PostgreSQL, helpers
 # ---------------------------------------------------------------------------------------------
 
-say "building cohortd and cohort-faults ($CONFIGURATION)"
-(cd "$ROOT" && swift build -c "$CONFIGURATION" --product cohortd && swift build -c "$CONFIGURATION" --product cohort-faults) >"$WORK/build.log" 2>&1 \
-  || { cat "$WORK/build.log"; say "build failed"; exit 1; }
-BIN=$(cd "$ROOT" && swift build -c "$CONFIGURATION" --show-bin-path)
-COHORTD=$BIN/cohortd
-FAULTS=$BIN/cohort-faults
+say "building cohortd ($CONFIGURATION) and cohort-faults ($TOOL_CONFIGURATION)"
+(cd "$ROOT" && swift build -c "$CONFIGURATION" --product cohortd && swift build -c "$TOOL_CONFIGURATION" --product cohort-faults) \
+  >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; say "build failed"; exit 1; }
+COHORTD=$(cd "$ROOT" && swift build -c "$CONFIGURATION" --show-bin-path)/cohortd
+FAULTS=$(cd "$ROOT" && swift build -c "$TOOL_CONFIGURATION" --show-bin-path)/cohort-faults
 
 ( sleep "${FAULTS_TIMEOUT:-1500}"; echo "faults: the suite took longer than ${FAULTS_TIMEOUT:-1500} s; stopping"; kill -TERM $$ ) &
 WATCHDOG=$!
@@ -472,7 +474,7 @@ run_check sigterm check_sigterm
 run_check probes check_probes
 
 echo
-say "summary ($([[ $QUICK == 1 ]] && echo quick || echo full), $CONFIGURATION build)"
+say "summary ($([[ $QUICK == 1 ]] && echo quick || echo full), cohortd $CONFIGURATION, cohort-faults $TOOL_CONFIGURATION)"
 printf '  %-12s %-5s %s\n' check result details
 passed=0
 failed=0

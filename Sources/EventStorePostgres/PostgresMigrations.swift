@@ -62,6 +62,26 @@ enum PostgresMigrations {
           BEFORE UPDATE OR DELETE OR TRUNCATE ON events
           FOR EACH STATEMENT EXECUTE FUNCTION events_refuse_change()
         """,
-      ])
+      ]),
+    // Keys for personal data, outside the log (``KeyStore``): deleting one erases what it sealed.
+    Migration(
+      version: 2,
+      statements: [
+        """
+        CREATE TABLE personal_keys (
+          subject_id uuid PRIMARY KEY,
+          tenant_id uuid NOT NULL,
+          key bytea NOT NULL CHECK (length(key) = 32),
+          created_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE shared_secrets (
+          purpose text PRIMARY KEY,
+          secret bytea NOT NULL CHECK (length(secret) = 32),
+          created_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+      ]),
   ]
 }

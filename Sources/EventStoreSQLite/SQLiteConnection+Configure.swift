@@ -6,6 +6,9 @@ extension SQLiteConnection {
   enum Role {
     case writer
     case reader
+    /// The personal-data keys (``KeyStore``): its own connection, so that a key is never written
+    /// inside the writer's open append transaction.
+    case keys
   }
 
   /// Sets the connection's pragmas (see ``SQLiteEventStore`` for why these values).
@@ -25,6 +28,9 @@ extension SQLiteConnection {
       }
     case .reader:
       try await execute("PRAGMA query_only = ON", while: action)
+    case .keys:
+      // A deleted key's bytes are overwritten with zeros, not left in a free page of the file.
+      try await execute("PRAGMA secure_delete = ON", while: action)
     }
     try await execute("PRAGMA synchronous = FULL", while: action)
     // SQLite leaves foreign keys unenforced unless each connection asks; the schema has none

@@ -19,7 +19,8 @@ import SQLiteNIO
 /// reads: WAL lets it read the last committed state while the writer writes, and it never sees
 /// an uncommitted event. Positions come from SQLite's single-writer lock, so they increase in
 /// commit order, as readers of the whole log need. Several stores (or processes) may open the
-/// same file: they queue on the write lock for up to ``busyTimeoutMilliseconds``.
+/// same file: they queue on the write lock for up to ``busyTimeoutMilliseconds``. A third connection
+/// keeps the personal-data keys (``KeyStore``), with `secure_delete` on.
 ///
 /// **Threads.** Each store has a small thread pool of its own for the blocking SQLite calls.
 /// A connection waiting for the write lock blocks its thread; with a shared pool, stores waiting
@@ -34,14 +35,19 @@ public final class SQLiteEventStore: EventStore {
   public let appends = AppendSignal()
   let writer: SQLiteConnection
   let reader: SQLiteConnection
+  let keys: SQLiteConnection
   let threadPool: NIOThreadPool
   let logger: Logger
   let gate = OperationGate()
   let committer: GroupCommitter
 
-  private init(writer: SQLiteConnection, reader: SQLiteConnection, threadPool: NIOThreadPool, logger: Logger) {
+  private init(
+    writer: SQLiteConnection, reader: SQLiteConnection, keys: SQLiteConnection, threadPool: NIOThreadPool,
+    logger: Logger
+  ) {
     self.writer = writer
     self.reader = reader
+    self.keys = keys
     self.threadPool = threadPool
     self.logger = logger
     let appendWriter = SQLiteAppendWriter(connection: writer, appends: appends, logger: logger)
@@ -73,8 +79,11 @@ public final class SQLiteEventStore: EventStore {
       let reader = try await connect(path: path, threadPool: threadPool, logger: logger)
       opened.append(reader)
       try await reader.configure(role: .reader, path: path)
+      let keys = try await connect(path: path, threadPool: threadPool, logger: logger)
+      opened.append(keys)
+      try await keys.configure(role: .keys, path: path)
       logger.debug("opened the SQLite event store")
-      return SQLiteEventStore(writer: writer, reader: reader, threadPool: threadPool, logger: logger)
+      return SQLiteEventStore(writer: writer, reader: reader, keys: keys, threadPool: threadPool, logger: logger)
     } catch {
       for connection in opened {
         try? await connection.close()
@@ -88,7 +97,7 @@ public final class SQLiteEventStore: EventStore {
   /// ``EventStoreError/Code/unavailable``; closing twice is harmless.
   public func close() async {
     guard await gate.close() else { return }
-    for connection in [reader, writer] {
+    for connection in [keys, reader, writer] {
       do {
         try await connection.close()
       } catch {

@@ -36,7 +36,27 @@ enum SQLiteMigrations {
         CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
         """,
-      ])
+      ]),
+    // Keys for personal data, outside the log (``KeyStore``): deleting one erases what it sealed.
+    SQLiteMigration(
+      version: 2,
+      statements: [
+        """
+        CREATE TABLE personal_keys (
+          subject_id BLOB PRIMARY KEY CHECK (length(subject_id) = 16),
+          tenant_id BLOB NOT NULL CHECK (length(tenant_id) = 16),
+          key BLOB NOT NULL CHECK (length(key) = 32),
+          created_at INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE shared_secrets (
+          purpose TEXT PRIMARY KEY,
+          secret BLOB NOT NULL CHECK (length(secret) = 32),
+          created_at INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+      ]),
   ]
 
   /// Brings the database up to the newest migration; safe to run at every open, from several

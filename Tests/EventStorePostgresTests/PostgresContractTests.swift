@@ -9,4 +9,9 @@ struct PostgresContractTests {
   func contract(_ check: EventStoreContract.Case) async throws {
     try await check.run(Self.factory)
   }
+
+  @Test("key store contract", arguments: KeyStoreContract.cases)
+  func keys(_ check: KeyStoreContract.Case) async throws {
+    try await check.run(Self.factory)
+  }
 }

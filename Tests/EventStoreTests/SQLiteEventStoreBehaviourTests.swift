@@ -83,3 +83,26 @@ struct SQLiteEventStoreBehaviourTests {
     }
   }
 }
+
+@Suite("SQLite key store: deleting a key erases its bytes")
+struct SQLiteKeyErasureTests {
+  @Test("a deleted key's bytes are in neither the database file nor its write-ahead log")
+  func deletedKeyLeavesNoBytes() async throws {
+    try await SQLiteTesting.withStore { store, path in
+      let (tenant, subject) = (UUID(), UUID())
+      let kept = try await store.key(for: UUID(), tenantID: tenant).bytes
+      let key = try await store.key(for: subject, tenantID: tenant).bytes
+      #expect(try Self.contents(of: path).range(of: key) != nil, "the key should be on disk before it is deleted")
+      try await store.deleteKey(for: subject)
+      #expect(try Self.contents(of: path).range(of: key) == nil)
+      #expect(try Self.contents(of: path).range(of: kept) != nil, "only the deleted key may disappear")
+    }
+  }
+
+  /// The bytes of the database file and of its write-ahead log, if any.
+  static func contents(of path: String) throws -> Data {
+    var data = try Data(contentsOf: URL(fileURLWithPath: path))
+    if let wal = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal")) { data += wal }
+    return data
+  }
+}

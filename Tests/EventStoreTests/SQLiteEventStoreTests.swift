@@ -27,4 +27,9 @@ struct SQLiteEventStoreTests {
   func contract(_ check: EventStoreContract.Case) async throws {
     try await check.run(Self.factory)
   }
+
+  @Test("key store contract", RemovingSQLiteTestDirectory(directory: directory), arguments: KeyStoreContract.cases)
+  func keys(_ check: KeyStoreContract.Case) async throws {
+    try await check.run(Self.factory)
+  }
 }

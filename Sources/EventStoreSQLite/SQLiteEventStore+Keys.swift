@@ -1,0 +1,84 @@
+import EventStore
+import Foundation
+import SQLiteNIO
+
+/// The personal-data keys in tables `personal_keys` and `shared_secrets` of the same file.
+///
+/// A key is created with `INSERT OR IGNORE` and then read back, so two servers creating the key
+/// of one subject at once both end up with the one that was stored first. Deleted keys are
+/// overwritten on disk (`secure_delete`); the write-ahead log may hold a copy of the page until
+/// the next checkpoint, which deleting runs at once.
+extension SQLiteEventStore: KeyStore {
+  public func key(for subject: UUID, tenantID: UUID) async throws(EventStoreError) -> EncryptionKey {
+    try await gate.run { () async throws(EventStoreError) -> EncryptionKey in
+      try await keys.execute(
+        "INSERT OR IGNORE INTO personal_keys (subject_id, tenant_id, key, created_at) VALUES (?, ?, ?, ?)",
+        [
+          subject.sqliteBlob, tenantID.sqliteBlob, .blob(ByteBuffer(data: EncryptionKey.random().bytes)),
+          .integer(Int(Date().sqliteMicroseconds)),
+        ], while: "creating a personal-data key")
+      guard let key = try await storedKeys([subject])[subject] else {
+        throw EventStoreError(.storage, "the personal-data key just created is missing")
+      }
+      return key
+    }
+  }
+
+  public func existingKeys(_ subjects: Set<UUID>) async throws(EventStoreError) -> [UUID: EncryptionKey] {
+    guard !subjects.isEmpty else { return [:] }
+    return try await gate.run { () async throws(EventStoreError) -> [UUID: EncryptionKey] in
+      var found: [UUID: EncryptionKey] = [:]
+      // Within SQLite's default limit of 999 bound parameters per statement.
+      let all = Array(subjects)
+      for start in stride(from: 0, to: all.count, by: 500) {
+        found.merge(try await storedKeys(Array(all[start..<min(start + 500, all.count)]))) { first, _ in first }
+      }
+      return found
+    }
+  }
+
+  public func deleteKey(for subject: UUID) async throws(EventStoreError) {
+    try await gate.run { () async throws(EventStoreError) in
+      try await keys.execute(
+        "DELETE FROM personal_keys WHERE subject_id = ?", [subject.sqliteBlob], while: "deleting a personal-data key")
+      // Copy the zeroed page into the file now, so the old one leaves the write-ahead log.
+      try await keys.execute("PRAGMA wal_checkpoint(TRUNCATE)", while: "checkpointing after deleting a key")
+    }
+  }
+
+  public func sharedSecret(_ purpose: String) async throws(EventStoreError) -> EncryptionKey {
+    try await gate.run { () async throws(EventStoreError) -> EncryptionKey in
+      try await keys.execute(
+        "INSERT OR IGNORE INTO shared_secrets (purpose, secret, created_at) VALUES (?, ?, ?)",
+        [
+          .text(purpose), .blob(ByteBuffer(data: EncryptionKey.random().bytes)),
+          .integer(Int(Date().sqliteMicroseconds)),
+        ], while: "creating the shared secret \(purpose)")
+      let rows = try await keys.rows(
+        "SELECT secret FROM shared_secrets WHERE purpose = ?", [.text(purpose)], while: "reading a shared secret")
+      guard case .blob(let bytes)? = rows.first?.column("secret"),
+        let secret = EncryptionKey(bytes: Data(buffer: bytes))
+      else {
+        throw EventStoreError(.corrupted, "the shared secret \(purpose) is missing or not 256 bits")
+      }
+      return secret
+    }
+  }
+
+  private func storedKeys(_ subjects: [UUID]) async throws(EventStoreError) -> [UUID: EncryptionKey] {
+    let placeholders = Array(repeating: "?", count: subjects.count).joined(separator: ", ")
+    let rows = try await keys.rows(
+      "SELECT subject_id, key FROM personal_keys WHERE subject_id IN (\(placeholders))", subjects.map(\.sqliteBlob),
+      while: "reading personal-data keys")
+    var found: [UUID: EncryptionKey] = [:]
+    for row in rows {
+      guard case .blob(let id)? = row.column("subject_id"), let subject = UUID(sqliteBlob: id),
+        case .blob(let bytes)? = row.column("key"), let key = EncryptionKey(bytes: Data(buffer: bytes))
+      else {
+        throw EventStoreError(.corrupted, "a row of personal_keys is not a 16-byte id and a 256-bit key")
+      }
+      found[subject] = key
+    }
+    return found
+  }
+}

@@ -4,7 +4,7 @@ import ArgumentParser
 public struct CohortCommand: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "cohort",
-    abstract: "Talk to a Cohort server: cohorts, enrollment, tokens.",
+    abstract: "Talk to a Cohort server: cohorts, enrollment, people, payments, the funnel, tokens.",
     discussion: """
       With no connection flags, cohort finds the cohortd running on this machine through the \
       server.json it writes in its data directory (the development CA and the owner token \
@@ -15,7 +15,10 @@ public struct CohortCommand: AsyncParsableCommand {
       13 invalid argument, 15 not found, 16 already exists, 17 permission denied, \
       19 failed precondition, 20 aborted (retry), 24 unavailable, 26 unauthenticated.
       """,
-    subcommands: [Cohorts.self, Enroll.self, Withdraw.self, WhoAmI.self, Tokens.self, Health.self])
+    subcommands: [
+      Cohorts.self, Enroll.self, Withdraw.self, People.self, Interest.self, Payments.self, Funnel.self, WhoAmI.self,
+      Tokens.self, Health.self,
+    ])
 
   public init() {}
 }

@@ -41,17 +41,34 @@ public struct Session: Sendable {
 }
 
 extension Session {
-  /// Calls the enrollment service, with the session's retries.
+  /// Calls one service, with the session's retries.
+  func service<Service: Sendable, Result: Sendable>(
+    _ wrap: @Sendable (Client) -> Service, _ body: (Service) async throws -> Result
+  ) async throws -> Result {
+    try await call { client in try await body(wrap(client)) }
+  }
+
   func enrollment<Result: Sendable>(
     _ body: (Cohort_V1_EnrollmentService.Client<HTTP2ClientTransport.Posix>) async throws -> Result
   ) async throws -> Result {
-    try await call { client in try await body(Cohort_V1_EnrollmentService.Client(wrapping: client)) }
+    try await service(Cohort_V1_EnrollmentService.Client.init(wrapping:), body)
   }
 
-  /// Calls the admin service, with the session's retries.
   func admin<Result: Sendable>(
     _ body: (Cohort_V1_AdminService.Client<HTTP2ClientTransport.Posix>) async throws -> Result
   ) async throws -> Result {
-    try await call { client in try await body(Cohort_V1_AdminService.Client(wrapping: client)) }
+    try await service(Cohort_V1_AdminService.Client.init(wrapping:), body)
+  }
+
+  func people<Result: Sendable>(
+    _ body: (Cohort_V1_PeopleService.Client<HTTP2ClientTransport.Posix>) async throws -> Result
+  ) async throws -> Result {
+    try await service(Cohort_V1_PeopleService.Client.init(wrapping:), body)
+  }
+
+  func payments<Result: Sendable>(
+    _ body: (Cohort_V1_PaymentsService.Client<HTTP2ClientTransport.Posix>) async throws -> Result
+  ) async throws -> Result {
+    try await service(Cohort_V1_PaymentsService.Client.init(wrapping:), body)
   }
 }

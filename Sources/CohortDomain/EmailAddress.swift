@@ -1,9 +1,10 @@
 import Foundation
 
-/// How e-mail addresses are compared: without surrounding white space (line breaks included)
-/// and without case. Every place that identifies a person by e-mail uses this one rule.
+/// How e-mail addresses are compared: in Unicode NFC, without surrounding white space (line
+/// breaks included) and without case. Every place that identifies a person by e-mail uses this
+/// one rule.
 public enum EmailAddress {
   public static func normalized(_ raw: String) -> String {
-    raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    raw.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
   }
 }

@@ -35,22 +35,8 @@ enum Validate {
     input.count <= 40 ? "\"\(input)\"" : "\"\(input.prefix(40))…\" (\(input.count) characters)"
   }
 
-  /// Trims and lowercases `raw` and checks it looks like an address: one "@", a non-empty local
-  /// part, a domain with a dot that neither starts nor ends it, no whitespace, at most 254
-  /// characters.
+  /// The normalised e-mail address (``PersonFields/email(_:field:)``: one rule for everyone).
   static func email(_ raw: String) throws(DomainError) -> String {
-    let email = EmailAddress.normalized(raw)
-    guard email.count <= 254 else {
-      throw .invalidArgument("email", "email must be at most 254 characters; got \(email.count)")
-    }
-    let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-    guard parts.count == 2, let local = parts.first, let domain = parts.last,
-      !local.isEmpty, domain.contains("."), domain.first != ".", domain.last != ".",
-      !email.contains(where: \.isWhitespace)
-    else {
-      throw .invalidArgument(
-        "email", "email \(quoted(email)) is not a valid address; use the form name@example.com")
-    }
-    return email
+    try PersonFields.email(raw)
   }
 }

@@ -22,6 +22,8 @@ enum AccessPolicy {
   static let rules: [MethodDescriptor: Rule] = {
     typealias Enrollment = Cohort_V1_EnrollmentService.Method
     typealias Admin = Cohort_V1_AdminService.Method
+    typealias People = Cohort_V1_PeopleService.Method
+    typealias Payments = Cohort_V1_PaymentsService.Method
     return [
       Enrollment.ScheduleCohort.descriptor: .roles(managers, action: "schedule cohorts"),
       Enrollment.OpenEnrollment.descriptor: .roles(managers, action: "open enrollment"),
@@ -30,6 +32,19 @@ enum AccessPolicy {
       Enrollment.Withdraw.descriptor: .roles(managers, action: "withdraw members"),
       Enrollment.ListCohorts.descriptor: .roles(everyone, action: "list cohorts"),
       Enrollment.GetCohort.descriptor: .roles(managers, action: "see a cohort's roster"),
+      // People and payments are personal data and money: the community's managers only. (A
+      // member seeing their own record needs tokens bound to a person, which partner groups add.)
+      People.RegisterPerson.descriptor: .roles(managers, action: "register people"),
+      People.RecordInterest.descriptor: .roles(managers, action: "record interest"),
+      People.ForgetPerson.descriptor: .roles(managers, action: "forget people"),
+      People.ListPeople.descriptor: .roles(managers, action: "list people"),
+      People.GetPerson.descriptor: .roles(managers, action: "see a person's record"),
+      Payments.ExpectPayment.descriptor: .roles(managers, action: "expect payments"),
+      Payments.ConfirmTransfer.descriptor: .roles(managers, action: "confirm bank transfers"),
+      Payments.RefundPayment.descriptor: .roles(managers, action: "refund payments"),
+      Payments.ListPayments.descriptor: .roles(managers, action: "see payments"),
+      Payments.GetPayment.descriptor: .roles(managers, action: "see payments"),
+      Payments.GetFunnel.descriptor: .roles(managers, action: "see the funnel"),
       Admin.WhoAmI.descriptor: .roles(everyone, action: "ask who they are"),
       Admin.IssueToken.descriptor: .roles([.owner], action: "issue tokens"),
       Grpc_Health_V1_Health.Method.Check.descriptor: .open,

@@ -25,8 +25,7 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
   func issueToken(
     request: Cohort_V1_IssueTokenRequest, context: ServerContext
   ) async throws -> Cohort_V1_IssueTokenReply {
-    let principal = try Authorization.caller()
-    let requestID = try Authorization.requestID(request.requestID)
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
     guard let role = AccessRole(request.role) else {
       throw DomainError(.invalidArgument(field: "role"), "role must be owner, staff, partner or member")
     }
@@ -35,7 +34,7 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
       .issueToken(NewToken(role: role, secretHash: AccessRegistry.hash(token), label: request.label)),
       on: AccessEventCodec.aggregate, stream: AccessEventCodec.tenantStream(principal.tenantID),
       subjectID: principal.tenantID,
-      request: try RequestFingerprint(requestID: requestID, method: context.descriptor.method, request: request),
+      request: fingerprint,
       principal: principal)
     // A retry of a request already applied: the token it issued was shown once, and only its hash is kept.
     guard !outcome.appendedTypes.isEmpty, case .tokenIssued(let issued)? = outcome.events.first else {

@@ -2,6 +2,7 @@ import CohortDomain
 import CohortMapping
 import Foundation
 import GRPCCore
+import SwiftProtobuf
 
 /// What every handler starts with: who is calling (already authorized by ``AccessPolicy``), and
 /// which request.
@@ -22,5 +23,15 @@ enum Authorization {
         .invalidArgument(field: "request_id"), "request_id is required: a UUID chosen by the client for retries")
     }
     return try UUID(field: "request_id", text)
+  }
+
+  /// What a command handler starts with: the caller, and the request's fingerprint (its id and
+  /// digest, under the method's name from the descriptor).
+  static func command(
+    _ request: some SwiftProtobuf.Message, requestID: String, context: ServerContext
+  ) throws -> (Principal, RequestFingerprint) {
+    let principal = try caller()
+    let id = try Self.requestID(requestID)
+    return (principal, try RequestFingerprint(requestID: id, method: context.descriptor.method, request: request))
   }
 }

@@ -53,7 +53,8 @@ public final class CohortServer: Service, Sendable {
     let connection = try await StoreConnection.open(configuration, logger: logger)
     logger.info("event store", metadata: ["store": "\(connection.description)"])
 
-    let readModel = ProjectionRunner(store: connection.store, initial: CohortReadModel(), logger: logger)
+    let core = ServerCore(store: connection.store, keys: connection.keys, logger: logger)
+    let readModel = core.readModel
     let migrated = OneShot<Void>()
     let group = ServiceGroup(
       configuration: .init(
@@ -63,8 +64,7 @@ public final class CohortServer: Service, Sendable {
             service: ProjectionService(runner: readModel, after: migrated), successTerminationBehavior: .ignore,
             failureTerminationBehavior: .gracefullyShutdownGroup),
           .init(
-            service: APIService(
-              server: self, connection: connection, readModel: readModel, migrated: migrated, tls: tls),
+            service: APIService(server: self, connection: connection, core: core, migrated: migrated, tls: tls),
             successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup),
         ],
         gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
@@ -85,17 +85,19 @@ public final class CohortServer: Service, Sendable {
 
   /// The API's prelude, then gRPC over TLS until graceful shutdown has let in-flight calls finish.
   fileprivate func serve(
-    _ connection: StoreConnection, readModel: ProjectionRunner<CohortReadModel>, migrated: OneShot<Void>,
-    tls: TLSFiles
+    _ connection: StoreConnection, core: ServerCore, migrated: OneShot<Void>, tls: TLSFiles
   ) async throws {
     let store = connection.store
+    let readModel = core.readModel
     let tokenFile: String?
     let head: Int64
+    let identity: PersonIdentity
     do {
       try await connection.migrate()
       tokenFile = try await Bootstrap.run(
         store: store, tenantName: configuration.firstTenantName, tokenPath: configuration.ownerTokenPath,
         logger: logger)
+      identity = PersonIdentity(secret: try await connection.keys.sharedSecret(PersonIdentity.purpose))
       head = try await store.headPosition()
       migrated.set(.success(()))
     } catch {
@@ -112,7 +114,9 @@ public final class CohortServer: Service, Sendable {
       "read model caught up",
       metadata: ["position": "\(head)", "took": "\(ContinuousClock.now - started)"])
 
-    let health = HealthService(services: ["cohort.v1.EnrollmentService", "cohort.v1.AdminService"])
+    let health = HealthService(services: [
+      "cohort.v1.EnrollmentService", "cohort.v1.AdminService", "cohort.v1.PeopleService", "cohort.v1.PaymentsService",
+    ])
     let transport = HTTP2ServerTransport.Posix(
       address: configuration.host.contains(":")
         ? .ipv6(host: configuration.host, port: configuration.port)
@@ -124,7 +128,7 @@ public final class CohortServer: Service, Sendable {
         config.rpc.maxRequestPayloadSize = configuration.maximumRequestBytes
       })
     let server = try Self.grpcServer(
-      transport: transport, store: store, readModel: readModel, health: health,
+      transport: transport, core: core, identity: identity, health: health,
       queryWaitLimit: configuration.queryWaitLimit)
     do {
       try await withGracefulShutdownHandler {
@@ -149,12 +153,13 @@ public final class CohortServer: Service, Sendable {
   /// The gRPC server over `transport` (TLS over TCP in production, in-process in tests): every
   /// service, behind the authentication and authorization interceptor.
   static func grpcServer<Transport: ServerTransport>(
-    transport: Transport, store: any EventStore, readModel: ProjectionRunner<CohortReadModel>,
-    health: HealthService, queryWaitLimit: Duration
+    transport: Transport, core: ServerCore, identity: PersonIdentity, health: HealthService,
+    queryWaitLimit: Duration
   ) throws -> GRPCServer<Transport> {
-    GRPCServer(
+    let readModel = core.readModel
+    return GRPCServer(
       transport: transport,
-      services: try services(store: store, readModel: readModel, health: health, queryWaitLimit: queryWaitLimit),
+      services: try services(core: core, identity: identity, health: health, queryWaitLimit: queryWaitLimit),
       interceptors: [
         AuthenticationInterceptor { token in readModel.read { $0.access.principal(forToken: token) } }
       ])
@@ -162,15 +167,16 @@ public final class CohortServer: Service, Sendable {
 
   /// Every service the server serves.
   private static func services(
-    store: any EventStore, readModel: ProjectionRunner<CohortReadModel>, health: HealthService,
-    queryWaitLimit: Duration
+    core: ServerCore, identity: PersonIdentity, health: HealthService, queryWaitLimit: Duration
   ) throws -> [any RegistrableRPCService] {
     let reflection = try ReflectionService()
     // One pipeline for every area: one lock and one cache per stream in this server.
-    let commands = CommandHandler(store: store, now: { Date() })
+    let commands = CommandHandler(store: core.store, now: { Date() })
     return [
-      EnrollmentService(commands: commands, readModel: readModel, queryWaitLimit: queryWaitLimit),
-      AdminService(commands: commands, readModel: readModel),
+      EnrollmentService(commands: commands, readModel: core.readModel, queryWaitLimit: queryWaitLimit),
+      AdminService(commands: commands, readModel: core.readModel),
+      PeopleService(commands: commands, core: core, identity: identity, queryWaitLimit: queryWaitLimit),
+      PaymentsService(commands: commands, core: core, identity: identity, queryWaitLimit: queryWaitLimit),
       health,
       reflection,
       ReflectionAlphaService(reflection: reflection),
@@ -179,11 +185,9 @@ public final class CohortServer: Service, Sendable {
 
   /// Every method the server serves, as its router sees them: what ``AccessPolicy`` must cover.
   static func servedMethods() throws -> [MethodDescriptor] {
-    let store = InMemoryEventStore()
     let services = try services(
-      store: store,
-      readModel: ProjectionRunner(store: store, initial: CohortReadModel(), logger: Logger(label: "unused")),
-      health: HealthService(services: []), queryWaitLimit: .zero)
+      core: ServerCore(store: InMemoryEventStore(), keys: InMemoryKeyStore(), logger: Logger(label: "unused")),
+      identity: PersonIdentity(secret: .random()), health: HealthService(services: []), queryWaitLimit: .zero)
     var router = RPCRouter<HTTP2ServerTransport.Posix>()
     for service in services { service.registerMethods(with: &router) }
     return router.methods
@@ -251,13 +255,13 @@ private struct ProjectionService: Service {
 private struct APIService: Service {
   let server: CohortServer
   let connection: StoreConnection
-  let readModel: ProjectionRunner<CohortReadModel>
+  let core: ServerCore
   let migrated: OneShot<Void>
   let tls: TLSFiles
 
   func run() async throws {
     do {
-      try await server.serve(connection, readModel: readModel, migrated: migrated, tls: tls)
+      try await server.serve(connection, core: core, migrated: migrated, tls: tls)
     } catch {
       migrated.set(.failure(error))
       throw error

@@ -21,7 +21,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   func scheduleCohort(
     request: Cohort_V1_ScheduleCohortRequest, context: ServerContext
   ) async throws -> Cohort_V1_CommandReply {
-    let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.number, field: "number")
     guard request.hasPrice else {
       throw DomainError(.invalidArgument(field: "price"), "price is required (use amount 0 for a free cohort)")
@@ -36,7 +36,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   func openEnrollment(
     request: Cohort_V1_CohortCommandRequest, context: ServerContext
   ) async throws -> Cohort_V1_CommandReply {
-    let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     return try await run(.openEnrollment, number: number, request: fingerprint, principal: principal).reply
   }
@@ -44,13 +44,13 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   func closeEnrollment(
     request: Cohort_V1_CohortCommandRequest, context: ServerContext
   ) async throws -> Cohort_V1_CommandReply {
-    let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     return try await run(.closeEnrollment, number: number, request: fingerprint, principal: principal).reply
   }
 
   func enroll(request: Cohort_V1_EnrollRequest, context: ServerContext) async throws -> Cohort_V1_EnrollReply {
-    let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     let memberID = CohortStreams.memberID(tenantID: principal.tenantID, email: request.email)
     let outcome = try await run(
@@ -66,7 +66,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   }
 
   func withdraw(request: Cohort_V1_WithdrawRequest, context: ServerContext) async throws -> Cohort_V1_WithdrawReply {
-    let (principal, fingerprint) = try accept(request, requestID: request.requestID, context: context)
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     let memberID: UUID
     switch request.member {
@@ -82,15 +82,6 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       $0.reply = outcome.reply
       for case .memberPromoted(let promoted) in outcome.events { $0.promotedMemberID = promoted.memberID.lowercased }
     }
-  }
-
-  /// The caller and the request's fingerprint (its id and digest, under the method's name).
-  private func accept(
-    _ request: some SwiftProtobuf.Message, requestID: String, context: ServerContext
-  ) throws -> (Principal, RequestFingerprint) {
-    let principal = try Authorization.caller()
-    let id = try Authorization.requestID(requestID)
-    return (principal, try RequestFingerprint(requestID: id, method: context.descriptor.method, request: request))
   }
 
   private func run(

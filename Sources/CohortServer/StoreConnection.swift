@@ -8,6 +8,8 @@ import Logging
 /// beside the server and migrates once it runs; SQLite migrates when it opens and closes at the end.
 struct StoreConnection: Sendable {
   let store: any EventStore
+  /// The keys of personal data, in the same database.
+  let keys: any KeyStore
   let run: (@Sendable () async throws -> Void)?
   let migrate: @Sendable () async throws -> Void
   let close: @Sendable () async -> Void
@@ -17,12 +19,12 @@ struct StoreConnection: Sendable {
     if let url = configuration.databaseURL {
       let store = PostgresEventStore(configuration: try .init(url: url), logger: logger)
       return StoreConnection(
-        store: store, run: { try await store.run() }, migrate: { try await store.migrate() }, close: {},
+        store: store, keys: store, run: { try await store.run() }, migrate: { try await store.migrate() }, close: {},
         description: "PostgreSQL")
     }
     let store = try await SQLiteEventStore.open(path: configuration.sqlitePath, logger: logger)
     return StoreConnection(
-      store: store, run: nil, migrate: {}, close: { await store.close() },
+      store: store, keys: store, run: nil, migrate: {}, close: { await store.close() },
       description: "SQLite at \(configuration.sqlitePath)")
   }
 }

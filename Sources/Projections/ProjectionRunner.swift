@@ -24,12 +24,20 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
   private let state: Mutex<State>
   private let logger: Logger
   private let batchSize: Int
+  private let prepare: @Sendable ([RecordedEvent]) async throws -> Void
 
-  public init(store: any EventStore, initial: Model, logger: Logger, batchSize: Int = 1_000) {
+  /// - Parameter prepare: runs before each batch is folded, outside the model's lock, for what
+  ///   `apply` needs and cannot wait for (the keys of the people in the batch). Retried like a
+  ///   read while the store is unavailable.
+  public init(
+    store: any EventStore, initial: Model, logger: Logger, batchSize: Int = 1_000,
+    prepare: @escaping @Sendable ([RecordedEvent]) async throws -> Void = { _ in }
+  ) {
     self.store = store
     self.state = Mutex(State(model: initial))
     self.logger = logger
     self.batchSize = batchSize
+    self.prepare = prepare
   }
 
   /// The position of the last event folded in.
@@ -71,13 +79,36 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
         throw stop(error)
       }
       do {
+        try await prepared(batch)
         try fold(batch)
+      } catch  where Task.isCancelled {
+        break
       } catch {
         throw stop(error)
       }
     }
     logger.info("projection stopped at a checkpoint", metadata: ["position": "\(position)"])
     resumeWaiters(all: true)
+  }
+
+  /// Runs `prepare` for `batch`, retrying with back-off while the store is unavailable.
+  private func prepared(_ batch: [RecordedEvent]) async throws {
+    var retryDelay = Duration.milliseconds(100)
+    while true {
+      let failure: any Error
+      do {
+        try await prepare(batch)
+        return
+      } catch {
+        failure = error
+      }
+      guard (failure as? EventStoreError)?.code == .unavailable, !Task.isCancelled else { throw failure }
+      logger.warning(
+        "event store unavailable while preparing a batch; the projection retries",
+        metadata: ["position": "\(position)", "retry-in": "\(retryDelay)"])
+      try await Task.sleep(for: retryDelay)
+      retryDelay = min(retryDelay * 2, .seconds(5))
+    }
   }
 
   private func stop(_ error: any Error) -> any Error {

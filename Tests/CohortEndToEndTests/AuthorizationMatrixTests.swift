@@ -33,7 +33,20 @@ struct AuthorizationMatrixTests {
   static let expectations: [MethodDescriptor: Expectation] = {
     typealias Enrollment = Cohort_V1_EnrollmentService.Method
     typealias Admin = Cohort_V1_AdminService.Method
+    typealias People = Cohort_V1_PeopleService.Method
+    typealias Payments = Cohort_V1_PaymentsService.Method
     return [
+      People.RegisterPerson.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
+      People.RecordInterest.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      People.ForgetPerson.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      People.ListPeople.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
+      People.GetPerson.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Payments.ExpectPayment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Payments.ConfirmTransfer.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Payments.RefundPayment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Payments.ListPayments.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
+      Payments.GetPayment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Payments.GetFunnel.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
       Enrollment.ScheduleCohort.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
       Enrollment.OpenEnrollment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Enrollment.CloseEnrollment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
@@ -150,6 +163,8 @@ private final class Matrix: Sendable {
 
   var enrollment: Cohort_V1_EnrollmentService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
   var admin: Cohort_V1_AdminService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
+  var people: Cohort_V1_PeopleService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
+  var payments: Cohort_V1_PaymentsService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
 
   func next() -> Int32 {
     counter.withLock {
@@ -181,6 +196,39 @@ private final class Matrix: Sendable {
     if open { _ = try await enrollment.openEnrollment(command(number), metadata: owner) }
     if let member { _ = try await enrollment.enroll(enroll(member, in: number), metadata: owner) }
     return number
+  }
+
+  /// A person registered in the first tenant, by their e-mail.
+  func person() async throws -> Cohort_V1_PersonRef {
+    let email = "person\(next())@example.com"
+    _ = try await people.registerPerson(register(email), metadata: metadata(owner))
+    return .with { $0.email = email }
+  }
+
+  func register(_ email: String) -> Cohort_V1_RegisterPersonRequest {
+    .with {
+      $0.requestID = UUID().uuidString
+      $0.name = "김민지"
+      $0.email = email
+      $0.phone = "010-1234-5678"
+    }
+  }
+
+  func confirmTransfer(_ person: Cohort_V1_PersonRef, cohort: Int32) -> Cohort_V1_ConfirmTransferRequest {
+    .with {
+      $0.requestID = UUID().uuidString
+      $0.person = person
+      $0.cohortNumber = cohort
+      $0.amount = try! Money(amountMinor: 200_000, currency: .krw).proto
+      $0.reference = "국민 김민지"
+    }
+  }
+
+  /// A validated payment of the first tenant (a bank transfer), by its id.
+  func payment() async throws -> String {
+    let reply = try await payments.confirmTransfer(
+      confirmTransfer(try await person(), cohort: try await cohort()), metadata: metadata(owner))
+    return reply.paymentID
   }
 
   func schedule(_ number: Int32) -> Cohort_V1_ScheduleCohortRequest {
@@ -216,8 +264,63 @@ private final class Matrix: Sendable {
     let md = metadata(authorization)
     typealias Enrollment = Cohort_V1_EnrollmentService.Method
     typealias Admin = Cohort_V1_AdminService.Method
+    typealias People = Cohort_V1_PeopleService.Method
+    typealias Payments = Cohort_V1_PaymentsService.Method
     do {
       switch method {
+      case People.RegisterPerson.descriptor:
+        _ = try await people.registerPerson(register("new\(next())@example.com"), metadata: md)
+      case People.RecordInterest.descriptor:
+        let person = try await person()
+        let number = try await cohort()
+        _ = try await people.recordInterest(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.person = person
+            $0.cohortNumber = number
+            $0.channel = "open chat"
+          }, metadata: md)
+      case People.ForgetPerson.descriptor:
+        let person = try await person()
+        _ = try await people.forgetPerson(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.person = person
+          }, metadata: md)
+      case People.ListPeople.descriptor:
+        _ = try await people.listPeople(.init(), metadata: md)
+      case People.GetPerson.descriptor:
+        let person = try await person()
+        _ = try await people.getPerson(.with { $0.person = person }, metadata: md)
+      case Payments.ExpectPayment.descriptor:
+        let person = try await person()
+        let number = try await cohort()
+        _ = try await payments.expectPayment(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.person = person
+            $0.cohortNumber = number
+            $0.paymentID = "order-\(next())"
+          }, metadata: md)
+      case Payments.ConfirmTransfer.descriptor:
+        let request = confirmTransfer(try await person(), cohort: try await cohort())
+        _ = try await payments.confirmTransfer(request, metadata: md)
+      case Payments.RefundPayment.descriptor:
+        let payment = try await payment()
+        _ = try await payments.refundPayment(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.paymentID = payment
+            $0.amount = try! Money(amountMinor: 1_000, currency: .krw).proto
+            $0.reason = "matrix"
+          }, metadata: md)
+      case Payments.ListPayments.descriptor:
+        _ = try await payments.listPayments(.init(), metadata: md)
+      case Payments.GetPayment.descriptor:
+        let payment = try await payment()
+        _ = try await payments.getPayment(.with { $0.paymentID = payment }, metadata: md)
+      case Payments.GetFunnel.descriptor:
+        _ = try await payments.getFunnel(.init(), metadata: md)
       case Enrollment.ScheduleCohort.descriptor:
         _ = try await enrollment.scheduleCohort(schedule(next()), metadata: md)
       case Enrollment.OpenEnrollment.descriptor:

@@ -19,7 +19,7 @@ struct AccessPolicyTests {
     let appended = try await store.append(
       AccessEventCodec.newTenant(.init(id: tenantID, name: "Community"), ownerToken: token, label: "owner", at: Date()),
       to: AccessEventCodec.tenantStream(tenantID), expecting: .noStream)
-    let readModel = ProjectionRunner(store: store, initial: CohortReadModel(), logger: Logger(label: "test"))
+    let readModel = ServerCore(store: store, keys: InMemoryKeyStore(), logger: Logger(label: "test")).readModel
     let running = Task { try await readModel.run() }
     defer { running.cancel() }
     #expect(await readModel.waitUntil(position: appended.position, timeout: .seconds(10)))

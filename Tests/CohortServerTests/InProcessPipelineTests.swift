@@ -25,11 +25,12 @@ struct InProcessPipelineTests {
     _ = try await store.append(
       AccessEventCodec.newTenant(.init(id: tenantID, name: "Community"), ownerToken: token, label: "owner", at: Date()),
       to: AccessEventCodec.tenantStream(tenantID), expecting: .noStream)
-    let readModel = ProjectionRunner(store: store, initial: CohortReadModel(), logger: Logger(label: "test"))
+    let core = ServerCore(store: store, keys: InMemoryKeyStore(), logger: Logger(label: "test"))
+    let readModel = core.readModel
     let transport = InProcessTransport()
     let server = try CohortServer.grpcServer(
-      transport: transport.server, store: store, readModel: readModel, health: HealthService(services: []),
-      queryWaitLimit: .seconds(5))
+      transport: transport.server, core: core, identity: PersonIdentity(secret: .random()),
+      health: HealthService(services: []), queryWaitLimit: .seconds(5))
     var metadata: Metadata = [:]
     metadata.addString("Bearer \(token)", forKey: "authorization")
     try await withThrowingDiscardingTaskGroup { group in

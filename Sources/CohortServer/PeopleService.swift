@@ -1,0 +1,136 @@
+import CohortAPI
+import CohortDomain
+import CohortMapping
+import EventStore
+import Foundation
+import GRPCCore
+import Projections
+
+/// `cohort.v1.PeopleService`: people and their interest. A person's stream is named by a keyed
+/// hash of their e-mail (``PersonIdentity``), so registering an e-mail twice meets the same stream.
+struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
+  let commands: CommandHandler
+  let core: ServerCore
+  let identity: PersonIdentity
+  let queryWaitLimit: Duration
+
+  var aggregate: Aggregate<CohortDomain.People> { Aggregate(codec: core.codecs.people) }
+
+  // MARK: Commands
+
+  func registerPerson(
+    request: Cohort_V1_RegisterPersonRequest, context: ServerContext
+  ) async throws -> Cohort_V1_RegisterPersonReply {
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
+    let personID = identity.personID(tenantID: principal.tenantID, email: try PersonFields.email(request.email))
+    // The key exists before the events it seals are encoded.
+    _ = try await core.keys.key(for: personID, tenantID: principal.tenantID)
+    let outcome = try await run(
+      .register(
+        NewPerson(
+          name: request.name, email: request.email, phone: request.phone.isEmpty ? nil : request.phone,
+          source: request.source, note: request.note)), personID: personID, request: fingerprint, principal: principal)
+    let phone = outcome.events.lazy.compactMap { event -> String? in
+      if case .personRegistered(let registered) = event { registered.details?.phone } else { nil }
+    }.first
+    return .with {
+      $0.reply = outcome.reply
+      $0.personID = personID.lowercased
+      if let phone {
+        $0.possibleDuplicates = core.readModel.read { model in
+          model.people.directory.people(tenantID: principal.tenantID, phone: phone).filter { $0 != personID }
+            .compactMap { model.people.directory.person(tenantID: principal.tenantID, personID: $0)?.proto }
+        }
+      }
+    }
+  }
+
+  func recordInterest(
+    request: Cohort_V1_RecordInterestRequest, context: ServerContext
+  ) async throws -> Cohort_V1_PersonCommandReply {
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
+    let personID = try identity.personID(of: request.person, field: "person", tenantID: principal.tenantID)
+    let cohortNumber = try Int(positive: request.cohortNumber, field: "cohort_number")
+    let outcome = try await run(
+      .recordInterest(cohortNumber: cohortNumber, channel: request.channel), personID: personID,
+      request: fingerprint, principal: principal)
+    return .with {
+      $0.reply = outcome.reply
+      $0.personID = personID.lowercased
+    }
+  }
+
+  func forgetPerson(
+    request: Cohort_V1_ForgetPersonRequest, context: ServerContext
+  ) async throws -> Cohort_V1_PersonCommandReply {
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
+    let personID = try identity.personID(of: request.person, field: "person", tenantID: principal.tenantID)
+    // The key goes first: should the append then fail, the data is unreadable already, and a
+    // retry records the event. Nothing can open it again either way.
+    try await core.keys.erase(personID)
+    let outcome = try await run(.forget, personID: personID, request: fingerprint, principal: principal)
+    return .with {
+      $0.reply = outcome.reply
+      $0.personID = personID.lowercased
+    }
+  }
+
+  private func run(
+    _ command: PeopleCommand, personID: UUID, request: RequestFingerprint, principal: Principal
+  ) async throws -> CommandHandler.Outcome<PeopleEvent> {
+    try await commands.handle(
+      command, on: aggregate, stream: PeopleCodecs.personStream(tenantID: principal.tenantID, personID: personID),
+      subjectID: personID, request: request, principal: principal)
+  }
+
+  // MARK: Queries
+
+  func listPeople(
+    request: Cohort_V1_ListPeopleRequest, context: ServerContext
+  ) async throws -> Cohort_V1_ListPeopleReply {
+    let principal = try Authorization.caller()
+    let pageSize = try PageToken.pageSize(request.pageSize)
+    let offset = try PageToken.decode(request.pageToken)
+    let status = try CustomerStatus(filter: request.status)
+    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    return core.readModel.snapshot { model, position in
+      let matching = model.people.directory.people(tenantID: principal.tenantID, status: status)
+      let page = matching.dropFirst(offset).prefix(pageSize)
+      return .with {
+        $0.people = page.map(\.proto)
+        $0.position = position
+        if offset + page.count < matching.count { $0.nextPageToken = PageToken.encode(offset + page.count) }
+      }
+    }
+  }
+
+  func getPerson(request: Cohort_V1_GetPersonRequest, context: ServerContext) async throws -> Cohort_V1_GetPersonReply {
+    let principal = try Authorization.caller()
+    let personID = try identity.personID(of: request.person, field: "person", tenantID: principal.tenantID)
+    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    let found = core.readModel.snapshot { model, position in
+      model.people.directory.person(tenantID: principal.tenantID, personID: personID).map { person in
+        Cohort_V1_GetPersonReply.with {
+          $0.person = person.proto
+          $0.payments = person.payments.map { $0.proto(erased: person.erased) }
+          $0.position = position
+        }
+      }
+    }
+    guard let found else { throw DomainError(.notFound, "no person with this e-mail or id is registered") }
+    return found
+  }
+}
+
+extension PersonIdentity {
+  /// The id of the person a request names, by id or by e-mail.
+  func personID(of reference: Cohort_V1_PersonRef, field: String, tenantID: UUID) throws(DomainError) -> UUID {
+    switch reference.person {
+    case .personID(let text): return try UUID(field: "\(field).person_id", text)
+    case .email(let email):
+      return personID(tenantID: tenantID, email: try PersonFields.email(email, field: "\(field).email"))
+    case nil:
+      throw DomainError(.invalidArgument(field: field), "name the person by e-mail or by person_id")
+    }
+  }
+}

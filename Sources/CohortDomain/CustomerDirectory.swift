@@ -93,6 +93,8 @@ public struct Funnel: Equatable, Sendable {
   public var medianDaysToFirstPayment: Double?
   /// Validated payments net of refunds, per currency.
   public var revenue: [Currency: Int64] = [:]
+
+  public init() {}
 }
 
 /// Every tenant's people and payments, folded from their events, for queries.

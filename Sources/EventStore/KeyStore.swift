@@ -35,9 +35,12 @@ public final class InMemoryKeyStore: KeyStore {
     var secrets: [String: EncryptionKey] = [:]
   }
 
-  private let state = Mutex(State())
+  private let state: Mutex<State>
 
-  public init() {}
+  /// A store holding `keys` already (fixed keys, for stored examples in tests).
+  public init(keys: [UUID: EncryptionKey] = [:]) {
+    state = Mutex(State(keys: keys))
+  }
 
   public func key(for subject: UUID, tenantID: UUID) async throws(EventStoreError) -> EncryptionKey {
     state.withLock { state in

@@ -19,6 +19,19 @@ enum PostgresE2E {
     if: PostgresE2E.url != nil || PostgresE2E.required,
     "set COHORT_TEST_POSTGRES_E2E_URL to an empty database (Scripts/test.sh does)"))
 struct PostgresEndToEndTests {
+  @Test("people and payments through the CLI on PostgreSQL; forgotten people leave no trace in replies or the log")
+  func peopleJourney() async throws {
+    try await ThrowawayPostgres.withServer { postgres in
+      let log = LogCapture()
+      let server = try await TestServer.start(databaseURL: postgres.url, log: log)
+      let afterForgetting = try await PeopleJourney.run(on: server)
+      try await server.stop()
+      #expect(PeopleJourney.leaks(in: afterForgetting).isEmpty, "replies after forgetting")
+      #expect(PeopleJourney.leaks(in: log.all).isEmpty, "personal data in the server's log")
+      #expect(log.all.contains { $0.contains("PostgreSQL") }, "the log was captured")
+    }
+  }
+
   @Test("two servers on one database: racing enrollments never exceed capacity, and both read models agree")
   func twoServers() async throws {
     let url = try #require(PostgresE2E.url, "COHORT_TEST_POSTGRES_E2E_URL is not set")

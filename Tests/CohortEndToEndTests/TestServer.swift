@@ -4,6 +4,7 @@ import CohortServer
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// A real `cohortd` (the same `CohortServer` the executable runs) on a free loopback port, with
 /// its own data directory, driven through a `ServiceGroup` like the executable.
@@ -13,8 +14,9 @@ struct TestServer {
   private let group: ServiceGroup
   private let task: Task<Void, any Error>
 
+  /// - Parameter log: receives every line the server logs, at trace level, instead of the console.
   static func start(
-    directory: String = Self.temporaryDirectory(), databaseURL: String? = nil,
+    directory: String = Self.temporaryDirectory(), databaseURL: String? = nil, log: LogCapture? = nil,
     configure: (inout ServerConfiguration) -> Void = { _ in }
   ) async throws -> TestServer {
     var configuration = ServerConfiguration(dataDirectory: directory)
@@ -22,8 +24,11 @@ struct TestServer {
     configuration.databaseURL = databaseURL
     configuration.firstTenantName = "AI 스터디 커뮤니티"
     configure(&configuration)
-    var logger = Logger(label: "cohortd-test")
-    logger.logLevel = ProcessInfo.processInfo.environment["COHORT_TEST_LOG"] == nil ? .warning : .debug
+    var logger =
+      log.map { capture in Logger(label: "cohortd-test") { _ in CapturingLogHandler(capture: capture) } }
+      ?? Logger(label: "cohortd-test")
+    logger.logLevel =
+      log != nil ? .trace : ProcessInfo.processInfo.environment["COHORT_TEST_LOG"] == nil ? .warning : .debug
     let server = CohortServer(configuration: configuration, logger: logger)
     let group = ServiceGroup(services: [server], logger: logger)
     let task = Task { try await group.run() }
@@ -64,5 +69,30 @@ struct TestServer {
     var session = Session(settings: settings(token: try ownerToken))
     session.attempts = 1
     return session
+  }
+}
+
+/// Every line a server logged: message, metadata and source, as one string each.
+final class LogCapture: Sendable {
+  private let lines = Mutex<[String]>([])
+
+  func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+  var all: [String] { lines.withLock { $0 } }
+}
+
+struct CapturingLogHandler: LogHandler {
+  let capture: LogCapture
+  var metadata: Logger.Metadata = [:]
+  var logLevel: Logger.Level = .trace
+
+  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { metadata[key] }
+    set { metadata[key] = newValue }
+  }
+
+  func log(event: LogEvent) {
+    let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
+    capture.append("\(event.level) \(event.message) \(all) \(event.source) \(event.file):\(event.line)")
   }
 }

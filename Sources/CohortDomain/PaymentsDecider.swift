@@ -24,6 +24,8 @@ public enum ValidationMethod: Equatable, Sendable {
   case bankTransfer(BankReference?, confirmedBy: UUID)
 }
 
+/// A checkout is about to send the person to PortOne: the payment to expect, under the paymentId
+/// given to PortOne. Fields are validated by `Payments.decide`.
 public struct ExpectPayment: Equatable, Sendable {
   public var personID: UUID
   public var cohortNumber: Int
@@ -39,6 +41,8 @@ public struct ExpectPayment: Equatable, Sendable {
   }
 }
 
+/// Staff saw a bank transfer (무통장입금) arrive: the payment is recorded and validated at once.
+/// Fields are validated by `Payments.decide`.
 public struct ConfirmTransfer: Equatable, Sendable {
   public var personID: UUID
   public var cohortNumber: Int
@@ -78,6 +82,7 @@ public struct ProviderPayment: Equatable, Sendable {
   var isCancellation: Bool { status == "CANCELLED" || status == "PARTIAL_CANCELLED" }
 }
 
+/// Everything that can be asked of one payment; one payment is one stream.
 public enum PaymentCommand: Equatable, Sendable {
   case expect(ExpectPayment)
   /// Staff confirmed a bank transfer: the payment is created and validated in one.
@@ -89,6 +94,7 @@ public enum PaymentCommand: Equatable, Sendable {
   case refund(amount: Money, reason: String, by: UUID)
 }
 
+/// A payment is expected (or, for a bank transfer, recorded just before it is validated).
 public struct PaymentExpected: Equatable, Sendable {
   public var paymentID: UUID
   public var personID: UUID
@@ -150,6 +156,7 @@ public enum ValidationRefusal: Equatable, Sendable, CustomStringConvertible {
   }
 }
 
+/// PortOne's look-up did not validate the payment; its payer stays merely interested.
 public struct PaymentValidationRefused: Equatable, Sendable {
   public var paymentID: UUID
   /// `nil` for a payment nobody expected.
@@ -167,6 +174,7 @@ public struct PaymentValidationRefused: Equatable, Sendable {
   }
 }
 
+/// Who refunded: a staff member, or PortOne reporting a cancellation.
 public enum RefundSource: Equatable, Sendable {
   /// A staff member's token.
   case staff(UUID)
@@ -193,6 +201,7 @@ public struct PaymentRefunded: Equatable, Sendable {
   }
 }
 
+/// Everything that happens to one payment, in its stream.
 public enum PaymentEvent: Equatable, Sendable {
   case paymentExpected(PaymentExpected)
   case paymentValidated(PaymentValidated)
@@ -204,6 +213,7 @@ public enum PaymentEvent: Equatable, Sendable {
 /// only a payment of the expected amount in the expected currency is. The context's subject is
 /// the payment's id.
 public enum Payments: Decider {
+  /// What the decisions need to know of a payment's stream.
   public struct State: Equatable, Sendable {
     public var expected: PaymentExpected?
     public var validated = false

@@ -95,6 +95,7 @@ public enum PeopleEvent: Equatable, Sendable {
 /// The rules of a person's record. The context's subject is the person's id (derived from the
 /// tenant and the e-mail by the server, so one e-mail is one person).
 public enum People: Decider {
+  /// What the decisions need to know of a person's stream.
   public struct State: Equatable, Sendable {
     public var registered = false
     public var forgotten = false

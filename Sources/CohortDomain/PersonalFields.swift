@@ -39,11 +39,17 @@ public enum PersonFields {
 
   /// An e-mail address: NFC, trimmed, lower-cased; one "@", a non-empty local part, a domain with
   /// a dot that neither starts nor ends it, no white space or control characters, at most 254
-  /// characters.
+  /// characters and 1,016 UTF-8 bytes (4 per character, as for texts: combining marks cannot
+  /// hide length).
   public static func email(_ raw: String, field: String = "email") throws(DomainError) -> String {
     let email = EmailAddress.normalized(raw)
     guard email.count <= 254 else {
       throw .invalidArgument(field, "\(field) must be at most 254 characters; got \(email.count)")
+    }
+    guard email.utf8.count <= 4 * 254 else {
+      throw .invalidArgument(
+        field,
+        "\(field) must be at most \(Grouping.digits(4 * 254)) bytes of UTF-8; got \(Grouping.digits(email.utf8.count))")
     }
     let parts = email.split(separator: "@", omittingEmptySubsequences: false)
     guard parts.count == 2, let local = parts.first, let domain = parts.last,

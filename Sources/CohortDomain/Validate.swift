@@ -30,9 +30,21 @@ enum Validate {
     }
   }
 
-  /// `input` in quotes for an error message, shortened so that an oversized value is not sent back.
+  /// `input` in quotes for an error message, shortened so that an oversized value is not sent back:
+  /// at most 40 characters and 160 UTF-8 bytes (one character of endless combining marks is
+  /// one character but not a short one).
   static func quoted(_ input: some StringProtocol) -> String {
-    input.count <= 40 ? "\"\(input)\"" : "\"\(input.prefix(40))…\" (\(input.count) characters)"
+    var shown = ""
+    var count = 0
+    for character in input {
+      guard count < 40, shown.utf8.count + character.utf8.count <= 160 else {
+        let total = input.count
+        return "\"\(shown)…\" (\(Grouping.digits(total)) \(total == 1 ? "character" : "characters"))"
+      }
+      shown.append(character)
+      count += 1
+    }
+    return "\"\(shown)\""
   }
 
   /// The normalised e-mail address (``PersonFields/email(_:field:)``: one rule for everyone).

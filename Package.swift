@@ -17,6 +17,8 @@ let dependencies: [Package.Dependency] = [
   .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
   .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
   .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+  .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+  .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
 ]
 
 // Our own code: Swift 6 language mode, explicit existentials, and no warnings.
@@ -124,6 +126,9 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ] + grpc,
       swiftSettings: strict
     ),
@@ -216,6 +221,9 @@ let package = Package(
         "CohortServer", "CohortCLI", "CohortClient", "CohortAPI", "CohortDomain", "CohortMapping", "EventStore",
         "EventStoreTesting", "EventStoreSQLite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
       ] + grpc,

@@ -133,7 +133,7 @@ start_cohortd() {
   mkdir -p "$dir"
   rm -f "$dir/server.json"
   t0=$(date +%s%N)
-  "$cohortd_bin" --data-dir "$dir" --host 127.0.0.1 --port 0 --database-url "$(db_url "$database")" \
+  "$cohortd_bin" --data-dir "$dir" --host 127.0.0.1 --port 0 --https-port 0 --database-url "$(db_url "$database")" \
     --log-level info >"$logfile" 2>&1 &
   cohortd_pid=$!
   until [[ -s "$dir/server.json" ]]; do

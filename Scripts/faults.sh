@@ -121,7 +121,7 @@ start_cohortd() {
   local name=$1 dir=$2 url=$3 port=$4
   mkdir -p "$dir"
   echo "=== start $(date +%T.%N)" >>"$WORK/$name.log"
-  "$COHORTD" --data-dir "$dir" --host 127.0.0.1 --port "$port" --database-url "$url" --log-level "${FAULTS_LOG_LEVEL:-info}" \
+  "$COHORTD" --data-dir "$dir" --host 127.0.0.1 --port "$port" --https-port 0 --database-url "$url" --log-level "${FAULTS_LOG_LEVEL:-info}" \
     >>"$WORK/$name.log" 2>&1 &
   PIDS[$name]=$!
 }

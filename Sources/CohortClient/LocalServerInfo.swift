@@ -12,12 +12,15 @@ public struct LocalServerInfo: Codable, Equatable, Sendable {
   public var caCertificatePath: String
   /// File holding the first owner's token, if this server created one.
   public var ownerTokenPath: String?
+  /// The HTTPS port of the webhook listener (`POST /webhooks/portone`).
+  public var httpsPort: Int?
 
-  public init(host: String, port: Int, caCertificatePath: String, ownerTokenPath: String?) {
+  public init(host: String, port: Int, caCertificatePath: String, ownerTokenPath: String?, httpsPort: Int? = nil) {
     self.host = host
     self.port = port
     self.caCertificatePath = caCertificatePath
     self.ownerTokenPath = ownerTokenPath
+    self.httpsPort = httpsPort
   }
 
   /// Reads `server.json` from a data directory.

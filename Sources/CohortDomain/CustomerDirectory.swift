@@ -107,6 +107,7 @@ public struct CustomerDirectory: Equatable, Sendable {
     var paymentOrder: [UUID] = []
     var paymentsByPerson: [UUID: [UUID]] = [:]
     var byPhone: [String: Set<UUID>] = [:]
+    var byProviderPaymentID: [String: UUID] = [:]
 
     func filled(_ person: Customer) -> Customer {
       var person = person
@@ -161,6 +162,7 @@ public struct CustomerDirectory: Equatable, Sendable {
       tenant.payments[paymentID]?.amount = expected.amount
       tenant.payments[paymentID]?.providerPaymentID = expected.providerPaymentID
       tenant.payments[paymentID]?.expectedAt = expected.at
+      if let provider = expected.providerPaymentID { tenant.byProviderPaymentID[provider] = paymentID }
       tenant.paymentsByPerson[expected.personID, default: []].append(paymentID)
     case .paymentValidated(let validated):
       tenant.payments[paymentID]?.method = validated.method
@@ -198,6 +200,14 @@ public struct CustomerDirectory: Equatable, Sendable {
 
   public func payment(tenantID: UUID, paymentID: UUID) -> PaymentRecord? {
     tenants[tenantID]?.payments[paymentID]
+  }
+
+  /// The tenant and payment that expect PortOne's `providerPaymentID`, in any tenant.
+  public func payment(providerPaymentID: String) -> (tenantID: UUID, paymentID: UUID)? {
+    for (tenantID, tenant) in tenants {
+      if let paymentID = tenant.byProviderPaymentID[providerPaymentID] { return (tenantID, paymentID) }
+    }
+    return nil
   }
 
   /// The tenant's payments (with `status`, if given), oldest first.

@@ -53,16 +53,19 @@ struct PeopleReadModel: Projection {
   }
 }
 
-/// What every service of one server shares: the log, the keys of personal data, the codecs
-/// that seal with them, and the read model that follows the log.
+/// What every service and listener of one server shares: the log, the one command pipeline
+/// (one lock and one cache per stream), the keys of personal data, the codecs that seal with
+/// them, and the read model that follows the log.
 struct ServerCore: Sendable {
   let store: any EventStore
+  let commands: CommandHandler
   let keys: KeyRing
   let codecs: PeopleCodecs
   let readModel: ProjectionRunner<CohortReadModel>
 
   init(store: any EventStore, keys: any KeyStore, logger: Logger) {
     self.store = store
+    commands = CommandHandler(store: store, now: { Date() })
     self.keys = KeyRing(store: keys)
     let codecs = PeopleCodecs(keys: self.keys)
     self.codecs = codecs

@@ -56,6 +56,10 @@ public final class CohortServer: Service, Sendable {
     let core = ServerCore(store: connection.store, keys: connection.keys, logger: logger)
     let readModel = core.readModel
     let migrated = OneShot<Void>()
+    let webhooks = WebhookListener(
+      host: configuration.host, port: configuration.httpsPort, tls: tls,
+      webhooks: try PortOneWebhooks(configuration, core: core, logger: logger), bound: OneShot(), ready: migrated,
+      logger: logger)
     let group = ServiceGroup(
       configuration: .init(
         services: [
@@ -63,8 +67,10 @@ public final class CohortServer: Service, Sendable {
           .init(
             service: ProjectionService(runner: readModel, after: migrated), successTerminationBehavior: .ignore,
             failureTerminationBehavior: .gracefullyShutdownGroup),
+          .init(service: webhooks, successTerminationBehavior: .ignore, failureTerminationBehavior: .cancelGroup),
           .init(
-            service: APIService(server: self, connection: connection, core: core, migrated: migrated, tls: tls),
+            service: APIService(
+              server: self, connection: connection, core: core, migrated: migrated, webhooks: webhooks.bound, tls: tls),
             successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup),
         ],
         gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
@@ -85,7 +91,7 @@ public final class CohortServer: Service, Sendable {
 
   /// The API's prelude, then gRPC over TLS until graceful shutdown has let in-flight calls finish.
   fileprivate func serve(
-    _ connection: StoreConnection, core: ServerCore, migrated: OneShot<Void>, tls: TLSFiles
+    _ connection: StoreConnection, core: ServerCore, migrated: OneShot<Void>, webhooks: OneShot<Int>, tls: TLSFiles
   ) async throws {
     let store = connection.store
     let readModel = core.readModel
@@ -138,7 +144,8 @@ public final class CohortServer: Service, Sendable {
           // is the one reported.
           guard let address = try? await transport.listeningAddress else { return }
           try announce(
-            port: address.ipv4?.port ?? address.ipv6?.port ?? configuration.port, tls: tls, tokenFile: tokenFile)
+            port: address.ipv4?.port ?? address.ipv6?.port ?? configuration.port, httpsPort: try await webhooks.value,
+            tls: tls, tokenFile: tokenFile)
           health.setServing()
         }
       } onGracefulShutdown: {
@@ -170,8 +177,7 @@ public final class CohortServer: Service, Sendable {
     core: ServerCore, identity: PersonIdentity, health: HealthService, queryWaitLimit: Duration
   ) throws -> [any RegistrableRPCService] {
     let reflection = try ReflectionService()
-    // One pipeline for every area: one lock and one cache per stream in this server.
-    let commands = CommandHandler(store: core.store, now: { Date() })
+    let commands = core.commands
     return [
       EnrollmentService(commands: commands, readModel: core.readModel, queryWaitLimit: queryWaitLimit),
       AdminService(commands: commands, readModel: core.readModel),
@@ -194,17 +200,18 @@ public final class CohortServer: Service, Sendable {
   }
 
   /// Tells local clients (server.json), tests (``serving``) and the log where the server listens.
-  private func announce(port: Int, tls: TLSFiles, tokenFile: String?) throws {
+  private func announce(port: Int, httpsPort: Int, tls: TLSFiles, tokenFile: String?) throws {
     let info = LocalServerInfo(
       host: configuration.host, port: port, caCertificatePath: tls.caCertificatePath ?? "",
       ownerTokenPath: FileManager.default.fileExists(atPath: configuration.ownerTokenPath)
-        ? configuration.ownerTokenPath : nil)
+        ? configuration.ownerTokenPath : nil, httpsPort: httpsPort)
     try info.save(toDataDirectory: configuration.dataDirectory)
     bound.set(.success(info))
     logger.notice(
       "cohortd serving gRPC over TLS",
       metadata: [
         "address": "\(ServerAddress(host: configuration.host, port: port))",
+        "webhooks": "https://\(ServerAddress(host: configuration.host, port: httpsPort))/webhooks/portone",
         "ca": "\(tls.caCertificatePath ?? "configured")", "owner-token": "\(tokenFile ?? "existing")",
       ])
   }
@@ -227,8 +234,9 @@ public final class CohortServer: Service, Sendable {
 
 /// The store's background work: PostgreSQL's connection pool runs until graceful shutdown
 /// reaches it, after the API and the projection have stopped.
-private struct StoreService: Service {
+private struct StoreService: Service, CustomStringConvertible {
   let connection: StoreConnection
+  var description: String { "StoreService(\(connection.description))" }
 
   func run() async throws {
     if let pool = connection.run {
@@ -241,9 +249,10 @@ private struct StoreService: Service {
 
 /// Follows the log into the read model once the store is migrated; stops at a checkpoint on
 /// graceful shutdown. A failure stops the server: its answers would go stale.
-private struct ProjectionService: Service {
+private struct ProjectionService: Service, CustomStringConvertible {
   let runner: ProjectionRunner<CohortReadModel>
   let after: OneShot<Void>
+  var description: String { "ProjectionService" }
 
   func run() async throws {
     try await after.value
@@ -252,16 +261,19 @@ private struct ProjectionService: Service {
 }
 
 /// The API: the prelude, then gRPC over TLS.
-private struct APIService: Service {
+private struct APIService: Service, CustomStringConvertible {
+  var description: String { "APIService(gRPC over TLS)" }
+
   let server: CohortServer
   let connection: StoreConnection
   let core: ServerCore
   let migrated: OneShot<Void>
+  let webhooks: OneShot<Int>
   let tls: TLSFiles
 
   func run() async throws {
     do {
-      try await server.serve(connection, core: core, migrated: migrated, tls: tls)
+      try await server.serve(connection, core: core, migrated: migrated, webhooks: webhooks, tls: tls)
     } catch {
       migrated.set(.failure(error))
       throw error

@@ -14,13 +14,18 @@ struct RequestFingerprint: Sendable {
   var digest: Data
 
   init(requestID: UUID, method: String, request: some SwiftProtobuf.Message) throws {
-    var hash = SHA256()
-    hash.update(data: Data(method.utf8))
-    hash.update(data: Data([0]))
     // Deterministic ordering, so that the digest of one request is the same in every process.
     var options = BinaryEncodingOptions()
     options.useDeterministicOrdering = true
-    hash.update(data: try request.serializedBytes(options: options) as Data)
+    self.init(requestID: requestID, method: method, body: try request.serializedBytes(options: options))
+  }
+
+  /// A request that arrived as bytes (a webhook's body).
+  init(requestID: UUID, method: String, body: Data) {
+    var hash = SHA256()
+    hash.update(data: Data(method.utf8))
+    hash.update(data: Data([0]))
+    hash.update(data: body)
     self.requestID = requestID
     self.digest = Data(hash.finalize())
   }

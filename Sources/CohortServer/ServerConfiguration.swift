@@ -10,6 +10,13 @@ public struct ServerConfiguration: Sendable {
   public var host: String = "127.0.0.1"
   /// 0 picks a free port (tests).
   public var port: Int = 7443
+  /// The HTTPS port for webhooks (`POST /webhooks/portone`); 0 picks a free port.
+  public var httpsPort: Int = 7444
+  /// PortOne: a file with the webhook secrets (`whsec_…`, one per line; several during a
+  /// rotation), a file with the API secret, and the API's base URL.
+  public var portOneWebhookSecretFile: String?
+  public var portOneAPISecretFile: String?
+  public var portOneAPIURL: String = "https://api.portone.io"
   /// A `postgres://` URL; `nil` uses embedded SQLite in the data directory.
   public var databaseURL: String?
   /// A PEM certificate chain and key to serve; `nil` makes and uses a development CA.

@@ -9,9 +9,11 @@ import Foundation
 /// five minutes old or ahead.
 struct StandardWebhook: Sendable {
   /// A signing secret, `whsec_` followed by base64.
-  struct Secret: Sendable {
+  struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     private let bytes: Data
     var key: SymmetricKey { SymmetricKey(data: bytes) }
+    var description: String { "whsec_(redacted)" }
+    var debugDescription: String { description }
 
     init(_ text: String) throws(Refusal) {
       let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

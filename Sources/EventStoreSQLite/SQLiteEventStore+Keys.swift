@@ -6,8 +6,8 @@ import SQLiteNIO
 ///
 /// A key is created with `INSERT OR IGNORE` and then read back, so two servers creating the key
 /// of one subject at once both end up with the one that was stored first. Deleted keys are
-/// overwritten on disk (`secure_delete`); the write-ahead log may hold a copy of the page until
-/// the next checkpoint, which deleting runs at once.
+/// overwritten on disk (`secure_delete`); the write-ahead log may hold a copy of the old page
+/// until a checkpoint, which deleting runs at once unless the database is busy.
 extension SQLiteEventStore: KeyStore {
   public func key(for subject: UUID, tenantID: UUID) async throws(EventStoreError) -> EncryptionKey {
     try await gate.run { () async throws(EventStoreError) -> EncryptionKey in
@@ -41,8 +41,16 @@ extension SQLiteEventStore: KeyStore {
     try await gate.run { () async throws(EventStoreError) in
       try await keys.execute(
         "DELETE FROM personal_keys WHERE subject_id = ?", [subject.sqliteBlob], while: "deleting a personal-data key")
-      // Copy the zeroed page into the file now, so the old one leaves the write-ahead log.
-      try await keys.execute("PRAGMA wal_checkpoint(TRUNCATE)", while: "checkpointing after deleting a key")
+      // Copy the zeroed page into the file now and empty the write-ahead log, so the old page
+      // leaves it too. That waits for readers and holds off writers, so it may only try for a
+      // moment; when the database is busy, a later checkpoint overwrites the old page.
+      try await keys.execute("PRAGMA busy_timeout = 200", while: "checkpointing after deleting a key")
+      let checkpointed = try? await keys.rows("PRAGMA wal_checkpoint(TRUNCATE)", while: "checkpointing")
+      try await keys.execute(
+        "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)", while: "checkpointing after deleting a key")
+      if checkpointed?.first?.column("busy")?.integer == 1 {
+        logger.debug("the write-ahead log is busy; a later checkpoint overwrites the deleted key's old page")
+      }
     }
   }
 

@@ -98,8 +98,32 @@ struct Serve: AsyncParsableCommand {
   @Option(name: .customLong("tenant-name"), help: "Name of the first community, created on first start.")
   var tenantName = "My community"
 
+  @Option(
+    name: .customLong("https-port"), help: "HTTPS port for webhooks, POST /webhooks/portone (0 picks a free one).")
+  var httpsPort = 7444
+
+  @Option(
+    name: .customLong("portone-webhook-secret-file"),
+    help:
+      "File with PortOne's webhook secrets, one whsec_… per line (several during a rotation; default: $COHORT_PORTONE_WEBHOOK_SECRET_FILE). Without one, webhooks are answered 503."
+  )
+  var portOneWebhookSecretFile: String?
+
+  @Option(
+    name: .customLong("portone-api-secret-file"),
+    help: "File with PortOne's API secret, for payment look-ups (default: $COHORT_PORTONE_API_SECRET_FILE).")
+  var portOneAPISecretFile: String?
+
+  @Option(
+    name: .customLong("portone-api-url"),
+    help:
+      "PortOne's API (default: $COHORT_PORTONE_API_URL, else https://api.portone.io; http:// only for a loopback address)."
+  )
+  var portOneAPIURL: String?
+
   func validate() throws {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+    guard (0...65535).contains(httpsPort) else { throw ValidationError("--https-port must be 0 to 65535") }
     if (tlsCertificate == nil) != (tlsKey == nil) {
       throw ValidationError("give --tls-cert and --tls-key together, or neither")
     }
@@ -113,6 +137,16 @@ struct Serve: AsyncParsableCommand {
     configuration.tlsCertificatePath = tlsCertificate
     configuration.tlsPrivateKeyPath = tlsKey
     configuration.firstTenantName = tenantName
+    configuration.httpsPort = httpsPort
+    // Secrets come from files (named here or in the environment), never from the command line.
+    let environment = ProcessInfo.processInfo.environment
+    configuration.portOneWebhookSecretFile =
+      portOneWebhookSecretFile ?? environment["COHORT_PORTONE_WEBHOOK_SECRET_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+    configuration.portOneAPISecretFile =
+      portOneAPISecretFile ?? environment["COHORT_PORTONE_API_SECRET_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+    if let url = portOneAPIURL ?? environment["COHORT_PORTONE_API_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
+      configuration.portOneAPIURL = url
+    }
 
     let server = CohortServer(configuration: configuration, logger: logger)
     let group = ServiceGroup(

@@ -6,6 +6,8 @@ import Foundation
 import GRPCCore
 import Testing
 
+@testable import CohortServer
+
 /// Where the end-to-end tests on PostgreSQL get their empty database.
 enum PostgresE2E {
   static let url = ProcessInfo.processInfo.environment["COHORT_TEST_POSTGRES_E2E_URL"]
@@ -19,6 +21,22 @@ enum PostgresE2E {
     if: PostgresE2E.url != nil || PostgresE2E.required,
     "set COHORT_TEST_POSTGRES_E2E_URL to an empty database (Scripts/test.sh does)"))
 struct PostgresEndToEndTests {
+  @Test("PortOne webhooks on PostgreSQL: signed webhook → look-up → paying; a wrong amount stays interested")
+  func webhookJourney() async throws {
+    try await ThrowawayPostgres.withServer { postgres in
+      let portOne = try await PortOneStandIn.start()
+      let directory = TestServer.temporaryDirectory()
+      var configuration = ServerConfiguration(dataDirectory: directory)
+      try portOne.configure(&configuration, directory: directory + "-secrets")
+      let server = try await TestServer.start(directory: directory, databaseURL: postgres.url) {
+        $0 = WebhookEndToEndTests.merged($0, configuration)
+      }
+      try await WebhookJourney.run(on: server, portOne: portOne)
+      try await server.stop()
+      await portOne.stop()
+    }
+  }
+
   @Test("people and payments through the CLI on PostgreSQL; forgotten people leave no trace in replies or the log")
   func peopleJourney() async throws {
     try await ThrowawayPostgres.withServer { postgres in

@@ -21,6 +21,7 @@ struct TestServer {
   ) async throws -> TestServer {
     var configuration = ServerConfiguration(dataDirectory: directory)
     configuration.port = 0
+    configuration.httpsPort = 0
     configuration.databaseURL = databaseURL
     configuration.firstTenantName = "AI 스터디 커뮤니티"
     configure(&configuration)

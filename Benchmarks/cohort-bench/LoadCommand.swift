@@ -55,6 +55,9 @@ struct LoadCommand: AsyncParsableCommand {
     progress("load: \(total) events in \(cohorts) cohorts of up to \(perCohort) events, \(width) appends in flight")
 
     try await database.withStore { store in
+      let encoder = try await StoredEnrollmentEvents(keys: store)
+      let memberIDs = try await SyntheticCohort.memberIDs(
+        membersPerCohort, tenantID: Bootstrap.firstTenantID, encoder: encoder)
       try await withThrowingTaskGroup(of: Int.self) { group in
         var written = 0
         var reported = 0
@@ -66,7 +69,7 @@ struct LoadCommand: AsyncParsableCommand {
           }
           inFlight += 1
           group.addTask {
-            let events = try cohort.events(tokenID: tokenID)
+            let events = try cohort.events(tokenID: tokenID, encoder: encoder, memberIDs: memberIDs)
             do {
               _ = try await store.append(events, to: cohort.stream, expecting: .noStream)
             } catch {

@@ -365,6 +365,7 @@ public nonisolated struct Cohort_V1_RosterEntry: Sendable {
 
   public var memberID: String = String()
 
+  /// Empty when the member was forgotten (erased is set).
   public var name: String = String()
 
   public var email: String = String()
@@ -377,6 +378,9 @@ public nonisolated struct Cohort_V1_RosterEntry: Sendable {
   public var hasSince: Bool {self._since != nil}
   /// Clears the value of `since`. Subsequent reads from it will return its default value.
   public mutating func clearSince() {self._since = nil}
+
+  /// The member was forgotten: their name and e-mail are gone for good.
+  public var erased: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -938,7 +942,7 @@ nonisolated extension Cohort_V1_Cohort: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Cohort_V1_RosterEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RosterEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}name\0\u{1}email\0\u{1}since\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}name\0\u{1}email\0\u{1}since\0\u{1}erased\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -950,6 +954,7 @@ nonisolated extension Cohort_V1_RosterEntry: SwiftProtobuf.Message, SwiftProtobu
       case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.email) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._since) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.erased) }()
       default: break
       }
     }
@@ -972,6 +977,9 @@ nonisolated extension Cohort_V1_RosterEntry: SwiftProtobuf.Message, SwiftProtobu
     try { if let v = self._since {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    if self.erased != false {
+      try visitor.visitSingularBoolField(value: self.erased, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -980,6 +988,7 @@ nonisolated extension Cohort_V1_RosterEntry: SwiftProtobuf.Message, SwiftProtobu
     if lhs.name != rhs.name {return false}
     if lhs.email != rhs.email {return false}
     if lhs._since != rhs._since {return false}
+    if lhs.erased != rhs.erased {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -221,6 +221,9 @@ public nonisolated struct Cohort_V1_Events_EnrollmentClosed: Sendable {
   fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// The member is a person (member_id is their person id). Schema version 1 carried the contact
+/// in clear; since version 2 it is sealed with the person's key (a Contact in `personal`), so that
+/// forgetting the person erases it here too.
 public nonisolated struct Cohort_V1_Events_MemberEnrolled: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -246,14 +249,25 @@ public nonisolated struct Cohort_V1_Events_MemberEnrolled: Sendable {
   /// Clears the value of `at`. Subsequent reads from it will return its default value.
   public mutating func clearAt() {self._at = nil}
 
+  public var personal: Cohort_V1_Events_Sealed {
+    get {_personal ?? Cohort_V1_Events_Sealed()}
+    set {_personal = newValue}
+  }
+  /// Returns true if `personal` has been explicitly set.
+  public var hasPersonal: Bool {self._personal != nil}
+  /// Clears the value of `personal`. Subsequent reads from it will return its default value.
+  public mutating func clearPersonal() {self._personal = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _contact: Cohort_V1_Events_Contact? = nil
   fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _personal: Cohort_V1_Events_Sealed? = nil
 }
 
+/// As MemberEnrolled.
 public nonisolated struct Cohort_V1_Events_MemberWaitlisted: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -279,12 +293,22 @@ public nonisolated struct Cohort_V1_Events_MemberWaitlisted: Sendable {
   /// Clears the value of `at`. Subsequent reads from it will return its default value.
   public mutating func clearAt() {self._at = nil}
 
+  public var personal: Cohort_V1_Events_Sealed {
+    get {_personal ?? Cohort_V1_Events_Sealed()}
+    set {_personal = newValue}
+  }
+  /// Returns true if `personal` has been explicitly set.
+  public var hasPersonal: Bool {self._personal != nil}
+  /// Clears the value of `personal`. Subsequent reads from it will return its default value.
+  public mutating func clearPersonal() {self._personal = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _contact: Cohort_V1_Events_Contact? = nil
   fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _personal: Cohort_V1_Events_Sealed? = nil
 }
 
 public nonisolated struct Cohort_V1_Events_MemberWithdrew: Sendable {
@@ -1090,7 +1114,7 @@ nonisolated extension Cohort_V1_Events_EnrollmentClosed: SwiftProtobuf.Message, 
 
 nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MemberEnrolled"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0\u{1}personal\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1101,6 +1125,7 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
       case 1: try { try decoder.decodeSingularStringField(value: &self.memberID) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._contact) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._personal) }()
       default: break
       }
     }
@@ -1119,6 +1144,9 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
     } }()
     try { if let v = self._at {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._personal {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1127,6 +1155,7 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
     if lhs.memberID != rhs.memberID {return false}
     if lhs._contact != rhs._contact {return false}
     if lhs._at != rhs._at {return false}
+    if lhs._personal != rhs._personal {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1134,7 +1163,7 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
 
 nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MemberWaitlisted"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0\u{1}personal\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1145,6 +1174,7 @@ nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, 
       case 1: try { try decoder.decodeSingularStringField(value: &self.memberID) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._contact) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._personal) }()
       default: break
       }
     }
@@ -1164,6 +1194,9 @@ nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, 
     try { if let v = self._at {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    try { if let v = self._personal {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1171,6 +1204,7 @@ nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, 
     if lhs.memberID != rhs.memberID {return false}
     if lhs._contact != rhs._contact {return false}
     if lhs._at != rhs._at {return false}
+    if lhs._personal != rhs._personal {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

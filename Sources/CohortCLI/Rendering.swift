@@ -64,7 +64,8 @@ enum Rendering {
     guard !entries.isEmpty else { return "\(title): none" }
     var table = Table("#", "NAME", "EMAIL", "SINCE", "MEMBER ID")
     for (index, entry) in entries.enumerated() {
-      table.add("\(index + 1)", entry.name, entry.email, timestamp(entry.since), entry.memberID)
+      table.add(
+        "\(index + 1)", entry.erased ? "(erased)" : entry.name, entry.email, timestamp(entry.since), entry.memberID)
     }
     return "\(title):\n" + table.rendered
   }

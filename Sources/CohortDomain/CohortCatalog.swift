@@ -31,6 +31,13 @@ public struct CohortCatalog: Equatable, Sendable {
     }
   }
 
+  /// The person was forgotten: their contact is dropped from every roster and waitlist of the
+  /// tenant (their seats stay: the log says they held them).
+  public mutating func erase(memberID: UUID, tenantID: UUID) {
+    guard let ids = tenants[tenantID]?.cohorts.keys else { return }
+    for id in ids { tenants[tenantID]?.cohorts[id]?.erase(memberID) }
+  }
+
   /// The tenant's cohorts, lowest number first (earliest scheduled first for equal numbers).
   public func cohorts(tenantID: UUID) -> [CohortView] {
     guard let tenant = tenants[tenantID] else { return [] }

@@ -30,6 +30,11 @@ public struct CohortView: Equatable, Sendable {
   /// The number of seats still free.
   public var seatsLeft: Int { max(0, capacity - seatsTaken) }
 
+  /// Whether the member holds a seat or waits for one.
+  public func holds(_ memberID: UUID) -> Bool {
+    enrolled.contains { $0.memberID == memberID } || waitlist.contains { $0.memberID == memberID }
+  }
+
   init(cohortID: UUID, scheduled: CohortScheduled) {
     self.cohortID = cohortID
     number = scheduled.number
@@ -44,6 +49,16 @@ public struct CohortView: Equatable, Sendable {
     waitlist = []
   }
 
+  /// Drops the member's contact (they were forgotten).
+  mutating func erase(_ memberID: UUID) {
+    func erased(_ entry: RosterEntry) -> RosterEntry {
+      entry.memberID == memberID ? RosterEntry(memberID: memberID, contact: nil, since: entry.since) : entry
+    }
+    guard holds(memberID) else { return }
+    enrolled = enrolled.map(erased)
+    waitlist = waitlist.map(erased)
+  }
+
   /// Applies an event that followed `cohortScheduled`.
   mutating func apply(_ event: EnrollmentEvent) {
     switch event {
@@ -54,18 +69,16 @@ public struct CohortView: Equatable, Sendable {
     case .enrollmentClosed:
       status = .closed
     case .memberEnrolled(let e):
-      enrolled.append(RosterEntry(memberID: e.memberID, name: e.name, email: e.email, since: e.at))
+      enrolled.append(RosterEntry(memberID: e.memberID, contact: e.contact, since: e.at))
     case .memberWaitlisted(let e):
-      waitlist.append(RosterEntry(memberID: e.memberID, name: e.name, email: e.email, since: e.at))
+      waitlist.append(RosterEntry(memberID: e.memberID, contact: e.contact, since: e.at))
     case .memberWithdrew(let e):
       enrolled.removeAll { $0.memberID == e.memberID }
       waitlist.removeAll { $0.memberID == e.memberID }
     case .memberPromoted(let e):
       guard let index = waitlist.firstIndex(where: { $0.memberID == e.memberID }) else { return }
       let waiting = waitlist.remove(at: index)
-      enrolled.append(
-        RosterEntry(
-          memberID: waiting.memberID, name: waiting.name, email: waiting.email, since: e.at))
+      enrolled.append(RosterEntry(memberID: waiting.memberID, contact: waiting.contact, since: e.at))
     }
   }
 }

@@ -44,30 +44,26 @@ extension Enrollment {
   static func decideEnroll(
     _ command: Enroll, state: CohortState, now: Date
   ) throws(DomainError) -> [EnrollmentEvent] {
-    let name = try Validate.text(command.name, field: "name", maxLength: 200)
-    let email = try Validate.email(command.email)
+    // A refusal names no one: error messages may end up in logs, personal data never may.
+    let contact = Contact(name: try PersonFields.name(command.name), email: try PersonFields.email(command.email))
     try requireScheduled(state)
     guard state.status == .open else {
       throw DomainError(.failedPrecondition, "enrollment for cohort \(state.number) is not open")
     }
     guard !state.enrolled.contains(command.memberID) else {
-      throw DomainError(.alreadyExists, "\(name) is already enrolled in cohort \(state.number)")
+      throw DomainError(.alreadyExists, "this person is already enrolled in cohort \(state.number)")
     }
     guard !state.waitlist.contains(command.memberID) else {
       throw DomainError(
-        .alreadyExists, "\(name) is already on the waitlist for cohort \(state.number)")
+        .alreadyExists, "this person is already on the waitlist for cohort \(state.number)")
     }
     guard state.enrolled.count < state.capacity else {
       return [
-        .memberWaitlisted(
-          MemberWaitlisted(
-            memberID: command.memberID, name: name, email: email, at: now))
+        .memberWaitlisted(MemberWaitlisted(memberID: command.memberID, contact: contact, at: now))
       ]
     }
     return [
-      .memberEnrolled(
-        MemberEnrolled(
-          memberID: command.memberID, name: name, email: email, at: now))
+      .memberEnrolled(MemberEnrolled(memberID: command.memberID, contact: contact, at: now))
     ]
   }
 

@@ -1,21 +1,38 @@
 import Foundation
 
+/// How a member is reached: personal data, sealed with the member's key in the log, so it is
+/// `nil` in events of a member who was forgotten.
+public struct Contact: Equatable, Sendable {
+  /// The normalised name.
+  public let name: String
+  /// The normalised e-mail address.
+  public let email: String
+
+  /// Creates a contact.
+  public init(name: String, email: String) {
+    self.name = name
+    self.email = email
+  }
+}
+
 /// A member took a seat.
 public struct MemberEnrolled: Equatable, Sendable {
-  /// Who enrolled.
+  /// Who enrolled: a person's id.
   public let memberID: UUID
-  /// The trimmed name.
-  public let name: String
-  /// The trimmed, lowercased email address.
-  public let email: String
+  /// Their name and e-mail when they enrolled; `nil` once they were forgotten.
+  public let contact: Contact?
   /// When the member enrolled.
   public let at: Date
 
   /// Creates the event.
-  public init(memberID: UUID, name: String, email: String, at: Date) {
+  public init(memberID: UUID, contact: Contact?, at: Date) {
     self.memberID = memberID
-    self.name = name
-    self.email = email
+    self.contact = contact
     self.at = at
+  }
+
+  /// Creates the event of a member who has not been forgotten.
+  public init(memberID: UUID, name: String, email: String, at: Date) {
+    self.init(memberID: memberID, contact: Contact(name: name, email: email), at: at)
   }
 }

@@ -2,20 +2,22 @@ import Foundation
 
 /// A member asked for a seat while the cohort was full and joined the end of the waitlist.
 public struct MemberWaitlisted: Equatable, Sendable {
-  /// Who joined the waitlist.
+  /// Who is waiting: a person's id.
   public let memberID: UUID
-  /// The trimmed name.
-  public let name: String
-  /// The trimmed, lowercased email address.
-  public let email: String
+  /// Their name and e-mail when they joined; `nil` once they were forgotten.
+  public let contact: Contact?
   /// When the member joined the waitlist.
   public let at: Date
 
   /// Creates the event.
-  public init(memberID: UUID, name: String, email: String, at: Date) {
+  public init(memberID: UUID, contact: Contact?, at: Date) {
     self.memberID = memberID
-    self.name = name
-    self.email = email
+    self.contact = contact
     self.at = at
+  }
+
+  /// Creates the event of a member who has not been forgotten.
+  public init(memberID: UUID, name: String, email: String, at: Date) {
+    self.init(memberID: memberID, contact: Contact(name: name, email: email), at: at)
   }
 }

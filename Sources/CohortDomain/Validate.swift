@@ -46,9 +46,4 @@ enum Validate {
     }
     return "\"\(shown)\""
   }
-
-  /// The normalised e-mail address (``PersonFields/email(_:field:)``: one rule for everyone).
-  static func email(_ raw: String) throws(DomainError) -> String {
-    try PersonFields.email(raw)
-  }
 }

@@ -7,49 +7,62 @@ import Projections
 /// Everything the server answers queries from: each area's read model, folded from the log in
 /// one pass. Each skips the events of other areas.
 struct CohortReadModel: Projection {
-  var catalog = CohortCatalog()
+  var enrollment: EnrollmentReadModel
   var access = AccessRegistry()
   var people: PeopleReadModel
 
-  init(codecs: PeopleCodecs) {
+  init(codecs: Codecs) {
+    enrollment = EnrollmentReadModel(codec: codecs.enrollment)
     people = PeopleReadModel(codecs: codecs)
   }
 
+  /// Every tenant's cohorts with their rosters.
+  var catalog: CohortCatalog { enrollment.catalog }
+
   mutating func apply(_ event: RecordedEvent) throws {
-    try catalog.apply(event)
+    try enrollment.apply(event)
     try access.apply(event)
-    try people.apply(event)
+    if case .personForgotten(let forgotten) = try people.apply(event) {
+      enrollment.catalog.erase(memberID: forgotten.personID, tenantID: event.stream.tenantID)
+    }
   }
 }
 
 /// Enrollment's read model: every tenant's cohorts with their rosters.
-extension CohortCatalog: Projection {
-  public mutating func apply(_ event: RecordedEvent) throws {
-    guard let enrollment = try EnrollmentEventCodec.codec.decode(event) else { return }
+struct EnrollmentReadModel: Projection {
+  let codec: EventCodec<EnrollmentEvent>
+  var catalog = CohortCatalog()
+
+  mutating func apply(_ event: RecordedEvent) throws {
+    guard let enrollment = try codec.decode(event) else { return }
     guard let cohortID = CohortStreams.cohortID(of: event.stream) else {
       throw EventStoreError(.corrupted, "enrollment event \(event.position) in stream \(event.stream)")
     }
-    apply(tenantID: event.stream.tenantID, cohortID: cohortID, event: enrollment)
+    catalog.apply(tenantID: event.stream.tenantID, cohortID: cohortID, event: enrollment)
   }
 }
 
 /// People and payments: every tenant's people with their status, payments and funnel.
-struct PeopleReadModel: Projection {
-  let codecs: PeopleCodecs
+struct PeopleReadModel {
+  let codecs: Codecs
   var directory = CustomerDirectory()
 
-  mutating func apply(_ event: RecordedEvent) throws {
+  /// Applies `event`; the person's event it was, if it was one.
+  @discardableResult
+  mutating func apply(_ event: RecordedEvent) throws -> PeopleEvent? {
     if let person = try codecs.people.decode(event) {
-      guard let personID = PeopleCodecs.personID(of: event.stream) else {
+      guard let personID = Codecs.personID(of: event.stream) else {
         throw EventStoreError(.corrupted, "person event \(event.position) in stream \(event.stream)")
       }
       directory.apply(tenantID: event.stream.tenantID, personID: personID, event: person)
+      return person
     } else if let payment = try codecs.payments.decode(event) {
-      guard let paymentID = PeopleCodecs.paymentID(of: event.stream) else {
+      guard let paymentID = Codecs.paymentID(of: event.stream) else {
         throw EventStoreError(.corrupted, "payment event \(event.position) in stream \(event.stream)")
       }
       directory.apply(tenantID: event.stream.tenantID, paymentID: paymentID, event: payment)
     }
+    return nil
   }
 }
 
@@ -60,14 +73,14 @@ struct ServerCore: Sendable {
   let store: any EventStore
   let commands: CommandHandler
   let keys: KeyRing
-  let codecs: PeopleCodecs
+  let codecs: Codecs
   let readModel: ProjectionRunner<CohortReadModel>
 
   init(store: any EventStore, keys: any KeyStore, logger: Logger) {
     self.store = store
     commands = CommandHandler(store: store, now: { Date() })
     self.keys = KeyRing(store: keys)
-    let codecs = PeopleCodecs(keys: self.keys)
+    let codecs = Codecs(keys: self.keys)
     self.codecs = codecs
     readModel = ProjectionRunner(
       store: store, initial: CohortReadModel(codecs: codecs), logger: logger,

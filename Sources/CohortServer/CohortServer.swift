@@ -177,12 +177,11 @@ public final class CohortServer: Service, Sendable {
     core: ServerCore, identity: PersonIdentity, health: HealthService, queryWaitLimit: Duration
   ) throws -> [any RegistrableRPCService] {
     let reflection = try ReflectionService()
-    let commands = core.commands
     return [
-      EnrollmentService(commands: commands, readModel: core.readModel, queryWaitLimit: queryWaitLimit),
-      AdminService(commands: commands, readModel: core.readModel),
-      PeopleService(commands: commands, core: core, identity: identity, queryWaitLimit: queryWaitLimit),
-      PaymentsService(commands: commands, core: core, identity: identity, queryWaitLimit: queryWaitLimit),
+      EnrollmentService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
+      AdminService(commands: core.commands, readModel: core.readModel),
+      PeopleService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
+      PaymentsService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
       health,
       reflection,
       ReflectionAlphaService(reflection: reflection),

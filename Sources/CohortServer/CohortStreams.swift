@@ -3,8 +3,8 @@ import CohortMapping
 import EventStore
 import Foundation
 
-/// Names of cohort streams, and the deterministic ids that make cohort numbers and member
-/// e-mails unique per tenant without a separate index.
+/// Names of cohort streams, and the deterministic ids that make cohort numbers unique per tenant
+/// without a separate index.
 public enum CohortStreams {
   public static let category = "cohort"
   private static let cohortNamespace = UUID(uuidString: "6f1c1f0e-2d51-4c1e-9a51-5a0f2f3c9a01")!
@@ -16,9 +16,10 @@ public enum CohortStreams {
     UUID(namespace: cohortNamespace, name: "\(tenantID.lowercased)/\(number)")
   }
 
-  /// A member is identified by their normalized e-mail within a tenant, so alumni who enroll in
-  /// a later cohort are the same member.
-  public static func memberID(tenantID: UUID, email: String) -> UUID {
+  /// How members were identified before members were people (their person id, a keyed hash of
+  /// the e-mail, is used since): by the normalized e-mail within a tenant. Events of those members
+  /// still carry these ids.
+  public static func legacyMemberID(tenantID: UUID, email: String) -> UUID {
     UUID(namespace: memberNamespace, name: "\(tenantID.lowercased)/\(EmailAddress.normalized(email))")
   }
 

@@ -35,8 +35,12 @@ extension RosterEntry {
   var proto: Cohort_V1_RosterEntry {
     .with {
       $0.memberID = memberID.lowercased
-      $0.name = name
-      $0.email = email
+      if let contact {
+        $0.name = contact.name
+        $0.email = contact.email
+      } else {
+        $0.erased = true
+      }
       $0.since = .init(since)
     }
   }

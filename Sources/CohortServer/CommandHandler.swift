@@ -48,7 +48,9 @@ final class CommandHandler: Sendable {
 
   let store: any EventStore
   let now: @Sendable () -> Date
-  let maximumAttempts = 8
+  /// Attempts before ABORTED: two servers enrolling a rush into one cohort lose races to each other
+  /// in turn, and each retry waits a little longer (about 1.3 s in all at most).
+  let maximumAttempts = 12
   /// The most streams whose state is kept in memory.
   let cacheCapacity = 4_096
   private let streams = KeyedLock<StreamName>()

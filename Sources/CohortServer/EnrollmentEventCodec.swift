@@ -6,43 +6,68 @@ import Foundation
 import SwiftProtobuf
 
 /// Enrollment events as stored in the log: protobuf messages from `Protos/cohort/v1/events.proto`.
+/// A member's contact is sealed with their key (schema version 2 of MemberEnrolled and
+/// MemberWaitlisted); version 1 stored it in clear and still reads.
 enum EnrollmentEventCodec {
-  static let codec = EventCodec<EnrollmentEvent>(
-    [
-      .message(Cohort_V1_Events_CohortScheduled.self) { m, _ in
-        .cohortScheduled(
-          CohortScheduled(
-            cohortID: try UUID(field: "cohort_id", m.cohortID), number: Int(m.number), title: m.title,
-            price: try Money(m.price, field: "price"), capacity: Int(m.capacity),
-            startsOn: try CalendarDate(m.startsOn, field: "starts_on"),
-            endsOn: try CalendarDate(m.endsOn, field: "ends_on"), at: m.at.date))
-      },
-      .message(Cohort_V1_Events_EnrollmentOpened.self) { m, _ in .enrollmentOpened(EnrollmentOpened(at: m.at.date)) },
-      .message(Cohort_V1_Events_EnrollmentClosed.self) { m, _ in .enrollmentClosed(EnrollmentClosed(at: m.at.date)) },
-      .message(Cohort_V1_Events_MemberEnrolled.self) { m, _ in
-        .memberEnrolled(
-          MemberEnrolled(
-            memberID: try UUID(field: "member_id", m.memberID), name: m.contact.name, email: m.contact.email,
-            at: m.at.date))
-      },
-      .message(Cohort_V1_Events_MemberWaitlisted.self) { m, _ in
-        .memberWaitlisted(
-          MemberWaitlisted(
-            memberID: try UUID(field: "member_id", m.memberID), name: m.contact.name, email: m.contact.email,
-            at: m.at.date))
-      },
-      .message(Cohort_V1_Events_MemberWithdrew.self) { m, _ in
-        .memberWithdrew(
-          MemberWithdrew(
-            memberID: try UUID(field: "member_id", m.memberID), reason: m.reason, wasWaitlisted: m.wasWaitlisted,
-            at: m.at.date))
-      },
-      .message(Cohort_V1_Events_MemberPromoted.self) { m, _ in
-        .memberPromoted(MemberPromoted(memberID: try UUID(field: "member_id", m.memberID), at: m.at.date))
-      },
-    ], encode: encode)
+  static func codec(keys: KeyRing) -> EventCodec<EnrollmentEvent> {
+    /// The contact sealed for `memberID`; `nil` when their key is gone (they were forgotten).
+    @Sendable func open(_ sealed: Cohort_V1_Events_Sealed, of memberID: UUID) throws -> Contact? {
+      try keys.open(sealed, as: Cohort_V1_Events_Contact.self, for: memberID)?.domain
+    }
 
-  private static func encode(_ event: EnrollmentEvent) -> any SwiftProtobuf.Message {
+    return EventCodec<EnrollmentEvent>(
+      [
+        .message(Cohort_V1_Events_CohortScheduled.self) { m, _ in
+          .cohortScheduled(
+            CohortScheduled(
+              cohortID: try UUID(field: "cohort_id", m.cohortID), number: Int(m.number), title: m.title,
+              price: try Money(m.price, field: "price"), capacity: Int(m.capacity),
+              startsOn: try CalendarDate(m.startsOn, field: "starts_on"),
+              endsOn: try CalendarDate(m.endsOn, field: "ends_on"), at: m.at.date))
+        },
+        .message(Cohort_V1_Events_EnrollmentOpened.self) { m, _ in .enrollmentOpened(EnrollmentOpened(at: m.at.date)) },
+        .message(Cohort_V1_Events_EnrollmentClosed.self) { m, _ in .enrollmentClosed(EnrollmentClosed(at: m.at.date)) },
+        .message(
+          Cohort_V1_Events_MemberEnrolled.self,
+          versions: [
+            1: { m, _ in
+              .memberEnrolled(
+                MemberEnrolled(
+                  memberID: try UUID(field: "member_id", m.memberID), contact: m.contact.domain, at: m.at.date))
+            },
+            2: { m, _ in
+              let memberID = try UUID(field: "member_id", m.memberID)
+              return .memberEnrolled(
+                MemberEnrolled(memberID: memberID, contact: try open(m.personal, of: memberID), at: m.at.date))
+            },
+          ]),
+        .message(
+          Cohort_V1_Events_MemberWaitlisted.self,
+          versions: [
+            1: { m, _ in
+              .memberWaitlisted(
+                MemberWaitlisted(
+                  memberID: try UUID(field: "member_id", m.memberID), contact: m.contact.domain, at: m.at.date))
+            },
+            2: { m, _ in
+              let memberID = try UUID(field: "member_id", m.memberID)
+              return .memberWaitlisted(
+                MemberWaitlisted(memberID: memberID, contact: try open(m.personal, of: memberID), at: m.at.date))
+            },
+          ]),
+        .message(Cohort_V1_Events_MemberWithdrew.self) { m, _ in
+          .memberWithdrew(
+            MemberWithdrew(
+              memberID: try UUID(field: "member_id", m.memberID), reason: m.reason, wasWaitlisted: m.wasWaitlisted,
+              at: m.at.date))
+        },
+        .message(Cohort_V1_Events_MemberPromoted.self) { m, _ in
+          .memberPromoted(MemberPromoted(memberID: try UUID(field: "member_id", m.memberID), at: m.at.date))
+        },
+      ], encode: { event in try encode(event, keys: keys) })
+  }
+
+  private static func encode(_ event: EnrollmentEvent, keys: KeyRing) throws -> any SwiftProtobuf.Message {
     switch event {
     case .cohortScheduled(let e):
       Cohort_V1_Events_CohortScheduled.with {
@@ -60,15 +85,15 @@ enum EnrollmentEventCodec {
     case .enrollmentClosed(let e):
       Cohort_V1_Events_EnrollmentClosed.with { $0.at = .init(e.at) }
     case .memberEnrolled(let e):
-      Cohort_V1_Events_MemberEnrolled.with {
+      try Cohort_V1_Events_MemberEnrolled.with {
         $0.memberID = e.memberID.lowercased
-        $0.contact = contact(name: e.name, email: e.email)
+        $0.personal = try sealed(e.contact, of: e.memberID, keys: keys)
         $0.at = .init(e.at)
       }
     case .memberWaitlisted(let e):
-      Cohort_V1_Events_MemberWaitlisted.with {
+      try Cohort_V1_Events_MemberWaitlisted.with {
         $0.memberID = e.memberID.lowercased
-        $0.contact = contact(name: e.name, email: e.email)
+        $0.personal = try sealed(e.contact, of: e.memberID, keys: keys)
         $0.at = .init(e.at)
       }
     case .memberWithdrew(let e):
@@ -86,19 +111,47 @@ enum EnrollmentEventCodec {
     }
   }
 
-  private static func contact(name: String, email: String) -> Cohort_V1_Events_Contact {
-    .with {
-      $0.name = name
-      $0.email = email
+  private static func sealed(_ contact: Contact?, of memberID: UUID, keys: KeyRing) throws -> Cohort_V1_Events_Sealed {
+    guard let contact else {
+      throw EventStoreError(.storage, "the contact of member \(memberID.lowercased) is erased: nothing to store")
     }
+    return try keys.seal(
+      Cohort_V1_Events_Contact.with {
+        $0.name = contact.name
+        $0.email = contact.email
+      }, for: memberID)
   }
 }
 
+extension Cohort_V1_Events_Contact {
+  /// A contact stored in clear (schema version 1).
+  var domain: Contact { Contact(name: name, email: email) }
+}
+
 /// Enrollment events exactly as cohortd stores them, for tools that fill a store directly (the
-/// benchmark's synthetic cohorts).
-public enum StoredEnrollmentEvents {
-  public static func encode(_ event: EnrollmentEvent, metadata: Data) throws -> EventData {
-    let (type, schemaVersion, data) = try EnrollmentEventCodec.codec.encode(event)
+/// benchmark's synthetic cohorts): members are people, their ids derived and their contacts sealed
+/// with the keys of the store's key table, as the server does.
+public struct StoredEnrollmentEvents: Sendable {
+  private let keys: KeyRing
+  private let identity: PersonIdentity
+  private let codec: EventCodec<EnrollmentEvent>
+
+  public init(keys store: any KeyStore) async throws {
+    keys = KeyRing(store: store)
+    identity = PersonIdentity(secret: try await store.sharedSecret(PersonIdentity.purpose))
+    codec = EnrollmentEventCodec.codec(keys: keys)
+  }
+
+  /// The member id cohortd gives the person with this e-mail, with their key made ready.
+  public func member(tenantID: UUID, email: String) async throws -> UUID {
+    let id = identity.personID(tenantID: tenantID, email: try PersonFields.email(email))
+    _ = try await keys.key(for: id, tenantID: tenantID)
+    return id
+  }
+
+  /// `event` as cohortd stores it (its members' keys must be ready: ``member(tenantID:email:)``).
+  public func encode(_ event: EnrollmentEvent, metadata: Data) throws -> EventData {
+    let (type, schemaVersion, data) = try codec.encode(event)
     return EventData(id: UUID(), type: type, schemaVersion: schemaVersion, data: data, metadata: metadata)
   }
 }

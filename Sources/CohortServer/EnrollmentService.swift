@@ -9,12 +9,15 @@ import SwiftProtobuf
 
 /// `cohort.v1.EnrollmentService`: commands go through ``CommandHandler`` to the log; queries
 /// read the in-memory read model, after waiting for the caller's position if they gave one.
+///
+/// Members are people: a member's id is their person id (``PersonIdentity``), and enrolling
+/// somebody who is not registered yet registers them first.
 struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
-  let commands: CommandHandler
-  let readModel: ProjectionRunner<CohortReadModel>
+  let core: ServerCore
+  let identity: PersonIdentity
   let queryWaitLimit: Duration
 
-  static let aggregate = Aggregate<Enrollment>(codec: EnrollmentEventCodec.codec)
+  private var readModel: ProjectionRunner<CohortReadModel> { core.readModel }
 
   // MARK: Commands
 
@@ -52,9 +55,11 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   func enroll(request: Cohort_V1_EnrollRequest, context: ServerContext) async throws -> Cohort_V1_EnrollReply {
     let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
-    let memberID = CohortStreams.memberID(tenantID: principal.tenantID, email: request.email)
+    let email = try PersonFields.email(request.email)
+    let memberID = identity.personID(tenantID: principal.tenantID, email: email)
+    try await registerIfNew(memberID, name: request.name, email: email, for: request, principal: principal)
     let outcome = try await run(
-      .enroll(Enroll(memberID: memberID, name: request.name, email: request.email)), number: number,
+      .enroll(Enroll(memberID: memberID, name: request.name, email: email)), number: number,
       request: fingerprint, principal: principal)
     return .with {
       $0.reply = outcome.reply
@@ -71,7 +76,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     let memberID: UUID
     switch request.member {
     case .memberID(let text): memberID = try UUID(field: "member_id", text)
-    case .email(let email): memberID = CohortStreams.memberID(tenantID: principal.tenantID, email: email)
+    case .email(let email): memberID = try member(email: email, cohort: number, tenantID: principal.tenantID)
     case nil:
       throw DomainError(.invalidArgument(field: "member"), "name the member by member_id or email")
     }
@@ -89,8 +94,50 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   ) async throws -> CommandHandler.Outcome<EnrollmentEvent> {
     let cohortID = CohortStreams.cohortID(tenantID: principal.tenantID, number: number)
     let stream = CohortStreams.stream(tenantID: principal.tenantID, cohortID: cohortID)
-    return try await commands.handle(
-      command, on: Self.aggregate, stream: stream, subjectID: cohortID, request: request, principal: principal)
+    return try await core.commands.handle(
+      command, on: Aggregate<Enrollment>(codec: core.codecs.enrollment), stream: stream, subjectID: cohortID,
+      request: request,
+      principal: principal)
+  }
+
+  /// Registers the person about to enroll unless they are registered (and not forgotten), under a
+  /// request id derived from the Enroll's, so that a retried Enroll does not register twice. Their
+  /// key is ready afterwards either way: the enrollment's events seal their contact with it.
+  private func registerIfNew(
+    _ personID: UUID, name: String, email: String, for request: Cohort_V1_EnrollRequest, principal: Principal
+  ) async throws {
+    let known = readModel.read { $0.people.directory.person(tenantID: principal.tenantID, personID: personID) }
+    guard known == nil || known?.erased == true else {
+      _ = try await core.keys.key(for: personID, tenantID: principal.tenantID)
+      return
+    }
+    let requestID = try UUID(field: "request_id", request.requestID)
+    let registration = try RequestFingerprint(
+      requestID: UUID(namespace: Self.registrationNamespace, name: requestID.lowercased),
+      method: "cohort.v1.EnrollmentService/Enroll (registration)", request: request)
+    do {
+      _ = try await core.register(
+        NewPerson(name: name, email: email, source: "enrollment"), personID: personID, request: registration,
+        principal: principal)
+    } catch let refusal as DomainError where refusal.kind == .alreadyExists {
+      // Registered meanwhile (through another server, or by a request this read model has not seen).
+    }
+  }
+
+  private static let registrationNamespace = UUID(uuidString: "2b5f8c9e-4a7d-4e21-9c3b-7d1e0f6a8b03")!
+
+  /// The member an e-mail names in a cohort: their person id, or for a member enrolled before
+  /// members were people, the id derived from the e-mail then.
+  private func member(email: String, cohort number: Int, tenantID: UUID) throws(DomainError) -> UUID {
+    let email = try PersonFields.email(email)
+    let personID = identity.personID(tenantID: tenantID, email: email)
+    let legacyID = CohortStreams.legacyMemberID(tenantID: tenantID, email: email)
+    let legacy = readModel.read { model in
+      model.catalog.cohort(tenantID: tenantID, number: number).map { cohort in
+        cohort.holds(legacyID) && !cohort.holds(personID)
+      } ?? false
+    }
+    return legacy ? legacyID : personID
   }
 
   // MARK: Queries

@@ -59,8 +59,16 @@ extension EventCodec.Row {
   static func message<M: SwiftProtobuf.Message>(
     _: M.Type, read: @escaping @Sendable (M, RecordedEvent) throws -> Event
   ) -> Self {
+    message(M.self, versions: [1: read])
+  }
+
+  /// An event stored as message `M` in several schema versions, each read by its reader; the
+  /// newest is the one written.
+  static func message<M: SwiftProtobuf.Message>(
+    _: M.Type, versions: [Int32: @Sendable (M, RecordedEvent) throws -> Event]
+  ) -> Self {
     Self(
-      type: M.protoMessageName, currentVersion: 1,
-      readers: [1: { recorded in try read(M(serializedBytes: recorded.data), recorded) }])
+      type: M.protoMessageName, currentVersion: versions.keys.max() ?? 1,
+      readers: versions.mapValues { read in { recorded in try read(M(serializedBytes: recorded.data), recorded) } })
   }
 }

@@ -13,7 +13,6 @@ import Projections
 /// transfer); its stream id is derived from that name, so expecting a paymentId twice meets the
 /// same stream.
 struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
-  let commands: CommandHandler
   let core: ServerCore
   let identity: PersonIdentity
   let queryWaitLimit: Duration
@@ -83,8 +82,8 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
   private func run(
     _ command: PaymentCommand, paymentID: UUID, request: RequestFingerprint, principal: Principal
   ) async throws -> CommandHandler.Outcome<PaymentEvent> {
-    try await commands.handle(
-      command, on: aggregate, stream: PeopleCodecs.paymentStream(tenantID: principal.tenantID, paymentID: paymentID),
+    try await core.commands.handle(
+      command, on: aggregate, stream: Codecs.paymentStream(tenantID: principal.tenantID, paymentID: paymentID),
       subjectID: paymentID, request: request, principal: principal)
   }
 
@@ -205,7 +204,7 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
       }
       return
     }
-    let stream = PeopleCodecs.personStream(tenantID: tenantID, personID: personID)
+    let stream = Codecs.personStream(tenantID: tenantID, personID: personID)
     let state = CohortDomain.People.fold(
       try await core.store.readStream(stream).compactMap { try core.codecs.people.decode($0) })
     guard state.registered, !state.forgotten else {

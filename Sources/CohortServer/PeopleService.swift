@@ -9,12 +9,9 @@ import Projections
 /// `cohort.v1.PeopleService`: people and their interest. A person's stream is named by a keyed
 /// hash of their e-mail (``PersonIdentity``), so registering an e-mail twice meets the same stream.
 struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
-  let commands: CommandHandler
   let core: ServerCore
   let identity: PersonIdentity
   let queryWaitLimit: Duration
-
-  var aggregate: Aggregate<CohortDomain.People> { Aggregate(codec: core.codecs.people) }
 
   // MARK: Commands
 
@@ -23,13 +20,10 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
   ) async throws -> Cohort_V1_RegisterPersonReply {
     let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
     let personID = identity.personID(tenantID: principal.tenantID, email: try PersonFields.email(request.email))
-    // The key exists before the events it seals are encoded.
-    _ = try await core.keys.key(for: personID, tenantID: principal.tenantID)
-    let outcome = try await run(
-      .register(
-        NewPerson(
-          name: request.name, email: request.email, phone: request.phone.isEmpty ? nil : request.phone,
-          source: request.source, note: request.note)), personID: personID, request: fingerprint, principal: principal)
+    let outcome = try await core.register(
+      NewPerson(
+        name: request.name, email: request.email, phone: request.phone.isEmpty ? nil : request.phone,
+        source: request.source, note: request.note), personID: personID, request: fingerprint, principal: principal)
     let phone = outcome.events.lazy.compactMap { event -> String? in
       if case .personRegistered(let registered) = event { registered.details?.phone } else { nil }
     }.first
@@ -78,9 +72,7 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
   private func run(
     _ command: PeopleCommand, personID: UUID, request: RequestFingerprint, principal: Principal
   ) async throws -> CommandHandler.Outcome<PeopleEvent> {
-    try await commands.handle(
-      command, on: aggregate, stream: PeopleCodecs.personStream(tenantID: principal.tenantID, personID: personID),
-      subjectID: personID, request: request, principal: principal)
+    try await core.person(command, personID: personID, request: request, principal: principal)
   }
 
   // MARK: Queries
@@ -119,6 +111,26 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
     }
     guard let found else { throw DomainError(.notFound, "no person with this e-mail or id is registered") }
     return found
+  }
+}
+
+extension ServerCore {
+  /// Runs `command` on the person's stream.
+  func person(
+    _ command: PeopleCommand, personID: UUID, request: RequestFingerprint, principal: Principal
+  ) async throws -> CommandHandler.Outcome<PeopleEvent> {
+    try await commands.handle(
+      command, on: Aggregate<CohortDomain.People>(codec: codecs.people),
+      stream: Codecs.personStream(tenantID: principal.tenantID, personID: personID), subjectID: personID,
+      request: request, principal: principal)
+  }
+
+  /// Registers a person, their key first: it must exist before the events it seals are encoded.
+  func register(
+    _ person: NewPerson, personID: UUID, request: RequestFingerprint, principal: Principal
+  ) async throws -> CommandHandler.Outcome<PeopleEvent> {
+    _ = try await keys.key(for: personID, tenantID: principal.tenantID)
+    return try await self.person(.register(person), personID: personID, request: request, principal: principal)
   }
 }
 

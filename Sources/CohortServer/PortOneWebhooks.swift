@@ -88,7 +88,7 @@ struct PortOneWebhooks: Sendable {
     do {
       let outcome = try await core.commands.handle(
         .reconcile(report), on: Aggregate<Payments>(codec: core.codecs.payments),
-        stream: PeopleCodecs.paymentStream(tenantID: tenantID, paymentID: paymentID), subjectID: paymentID,
+        stream: Codecs.paymentStream(tenantID: tenantID, paymentID: paymentID), subjectID: paymentID,
         request: RequestFingerprint(
           requestID: UUID(namespace: Self.requestNamespace, name: webhookID), method: Self.method, body: body),
         principal: principal)

@@ -59,7 +59,7 @@ struct EnrollTests {
 
   @Test("refuses a member who already holds a seat")
   func refusesEnrolledMember() {
-    #expect(throws: DomainError(.alreadyExists, "김민지 is already enrolled in cohort 9")) {
+    #expect(throws: DomainError(.alreadyExists, "this person is already enrolled in cohort 9")) {
       try given(Self.open + [Member.minji.enrolled()]).when(Member.minji.enroll)
     }
   }
@@ -67,7 +67,7 @@ struct EnrollTests {
   @Test("refuses a member who is already waiting")
   func refusesWaitlistedMember() {
     #expect(
-      throws: DomainError(.alreadyExists, "James Park is already on the waitlist for cohort 9")
+      throws: DomainError(.alreadyExists, "this person is already on the waitlist for cohort 9")
     ) { try given(Fixture.fullCohort9 + [Member.james.waitlisted()]).when(Member.james.enroll) }
   }
 

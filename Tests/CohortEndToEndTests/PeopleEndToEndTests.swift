@@ -11,7 +11,11 @@ import Testing
 enum PeopleJourney {
   static let minji = (name: "김민지", email: "minji.kim@example.com", phone: "010-2345-6789")
   static let seoyeon = (name: "박서연", email: "seoyeon.park@example.com", phone: "01023456789")
-  static let personal = [minji.name, minji.email, "+821023456789", seoyeon.name, seoyeon.email, "국민 박서연"]
+  /// Enrolled without being registered first.
+  static let junho = (name: "이준호", email: "junho.lee@example.co.kr")
+  static let personal = [
+    minji.name, minji.email, "+821023456789", seoyeon.name, seoyeon.email, "국민 박서연", junho.name, junho.email,
+  ]
 
   /// Runs the journey on `server`; returns every reply the CLI printed.
   static func run(on server: TestServer) async throws -> [String] {
@@ -81,10 +85,27 @@ enum PeopleJourney {
     #expect(paying.people.map(\.email) == [seoyeon.email])
     #expect(try await say("people", "list").contains(minji.name))
 
-    // Forget both; from now on nobody sees them, not even the owner.
+    // Members are people: enrolling a registered person makes their person id the member id, and
+    // enrolling somebody new registers them.
+    let enrolled = try await json(
+      Cohort_V1_EnrollReply.self, "enroll", "21", "--name", seoyeon.name, "--email", seoyeon.email)
+    #expect(enrolled.memberID == seoyeonRecord.person.personID)
+    let newcomer = try await json(
+      Cohort_V1_EnrollReply.self, "enroll", "21", "--name", junho.name, "--email", junho.email)
+    let junhoRecord = try await json(Cohort_V1_GetPersonReply.self, "people", "show", junho.email)
+    #expect(junhoRecord.person.personID == newcomer.memberID && junhoRecord.person.source == "enrollment")
+    #expect(junhoRecord.person.status == .interested, "enrolled without paying is not a customer")
+    let roster = try await json(Cohort_V1_GetCohortReply.self, "cohorts", "show", "21")
+    #expect(roster.members.map(\.name) == [seoyeon.name, junho.name])
+
+    // Forget them all; from now on nobody sees them, not even the owner.
     replies = []
     _ = try await say("people", "forget", minji.email, "--yes")
     _ = try await say("people", "forget", seoyeon.email, "--yes")
+    _ = try await say("people", "forget", junho.email, "--yes")
+    let erasedRoster = try await json(Cohort_V1_GetCohortReply.self, "cohorts", "show", "21")
+    #expect(erasedRoster.members.count == 2 && erasedRoster.members.allSatisfy { $0.erased && $0.name.isEmpty })
+    #expect(try await say("cohorts", "show", "21").contains("(erased)"))
     minjiRecord = try await json(Cohort_V1_GetPersonReply.self, "people", "show", minji.email)
     #expect(minjiRecord.person.status == .erased && minjiRecord.person.name.isEmpty && minjiRecord.person.email.isEmpty)
     let list = try await say("people", "list")
@@ -120,7 +141,9 @@ struct PeopleEndToEndTests {
     let shown = try await cohort("people", "show", PeopleJourney.minji.email, "--output", "json", in: owner)
     #expect(shown.contains("CUSTOMER_STATUS_ERASED"))
     let listed = try await cohort("people", "list", "--output", "json", in: owner)
-    #expect(PeopleJourney.leaks(in: [shown, listed]).isEmpty)
+    let roster = try await cohort("cohorts", "show", "21", "--output", "json", in: owner)
+    #expect(PeopleJourney.leaks(in: [shown, listed, roster]).isEmpty)
+    #expect(roster.contains("\"erased\":true"), "\(roster)")
     try await server.stop()
 
     #expect(log.all.count > 10, "the server logged at trace level")

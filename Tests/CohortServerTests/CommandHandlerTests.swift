@@ -22,6 +22,9 @@ struct CommandHandlerTests {
       number: 9, title: "AI 활용 부트캠프 9기", price: try! Money(amountMinor: 200_000, currency: .krw), capacity: 2,
       startsOn: try! CalendarDate(iso: "2027-03-01"), endsOn: try! CalendarDate(iso: "2027-04-30")))
 
+  /// Enrollment as the server stores it (no member's key is needed: these commands enroll nobody).
+  static let aggregate = Aggregate<Enrollment>(codec: Codecs(keys: KeyRing(store: InMemoryKeyStore())).enrollment)
+
   static func request(
     _ id: UUID = UUID(), _ message: Cohort_V1_CohortCommandRequest = .init()
   ) throws -> RequestFingerprint {
@@ -32,7 +35,7 @@ struct CommandHandlerTests {
     _ handler: CommandHandler, _ command: EnrollmentCommand, request: RequestFingerprint? = nil
   ) async throws -> CommandHandler.Outcome<EnrollmentEvent> {
     try await handler.handle(
-      command, on: EnrollmentService.aggregate, stream: Self.stream, subjectID: Self.cohortID,
+      command, on: Self.aggregate, stream: Self.stream, subjectID: Self.cohortID,
       request: try request ?? Self.request(), principal: Self.principal)
   }
 

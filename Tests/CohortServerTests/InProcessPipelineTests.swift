@@ -7,6 +7,7 @@ import GRPCCore
 import GRPCInProcessTransport
 import Logging
 import Projections
+import SwiftProtobuf
 import Testing
 
 @testable import CohortServer
@@ -16,8 +17,10 @@ import Testing
 @Suite("Pipeline over gRPC in process")
 struct InProcessPipelineTests {
   /// Runs `body` with a client of a server on `store`, as the owner of a tenant seeded in it.
+  /// `seed` writes what the log held before the server started, in the tenant it is given.
   func withServer(
     store: FaultyStore = FaultyStore(),
+    seed: (FaultyStore, UUID) async throws -> Void = { _, _ in },
     _ body: (Cohort_V1_EnrollmentService.Client<InProcessTransport.Client>, Metadata) async throws -> Void
   ) async throws {
     let token = Token.generate()
@@ -25,6 +28,7 @@ struct InProcessPipelineTests {
     _ = try await store.append(
       AccessEventCodec.newTenant(.init(id: tenantID, name: "Community"), ownerToken: token, label: "owner", at: Date()),
       to: AccessEventCodec.tenantStream(tenantID), expecting: .noStream)
+    try await seed(store, tenantID)
     let core = ServerCore(store: store, keys: InMemoryKeyStore(), logger: Logger(label: "test"))
     let readModel = core.readModel
     let transport = InProcessTransport()
@@ -132,6 +136,62 @@ struct InProcessPipelineTests {
       #expect(await Self.code { _ = try await enrollment.openEnrollment(open, metadata: owner) } == .unavailable)
       // The retry with the same request id succeeds once the store is back.
       _ = try await enrollment.openEnrollment(open, metadata: owner)
+    }
+  }
+
+  @Test(
+    "members enrolled before members were people (contact in clear, schema version 1) still show and withdraw by e-mail"
+  )
+  func legacyMembers() async throws {
+    let email = "minji@example.com"
+    try await withServer(seed: { store, tenantID in
+      let cohortID = CohortStreams.cohortID(tenantID: tenantID, number: 9)
+      let stream = CohortStreams.stream(tenantID: tenantID, cohortID: cohortID)
+      let at = Date(timeIntervalSince1970: 1_790_000_000)
+      func event(_ message: some SwiftProtobuf.Message) throws -> EventData {
+        EventData(
+          id: UUID(), type: type(of: message).protoMessageName, schemaVersion: 1, data: try message.serializedBytes(),
+          metadata: Data())
+      }
+      _ = try await store.append(
+        [
+          try event(
+            Cohort_V1_Events_CohortScheduled.with {
+              $0.cohortID = cohortID.lowercased
+              $0.number = 9
+              $0.title = "AI 활용 부트캠프 9기"
+              $0.price = try! Money(amountMinor: 200_000, currency: .krw).proto
+              $0.capacity = 1
+              $0.startsOn = try! CalendarDate(iso: "2027-03-01").proto
+              $0.endsOn = try! CalendarDate(iso: "2027-04-30").proto
+              $0.at = .init(at)
+            }),
+          try event(Cohort_V1_Events_EnrollmentOpened.with { $0.at = .init(at) }),
+          try event(
+            Cohort_V1_Events_MemberEnrolled.with {
+              $0.memberID = CohortStreams.legacyMemberID(tenantID: tenantID, email: email).lowercased
+              $0.contact = .with {
+                $0.name = "김민지"
+                $0.email = email
+              }
+              $0.at = .init(at)
+            }),
+        ], to: stream, expecting: .noStream)
+    }) { enrollment, owner in
+      let roster = try await enrollment.getCohort(.with { $0.cohortNumber = 9 }, metadata: owner)
+      #expect(roster.members.map(\.name) == ["김민지"] && roster.members.map(\.erased) == [false])
+      let withdrawn = try await enrollment.withdraw(
+        .with {
+          $0.requestID = UUID().uuidString
+          $0.cohortNumber = 9
+          $0.email = " Minji@Example.com "
+        }, metadata: owner)
+      let after = try await enrollment.getCohort(
+        .with {
+          $0.cohortNumber = 9
+          $0.consistency.minPosition = withdrawn.reply.position
+        }, metadata: owner)
+      #expect(!after.members.contains { $0.memberID == roster.members[0].memberID }, "the legacy member withdrew")
     }
   }
 }

@@ -106,29 +106,29 @@ struct PeopleEventSchemaHistoryTests {
   ]
 
   /// Codecs whose key ring holds the fixed key of the example person (or none: forgotten).
-  static func codecs(forgotten: Bool = false) async throws -> PeopleCodecs {
+  static func codecs(forgotten: Bool = false) async throws -> Codecs {
     let ring = KeyRing(store: InMemoryKeyStore(keys: forgotten ? [:] : [personID: key]))
     try await ring.load([personID])
-    return PeopleCodecs(keys: ring)
+    return Codecs(keys: ring)
   }
 
   static func recorded(_ example: Example) throws -> RecordedEvent {
     let stream =
       switch example.event {
-      case .people: PeopleCodecs.personStream(tenantID: tenantID, personID: personID)
-      case .payment: PeopleCodecs.paymentStream(tenantID: tenantID, paymentID: paymentID)
+      case .people: Codecs.personStream(tenantID: tenantID, personID: personID)
+      case .payment: Codecs.paymentStream(tenantID: tenantID, paymentID: paymentID)
       }
     return RecordedEvent(
       id: UUID(), stream: stream, version: 1, position: 1, type: example.type, schemaVersion: example.schemaVersion,
       data: try #require(Data(base64Encoded: example.base64)), metadata: Data(), recordedAt: at)
   }
 
-  static func decode(_ recorded: RecordedEvent, with codecs: PeopleCodecs) throws -> Event? {
+  static func decode(_ recorded: RecordedEvent, with codecs: Codecs) throws -> Event? {
     if let event = try codecs.people.decode(recorded) { return .people(event) }
     return try codecs.payments.decode(recorded).map(Event.payment)
   }
 
-  static func encode(_ event: Event, with codecs: PeopleCodecs) throws -> (String, Int32, Data) {
+  static func encode(_ event: Event, with codecs: Codecs) throws -> (String, Int32, Data) {
     switch event {
     case .people(let event): try codecs.people.encode(event)
     case .payment(let event): try codecs.payments.encode(event)

@@ -22,13 +22,20 @@ struct ServerPiecesTests {
   }
 
   @Test("cohort and member ids are stable per tenant, and e-mails are matched without case or spaces")
-  func deterministicIDs() {
+  func deterministicIDs() throws {
     let tenant = UUID()
     #expect(CohortStreams.cohortID(tenantID: tenant, number: 9) == CohortStreams.cohortID(tenantID: tenant, number: 9))
     #expect(CohortStreams.cohortID(tenantID: tenant, number: 9) != CohortStreams.cohortID(tenantID: UUID(), number: 9))
     #expect(
-      CohortStreams.memberID(tenantID: tenant, email: " Minji@Example.com ")
-        == CohortStreams.memberID(tenantID: tenant, email: "minji@example.com"))
+      CohortStreams.legacyMemberID(tenantID: tenant, email: " Minji@Example.com ")
+        == CohortStreams.legacyMemberID(tenantID: tenant, email: "minji@example.com"))
+    // Person (and member) ids: a keyed hash, the same per secret, tenant and e-mail, and nothing like the plain one.
+    let identity = PersonIdentity(secret: .random())
+    let minji = identity.personID(tenantID: tenant, email: try PersonFields.email(" Minji@Example.com "))
+    #expect(minji == identity.personID(tenantID: tenant, email: "minji@example.com"))
+    #expect(minji != identity.personID(tenantID: UUID(), email: "minji@example.com"))
+    #expect(minji != PersonIdentity(secret: .random()).personID(tenantID: tenant, email: "minji@example.com"))
+    #expect(minji != CohortStreams.legacyMemberID(tenantID: tenant, email: "minji@example.com"))
     let stream = CohortStreams.stream(tenantID: tenant, cohortID: CohortStreams.cohortID(tenantID: tenant, number: 9))
     #expect(CohortStreams.cohortID(of: stream) == CohortStreams.cohortID(tenantID: tenant, number: 9))
   }

@@ -25,7 +25,6 @@ struct LogFold {
     var stream: String
     var version: Int64
     var position: Int64
-    var email: String
     var wasWaitlisted = false
   }
 
@@ -61,7 +60,7 @@ struct LogFold {
     }
 
     var applied = Applied(
-      type: shortType, memberID: "", stream: key, version: event.version, position: event.position, email: "")
+      type: shortType, memberID: "", stream: key, version: event.version, position: event.position)
     do {
       switch shortType {
       case "CohortScheduled":
@@ -77,7 +76,6 @@ struct LogFold {
       case "MemberEnrolled":
         let m = try Cohort_V1_Events_MemberEnrolled(serializedBytes: event.data)
         applied.memberID = m.memberID
-        applied.email = m.contact.email
         checkNew(m.memberID, in: cohort, at: event.position)
         if cohort.enrolled.count >= Int(cohort.capacity) {
           violate(
@@ -89,7 +87,6 @@ struct LogFold {
       case "MemberWaitlisted":
         let m = try Cohort_V1_Events_MemberWaitlisted(serializedBytes: event.data)
         applied.memberID = m.memberID
-        applied.email = m.contact.email
         checkNew(m.memberID, in: cohort, at: event.position)
         if cohort.enrolled.count < Int(cohort.capacity) {
           violate(

@@ -136,7 +136,6 @@ struct Verify: AsyncParsableCommand {
         if let outcome = request.outcome, outcome != logged {
           return "outcome: enroll \(id) replied \(outcome) but the log says \(logged)"
         }
-        if first.email != request.email { return "email: enroll \(id) logged \(first.email), sent \(request.email)" }
       case .withdraw:
         guard first.type == "MemberWithdrew" else { return "wrong event: withdraw \(id) is a \(first.type)" }
         if let member = request.memberID, member != first.memberID {

@@ -5,19 +5,21 @@ import EventStore
 import Foundation
 import SwiftProtobuf
 
-/// People and payment events as stored in the log, with their personal data sealed by the
-/// person's key (``KeyRing``): a person's name, e-mail, phone and note, and a bank transfer's
-/// reference. Without the key (the person was forgotten) they decode with that data missing.
-struct PeopleCodecs: Sendable {
+/// The codecs of the areas whose events carry personal data, sealed by the person's key
+/// (``KeyRing``): a person's name, e-mail, phone and note, a bank transfer's reference, and a
+/// member's contact. Without the key (the person was forgotten) they decode with that data missing.
+struct Codecs: Sendable {
   static let personCategory = "person"
   static let paymentCategory = "payment"
 
   let keys: KeyRing
+  let enrollment: EventCodec<EnrollmentEvent>
   let people: EventCodec<PeopleEvent>
   let payments: EventCodec<PaymentEvent>
 
   init(keys: KeyRing) {
     self.keys = keys
+    enrollment = EnrollmentEventCodec.codec(keys: keys)
     people = EventCodec(
       [
         .message(Cohort_V1_Events_PersonRegistered.self) { m, _ in
@@ -198,21 +200,39 @@ struct PeopleCodecs: Sendable {
       })
   }
 
-  /// The people whose keys folding `batch` needs: those of person streams, and the payers of
-  /// validated bank transfers (their reference is sealed).
+  /// The people whose keys folding `batch` needs: those of person streams, the payers of
+  /// validated bank transfers (their reference is sealed) and members who enrolled or joined a
+  /// waitlist (their contact is sealed since schema version 2).
   func subjects(in batch: [RecordedEvent]) -> Set<UUID> {
     var subjects: Set<UUID> = []
     for event in batch {
       if let person = Self.personID(of: event.stream) {
         subjects.insert(person)
-      } else if event.type == Cohort_V1_Events_PaymentValidated.protoMessageName,
-        let validated = try? Cohort_V1_Events_PaymentValidated(serializedBytes: event.data),
-        case .bankTransfer = validated.method, let person = UUID(uuidString: validated.personID)
-      {
-        subjects.insert(person)
+      } else if let subject = Self.sealedSubject(of: event) {
+        subjects.insert(subject)
       }
     }
     return subjects
+  }
+
+  private static func sealedSubject(of event: RecordedEvent) -> UUID? {
+    switch event.type {
+    case Cohort_V1_Events_PaymentValidated.protoMessageName:
+      guard let validated = try? Cohort_V1_Events_PaymentValidated(serializedBytes: event.data),
+        case .bankTransfer = validated.method
+      else { return nil }
+      return UUID(uuidString: validated.personID)
+    case Cohort_V1_Events_MemberEnrolled.protoMessageName where event.schemaVersion >= 2:
+      return (try? Cohort_V1_Events_MemberEnrolled(serializedBytes: event.data)).flatMap {
+        UUID(uuidString: $0.memberID)
+      }
+    case Cohort_V1_Events_MemberWaitlisted.protoMessageName where event.schemaVersion >= 2:
+      return (try? Cohort_V1_Events_MemberWaitlisted(serializedBytes: event.data)).flatMap {
+        UUID(uuidString: $0.memberID)
+      }
+    default:
+      return nil
+    }
   }
 
   /// Before a batch is folded: the keys it needs are loaded, and those of people it forgets are

@@ -45,6 +45,9 @@ public nonisolated struct Cohort_V1_WhoAmIReply: Sendable {
 
   public var tokenLabel: String = String()
 
+  /// The person the token belongs to, if it is bound to one (see IssueTokenRequest.person).
+  public var personID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -62,9 +65,22 @@ public nonisolated struct Cohort_V1_IssueTokenRequest: Sendable {
   /// Who the token is for, for example "partner: 김민지".
   public var label: String = String()
 
+  /// The registered person the token belongs to. A member's token bound to a person sees that
+  /// person's own record; partner groups scope partners by it.
+  public var person: Cohort_V1_PersonRef {
+    get {_person ?? Cohort_V1_PersonRef()}
+    set {_person = newValue}
+  }
+  /// Returns true if `person` has been explicitly set.
+  public var hasPerson: Bool {self._person != nil}
+  /// Clears the value of `person`. Subsequent reads from it will return its default value.
+  public mutating func clearPerson() {self._person = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _person: Cohort_V1_PersonRef? = nil
 }
 
 public nonisolated struct Cohort_V1_IssueTokenReply: Sendable {
@@ -117,7 +133,7 @@ nonisolated extension Cohort_V1_WhoAmIRequest: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Cohort_V1_WhoAmIReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".WhoAmIReply"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tenant_id\0\u{3}tenant_name\0\u{1}role\0\u{3}token_id\0\u{3}token_label\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tenant_id\0\u{3}tenant_name\0\u{1}role\0\u{3}token_id\0\u{3}token_label\0\u{3}person_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -130,6 +146,7 @@ nonisolated extension Cohort_V1_WhoAmIReply: SwiftProtobuf.Message, SwiftProtobu
       case 3: try { try decoder.decodeSingularEnumField(value: &self.role) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.tokenID) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.tokenLabel) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.personID) }()
       default: break
       }
     }
@@ -151,6 +168,9 @@ nonisolated extension Cohort_V1_WhoAmIReply: SwiftProtobuf.Message, SwiftProtobu
     if !self.tokenLabel.isEmpty {
       try visitor.visitSingularStringField(value: self.tokenLabel, fieldNumber: 5)
     }
+    if !self.personID.isEmpty {
+      try visitor.visitSingularStringField(value: self.personID, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -160,6 +180,7 @@ nonisolated extension Cohort_V1_WhoAmIReply: SwiftProtobuf.Message, SwiftProtobu
     if lhs.role != rhs.role {return false}
     if lhs.tokenID != rhs.tokenID {return false}
     if lhs.tokenLabel != rhs.tokenLabel {return false}
+    if lhs.personID != rhs.personID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -167,7 +188,7 @@ nonisolated extension Cohort_V1_WhoAmIReply: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Cohort_V1_IssueTokenRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".IssueTokenRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}role\0\u{1}label\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}role\0\u{1}label\0\u{1}person\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -178,12 +199,17 @@ nonisolated extension Cohort_V1_IssueTokenRequest: SwiftProtobuf.Message, SwiftP
       case 1: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.role) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.label) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._person) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.requestID.isEmpty {
       try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 1)
     }
@@ -193,6 +219,9 @@ nonisolated extension Cohort_V1_IssueTokenRequest: SwiftProtobuf.Message, SwiftP
     if !self.label.isEmpty {
       try visitor.visitSingularStringField(value: self.label, fieldNumber: 3)
     }
+    try { if let v = self._person {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -200,6 +229,7 @@ nonisolated extension Cohort_V1_IssueTokenRequest: SwiftProtobuf.Message, SwiftP
     if lhs.requestID != rhs.requestID {return false}
     if lhs.role != rhs.role {return false}
     if lhs.label != rhs.label {return false}
+    if lhs._person != rhs._person {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

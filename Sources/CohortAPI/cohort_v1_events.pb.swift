@@ -112,6 +112,10 @@ public nonisolated struct Cohort_V1_Events_TokenIssued: Sendable {
   /// Clears the value of `at`. Subsequent reads from it will return its default value.
   public mutating func clearAt() {self._at = nil}
 
+  /// The person the token belongs to; empty when it is bound to nobody (and in tokens issued
+  /// before tokens could be bound).
+  public var personID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -793,6 +797,225 @@ public nonisolated struct Cohort_V1_Events_PaymentRefunded: Sendable {
   fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// Streams experiment-<experiment id>: validation experiments (OutreachService). An attempt's
+/// target is a person id or an organisation; nothing here is sealed.
+public nonisolated struct Cohort_V1_Events_ExperimentStarted: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var experimentID: String = String()
+
+  public var hypothesis: String = String()
+
+  public var offer: String = String()
+
+  public var price: Cohort_V1_Money {
+    get {_price ?? Cohort_V1_Money()}
+    set {_price = newValue}
+  }
+  /// Returns true if `price` has been explicitly set.
+  public var hasPrice: Bool {self._price != nil}
+  /// Clears the value of `price`. Subsequent reads from it will return its default value.
+  public mutating func clearPrice() {self._price = nil}
+
+  public var budget: Int32 = 0
+
+  public var founder: String = String()
+
+  public var startsOn: Cohort_V1_CalendarDate {
+    get {_startsOn ?? Cohort_V1_CalendarDate()}
+    set {_startsOn = newValue}
+  }
+  /// Returns true if `startsOn` has been explicitly set.
+  public var hasStartsOn: Bool {self._startsOn != nil}
+  /// Clears the value of `startsOn`. Subsequent reads from it will return its default value.
+  public mutating func clearStartsOn() {self._startsOn = nil}
+
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {self._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {self._at = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _price: Cohort_V1_Money? = nil
+  fileprivate var _startsOn: Cohort_V1_CalendarDate? = nil
+  fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Cohort_V1_Events_AttemptLogged: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var attemptID: String {
+    get {_storage._attemptID}
+    set {_uniqueStorage()._attemptID = newValue}
+  }
+
+  public var target: OneOf_Target? {
+    get {return _storage._target}
+    set {_uniqueStorage()._target = newValue}
+  }
+
+  public var personID: String {
+    get {
+      if case .personID(let v)? = _storage._target {return v}
+      return String()
+    }
+    set {_uniqueStorage()._target = .personID(newValue)}
+  }
+
+  public var organisation: Cohort_V1_Organisation {
+    get {
+      if case .organisation(let v)? = _storage._target {return v}
+      return Cohort_V1_Organisation()
+    }
+    set {_uniqueStorage()._target = .organisation(newValue)}
+  }
+
+  public var channel: Cohort_V1_OutreachChannel {
+    get {_storage._channel}
+    set {_uniqueStorage()._channel = newValue}
+  }
+
+  public var pitch: String {
+    get {_storage._pitch}
+    set {_uniqueStorage()._pitch = newValue}
+  }
+
+  /// PAID: `payment` holds our payment id, if one is linked.
+  public var outcome: Cohort_V1_AttemptOutcome {
+    get {_storage._outcome ?? Cohort_V1_AttemptOutcome()}
+    set {_uniqueStorage()._outcome = newValue}
+  }
+  /// Returns true if `outcome` has been explicitly set.
+  public var hasOutcome: Bool {_storage._outcome != nil}
+  /// Clears the value of `outcome`. Subsequent reads from it will return its default value.
+  public mutating func clearOutcome() {_uniqueStorage()._outcome = nil}
+
+  public var complimentsOnly: Bool {
+    get {_storage._complimentsOnly}
+    set {_uniqueStorage()._complimentsOnly = newValue}
+  }
+
+  public var nextStep: Cohort_V1_NextStep {
+    get {_storage._nextStep ?? Cohort_V1_NextStep()}
+    set {_uniqueStorage()._nextStep = newValue}
+  }
+  /// Returns true if `nextStep` has been explicitly set.
+  public var hasNextStep: Bool {_storage._nextStep != nil}
+  /// Clears the value of `nextStep`. Subsequent reads from it will return its default value.
+  public mutating func clearNextStep() {_uniqueStorage()._nextStep = nil}
+
+  public var on: Cohort_V1_CalendarDate {
+    get {_storage._on ?? Cohort_V1_CalendarDate()}
+    set {_uniqueStorage()._on = newValue}
+  }
+  /// Returns true if `on` has been explicitly set.
+  public var hasOn: Bool {_storage._on != nil}
+  /// Clears the value of `on`. Subsequent reads from it will return its default value.
+  public mutating func clearOn() {_uniqueStorage()._on = nil}
+
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {_storage._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {_uniqueStorage()._at = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Target: Equatable, Sendable {
+    case personID(String)
+    case organisation(Cohort_V1_Organisation)
+
+  }
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Cohort_V1_Events_AttemptUpdated: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var attemptID: String = String()
+
+  public var outcome: Cohort_V1_AttemptOutcome {
+    get {_outcome ?? Cohort_V1_AttemptOutcome()}
+    set {_outcome = newValue}
+  }
+  /// Returns true if `outcome` has been explicitly set.
+  public var hasOutcome: Bool {self._outcome != nil}
+  /// Clears the value of `outcome`. Subsequent reads from it will return its default value.
+  public mutating func clearOutcome() {self._outcome = nil}
+
+  public var complimentsOnly: Bool = false
+
+  public var nextStep: Cohort_V1_NextStep {
+    get {_nextStep ?? Cohort_V1_NextStep()}
+    set {_nextStep = newValue}
+  }
+  /// Returns true if `nextStep` has been explicitly set.
+  public var hasNextStep: Bool {self._nextStep != nil}
+  /// Clears the value of `nextStep`. Subsequent reads from it will return its default value.
+  public mutating func clearNextStep() {self._nextStep = nil}
+
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {self._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {self._at = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _outcome: Cohort_V1_AttemptOutcome? = nil
+  fileprivate var _nextStep: Cohort_V1_NextStep? = nil
+  fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Cohort_V1_Events_ExperimentConcluded: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var result: Cohort_V1_ExperimentResult = .unspecified
+
+  public var learning: String = String()
+
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {self._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {self._at = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "cohort.v1.events"
@@ -923,7 +1146,7 @@ nonisolated extension Cohort_V1_Events_TenantCreated: SwiftProtobuf.Message, Swi
 
 nonisolated extension Cohort_V1_Events_TokenIssued: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TokenIssued"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}token_id\0\u{1}role\0\u{3}token_sha256\0\u{1}label\0\u{1}at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}token_id\0\u{1}role\0\u{3}token_sha256\0\u{1}label\0\u{1}at\0\u{3}person_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -936,6 +1159,7 @@ nonisolated extension Cohort_V1_Events_TokenIssued: SwiftProtobuf.Message, Swift
       case 3: try { try decoder.decodeSingularBytesField(value: &self.tokenSha256) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.label) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.personID) }()
       default: break
       }
     }
@@ -961,6 +1185,9 @@ nonisolated extension Cohort_V1_Events_TokenIssued: SwiftProtobuf.Message, Swift
     try { if let v = self._at {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
     } }()
+    if !self.personID.isEmpty {
+      try visitor.visitSingularStringField(value: self.personID, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -970,6 +1197,7 @@ nonisolated extension Cohort_V1_Events_TokenIssued: SwiftProtobuf.Message, Swift
     if lhs.tokenSha256 != rhs.tokenSha256 {return false}
     if lhs.label != rhs.label {return false}
     if lhs._at != rhs._at {return false}
+    if lhs.personID != rhs.personID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1958,6 +2186,327 @@ nonisolated extension Cohort_V1_Events_PaymentRefunded: SwiftProtobuf.Message, S
     if lhs._amount != rhs._amount {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.source != rhs.source {return false}
+    if lhs._at != rhs._at {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_Events_ExperimentStarted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExperimentStarted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}experiment_id\0\u{1}hypothesis\0\u{1}offer\0\u{1}price\0\u{1}budget\0\u{1}founder\0\u{3}starts_on\0\u{1}at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.experimentID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.hypothesis) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.offer) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._price) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.budget) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.founder) }()
+      case 7: try { try decoder.decodeSingularMessageField(value: &self._startsOn) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.experimentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.experimentID, fieldNumber: 1)
+    }
+    if !self.hypothesis.isEmpty {
+      try visitor.visitSingularStringField(value: self.hypothesis, fieldNumber: 2)
+    }
+    if !self.offer.isEmpty {
+      try visitor.visitSingularStringField(value: self.offer, fieldNumber: 3)
+    }
+    try { if let v = self._price {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    if self.budget != 0 {
+      try visitor.visitSingularInt32Field(value: self.budget, fieldNumber: 5)
+    }
+    if !self.founder.isEmpty {
+      try visitor.visitSingularStringField(value: self.founder, fieldNumber: 6)
+    }
+    try { if let v = self._startsOn {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    } }()
+    try { if let v = self._at {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_Events_ExperimentStarted, rhs: Cohort_V1_Events_ExperimentStarted) -> Bool {
+    if lhs.experimentID != rhs.experimentID {return false}
+    if lhs.hypothesis != rhs.hypothesis {return false}
+    if lhs.offer != rhs.offer {return false}
+    if lhs._price != rhs._price {return false}
+    if lhs.budget != rhs.budget {return false}
+    if lhs.founder != rhs.founder {return false}
+    if lhs._startsOn != rhs._startsOn {return false}
+    if lhs._at != rhs._at {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_Events_AttemptLogged: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AttemptLogged"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}attempt_id\0\u{3}person_id\0\u{1}organisation\0\u{1}channel\0\u{1}pitch\0\u{1}outcome\0\u{3}compliments_only\0\u{3}next_step\0\u{1}on\0\u{1}at\0")
+
+  fileprivate class _StorageClass {
+    var _attemptID: String = String()
+    var _target: Cohort_V1_Events_AttemptLogged.OneOf_Target?
+    var _channel: Cohort_V1_OutreachChannel = .unspecified
+    var _pitch: String = String()
+    var _outcome: Cohort_V1_AttemptOutcome? = nil
+    var _complimentsOnly: Bool = false
+    var _nextStep: Cohort_V1_NextStep? = nil
+    var _on: Cohort_V1_CalendarDate? = nil
+    var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _attemptID = source._attemptID
+      _target = source._target
+      _channel = source._channel
+      _pitch = source._pitch
+      _outcome = source._outcome
+      _complimentsOnly = source._complimentsOnly
+      _nextStep = source._nextStep
+      _on = source._on
+      _at = source._at
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._attemptID) }()
+        case 2: try {
+          var v: String?
+          try decoder.decodeSingularStringField(value: &v)
+          if let v = v {
+            if _storage._target != nil {try decoder.handleConflictingOneOf()}
+            _storage._target = .personID(v)
+          }
+        }()
+        case 3: try {
+          var v: Cohort_V1_Organisation?
+          var hadOneofValue = false
+          if let current = _storage._target {
+            hadOneofValue = true
+            if case .organisation(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._target = .organisation(v)
+          }
+        }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._channel) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._pitch) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._outcome) }()
+        case 7: try { try decoder.decodeSingularBoolField(value: &_storage._complimentsOnly) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._nextStep) }()
+        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._on) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._at) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._attemptID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._attemptID, fieldNumber: 1)
+      }
+      switch _storage._target {
+      case .personID?: try {
+        guard case .personID(let v)? = _storage._target else { preconditionFailure() }
+        try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+      }()
+      case .organisation?: try {
+        guard case .organisation(let v)? = _storage._target else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      }()
+      case nil: break
+      }
+      if _storage._channel != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._channel, fieldNumber: 4)
+      }
+      if !_storage._pitch.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._pitch, fieldNumber: 5)
+      }
+      try { if let v = _storage._outcome {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
+      if _storage._complimentsOnly != false {
+        try visitor.visitSingularBoolField(value: _storage._complimentsOnly, fieldNumber: 7)
+      }
+      try { if let v = _storage._nextStep {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      try { if let v = _storage._on {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
+      try { if let v = _storage._at {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_Events_AttemptLogged, rhs: Cohort_V1_Events_AttemptLogged) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._attemptID != rhs_storage._attemptID {return false}
+        if _storage._target != rhs_storage._target {return false}
+        if _storage._channel != rhs_storage._channel {return false}
+        if _storage._pitch != rhs_storage._pitch {return false}
+        if _storage._outcome != rhs_storage._outcome {return false}
+        if _storage._complimentsOnly != rhs_storage._complimentsOnly {return false}
+        if _storage._nextStep != rhs_storage._nextStep {return false}
+        if _storage._on != rhs_storage._on {return false}
+        if _storage._at != rhs_storage._at {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_Events_AttemptUpdated: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AttemptUpdated"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}attempt_id\0\u{1}outcome\0\u{3}compliments_only\0\u{3}next_step\0\u{1}at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.attemptID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._outcome) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.complimentsOnly) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._nextStep) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.attemptID.isEmpty {
+      try visitor.visitSingularStringField(value: self.attemptID, fieldNumber: 1)
+    }
+    try { if let v = self._outcome {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.complimentsOnly != false {
+      try visitor.visitSingularBoolField(value: self.complimentsOnly, fieldNumber: 3)
+    }
+    try { if let v = self._nextStep {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._at {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_Events_AttemptUpdated, rhs: Cohort_V1_Events_AttemptUpdated) -> Bool {
+    if lhs.attemptID != rhs.attemptID {return false}
+    if lhs._outcome != rhs._outcome {return false}
+    if lhs.complimentsOnly != rhs.complimentsOnly {return false}
+    if lhs._nextStep != rhs._nextStep {return false}
+    if lhs._at != rhs._at {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_Events_ExperimentConcluded: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExperimentConcluded"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}result\0\u{1}learning\0\u{1}at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.result) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.learning) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.result != .unspecified {
+      try visitor.visitSingularEnumField(value: self.result, fieldNumber: 1)
+    }
+    if !self.learning.isEmpty {
+      try visitor.visitSingularStringField(value: self.learning, fieldNumber: 2)
+    }
+    try { if let v = self._at {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_Events_ExperimentConcluded, rhs: Cohort_V1_Events_ExperimentConcluded) -> Bool {
+    if lhs.result != rhs.result {return false}
+    if lhs.learning != rhs.learning {return false}
     if lhs._at != rhs._at {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

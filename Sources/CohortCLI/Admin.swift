@@ -22,12 +22,14 @@ public struct WhoAmI: CLICommand {
       Community: \(reply.tenantName) (\(reply.tenantID))
       Role:      \(AccessRole(reply.role)?.rawValue ?? "unknown")
       Token:     \(reply.tokenLabel) (\(reply.tokenID))
+      Person:    \(reply.personID.isEmpty ? "none (the token is bound to nobody)" : reply.personID)
       Server:    \(session.settings.address)
       """
   }
 }
 
-/// `cohort tokens issue --role staff --label "staff: 박서연"`
+/// `cohort tokens issue --role staff --label "staff: 박서연"`,
+/// `cohort tokens issue --role member --label "member: 김민지" --email minji@example.com`
 public struct Tokens: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(abstract: "Tokens for more people.", subcommands: [Issue.self])
 
@@ -40,6 +42,9 @@ public struct Tokens: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(help: "owner, staff, partner or member.") var role: AccessRole
     @Option(help: "Who the token is for.") var label: String
+    @Option(
+      help: "Bind the token to this registered person (e-mail or person id): a member then sees their own record.")
+    var email: String?
 
     public init() {}
 
@@ -51,6 +56,7 @@ public struct Tokens: AsyncParsableCommand {
             $0.requestID = requestID
             $0.role = role.proto
             $0.label = label
+            if let email { $0.person = .named(email) }
           })
       }
       if output.format == .json { return try Rendering.json(reply) }

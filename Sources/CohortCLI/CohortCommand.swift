@@ -4,7 +4,8 @@ import ArgumentParser
 public struct CohortCommand: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "cohort",
-    abstract: "Talk to a Cohort server: cohorts, enrollment, people, payments, the funnel, tokens.",
+    abstract:
+      "Talk to a Cohort server: cohorts, enrollment, people, payments, the funnel, outreach experiments, tokens.",
     discussion: """
       With no connection flags, cohort finds the cohortd running on this machine through the \
       server.json it writes in its data directory (the development CA and the owner token \
@@ -16,8 +17,8 @@ public struct CohortCommand: AsyncParsableCommand {
       19 failed precondition, 20 aborted (retry), 24 unavailable, 26 unauthenticated.
       """,
     subcommands: [
-      Cohorts.self, Enroll.self, Withdraw.self, People.self, Interest.self, Payments.self, Funnel.self, WhoAmI.self,
-      Tokens.self, Health.self,
+      Cohorts.self, Enroll.self, Withdraw.self, People.self, Interest.self, Payments.self, Funnel.self,
+      Experiments.self, Attempts.self, Followups.self, WhoAmI.self, Tokens.self, Health.self,
     ])
 
   public init() {}

@@ -122,7 +122,7 @@ public struct Payments: AsyncParsableCommand {
     @OptionGroup public var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Only payments that are pending, validated, refused, partially-refunded or refunded.")
-    var status: PaymentStatusFilter?
+    var status: PaymentRecord.Status?
 
     public init() {}
 
@@ -202,10 +202,7 @@ struct OptionalAmount: ParsableArguments {
   @Option(help: "ISO 4217 currency code.") var currency = "KRW"
 
   func money() throws -> Money? {
-    guard let amount else { return nil }
-    return try usage { () throws(DomainError) in
-      try Money(parsing: amount, currency: try Currency(currency, field: "currency"), field: "amount")
-    }
+    try amount.map { try parseMoney($0, currency: currency, field: "amount") }
   }
 }
 
@@ -215,9 +212,14 @@ struct RequiredAmount: ParsableArguments {
   @Option(help: "ISO 4217 currency code.") var currency = "KRW"
 
   func money() throws -> Money {
-    try usage { () throws(DomainError) in
-      try Money(parsing: amount, currency: try Currency(currency, field: "currency"), field: "amount")
-    }
+    try parseMoney(amount, currency: currency, field: "amount")
+  }
+}
+
+/// `text` in major units of `currency`, or a usage error naming `field`.
+func parseMoney(_ text: String, currency: String, field: String) throws -> Money {
+  try usage { () throws(DomainError) in
+    try Money(parsing: text, currency: try Currency(currency, field: "currency"), field: field)
   }
 }
 
@@ -230,18 +232,11 @@ func usage<T>(_ parse: () throws(DomainError) -> T) throws -> T {
   }
 }
 
-enum PaymentStatusFilter: String, ExpressibleByArgument, CaseIterable {
-  case pending, validated, refused
-  case partiallyRefunded = "partially-refunded"
-  case refunded
-
-  var proto: Cohort_V1_PaymentStatus {
-    switch self {
-    case .pending: .pending
-    case .validated: .validated
-    case .refused: .refused
-    case .partiallyRefunded: .partiallyRefunded
-    case .refunded: .refunded
-    }
+/// `--status pending|validated|refused|partially-refunded|refunded` (a dash for the space).
+extension PaymentRecord.Status: ExpressibleByArgument {
+  public init?(argument: String) {
+    self.init(rawValue: argument.replacingOccurrences(of: "-", with: " "))
   }
+
+  public static var allValueStrings: [String] { allCases.map { $0.rawValue.replacingOccurrences(of: " ", with: "-") } }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CohortAPI
+import CohortDomain
+import CohortMapping
 import Foundation
 
 /// `cohort people ...`: register, list, show and forget people.
@@ -53,7 +55,7 @@ public struct People: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(abstract: "List people, newest registration last.")
     @OptionGroup public var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "Only people who are interested, paying, refunded or erased.") var status: CustomerStatusFilter?
+    @Option(help: "Only people who are interested, paying, refunded or erased.") var status: CustomerStatus?
 
     public init() {}
 
@@ -154,19 +156,8 @@ public struct Interest: CLICommand {
   }
 }
 
-/// The statuses `--status` accepts.
-enum CustomerStatusFilter: String, ExpressibleByArgument, CaseIterable {
-  case interested, paying, refunded, erased
-
-  var proto: Cohort_V1_CustomerStatus {
-    switch self {
-    case .interested: .interested
-    case .paying: .paying
-    case .refunded: .refunded
-    case .erased: .erased
-    }
-  }
-}
+/// `--status interested|paying|refunded|erased`.
+extension CustomerStatus: ExpressibleByArgument {}
 
 extension Cohort_V1_PersonRef {
   /// A person named by e-mail (anything with an "@") or by id.

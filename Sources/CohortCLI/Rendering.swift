@@ -6,9 +6,8 @@ import SwiftProtobuf
 /// How replies look on a terminal.
 enum Rendering {
   static func json(_ message: some SwiftProtobuf.Message) throws -> String {
-    var options = JSONEncodingOptions()
-    options.preserveProtoFieldNames = true
-    return try message.jsonString(options: options)
+    // Field names as grpcurl prints them (the protobuf JSON mapping's lowerCamelCase).
+    try message.jsonString()
   }
 
   static func money(_ money: Cohort_V1_Money) -> String {

@@ -53,6 +53,7 @@ public enum Access: Decider {
     }
     return .tokenIssued(
       TokenIssued(
-        tokenID: context.newID(), role: token.role, secretHash: token.secretHash, label: label, at: context.now))
+        tokenID: context.newID(), role: token.role, secretHash: token.secretHash, label: label,
+        personID: token.personID, at: context.now))
   }
 }

@@ -15,10 +15,14 @@ public struct NewToken: Equatable, Sendable {
   public var secretHash: Data
   /// Who the token is for, e.g. "staff: 박서연"; 1...200 characters.
   public var label: String
+  /// The registered person the token belongs to, if any: a member's token bound to a person sees
+  /// that person's own record.
+  public var personID: UUID?
 
-  public init(role: AccessRole, secretHash: Data, label: String) {
+  public init(role: AccessRole, secretHash: Data, label: String, personID: UUID? = nil) {
     self.role = role
     self.secretHash = secretHash
     self.label = label
+    self.personID = personID
   }
 }

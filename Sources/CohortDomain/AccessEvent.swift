@@ -23,13 +23,16 @@ public struct TokenIssued: Equatable, Sendable {
   public var role: AccessRole
   public var secretHash: Data
   public var label: String
+  /// The person the token belongs to; `nil` for a token bound to nobody.
+  public var personID: UUID?
   public var at: Date
 
-  public init(tokenID: UUID, role: AccessRole, secretHash: Data, label: String, at: Date) {
+  public init(tokenID: UUID, role: AccessRole, secretHash: Data, label: String, personID: UUID? = nil, at: Date) {
     self.tokenID = tokenID
     self.role = role
     self.secretHash = secretHash
     self.label = label
+    self.personID = personID
     self.at = at
   }
 }

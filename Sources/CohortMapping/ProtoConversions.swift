@@ -96,3 +96,53 @@ extension Cohort_V1_Events_EventMetadata {
     self.requestSha256 = requestDigest
   }
 }
+
+extension CustomerStatus {
+  /// A list's status filter: `nil` for every status.
+  public init?(filter: Cohort_V1_CustomerStatus) throws(DomainError) {
+    switch filter {
+    case .unspecified: return nil
+    case .interested: self = .interested
+    case .paying: self = .paying
+    case .refunded: self = .refunded
+    case .erased: self = .erased
+    case .UNRECOGNIZED(let value):
+      throw DomainError(.invalidArgument(field: "status"), "status \(value) is not a customer status")
+    }
+  }
+
+  public var proto: Cohort_V1_CustomerStatus {
+    switch self {
+    case .interested: .interested
+    case .paying: .paying
+    case .refunded: .refunded
+    case .erased: .erased
+    }
+  }
+}
+
+extension PaymentRecord.Status {
+  /// A list's status filter: `nil` for every status.
+  public init?(filter: Cohort_V1_PaymentStatus) throws(DomainError) {
+    switch filter {
+    case .unspecified: return nil
+    case .pending: self = .pending
+    case .validated: self = .validated
+    case .refused: self = .refused
+    case .partiallyRefunded: self = .partiallyRefunded
+    case .refunded: self = .refunded
+    case .UNRECOGNIZED(let value):
+      throw DomainError(.invalidArgument(field: "status"), "status \(value) is not a payment status")
+    }
+  }
+
+  public var proto: Cohort_V1_PaymentStatus {
+    switch self {
+    case .pending: .pending
+    case .validated: .validated
+    case .refused: .refused
+    case .partiallyRefunded: .partiallyRefunded
+    case .refunded: .refunded
+    }
+  }
+}

@@ -21,7 +21,9 @@ enum AccessEventCodec {
           throw EventStoreError(.corrupted, "event \(recorded.position): token id or role unreadable")
         }
         return .tokenIssued(
-          TokenIssued(tokenID: tokenID, role: role, secretHash: m.tokenSha256, label: m.label, at: m.at.date))
+          TokenIssued(
+            tokenID: tokenID, role: role, secretHash: m.tokenSha256, label: m.label,
+            personID: m.personID.isEmpty ? nil : try UUID(field: "person_id", m.personID), at: m.at.date))
       },
     ], encode: encode)
 
@@ -45,6 +47,7 @@ enum AccessEventCodec {
         $0.role = e.role.proto
         $0.tokenSha256 = e.secretHash
         $0.label = e.label
+        $0.personID = e.personID?.lowercased ?? ""
         $0.at = .init(e.at)
       }
     }

@@ -14,6 +14,9 @@ enum AccessPolicy {
     /// A valid token with one of these roles. `action` words a refusal: "a member token may not
     /// <action>".
     case roles(Set<Principal.Role>, action: String)
+    /// As `roles`, and besides them the `own` roles for the record of the person their token is
+    /// bound to, and no one else's: the handler calls ``Authorization/requireRecord(of:)``.
+    case rolesOrOwnRecord(Set<Principal.Role>, own: Set<Principal.Role>, action: String)
   }
 
   static let managers: Set<Principal.Role> = [.owner, .staff]
@@ -24,6 +27,7 @@ enum AccessPolicy {
     typealias Admin = Cohort_V1_AdminService.Method
     typealias People = Cohort_V1_PeopleService.Method
     typealias Payments = Cohort_V1_PaymentsService.Method
+    typealias Outreach = Cohort_V1_OutreachService.Method
     return [
       Enrollment.ScheduleCohort.descriptor: .roles(managers, action: "schedule cohorts"),
       Enrollment.OpenEnrollment.descriptor: .roles(managers, action: "open enrollment"),
@@ -32,19 +36,28 @@ enum AccessPolicy {
       Enrollment.Withdraw.descriptor: .roles(managers, action: "withdraw members"),
       Enrollment.ListCohorts.descriptor: .roles(everyone, action: "list cohorts"),
       Enrollment.GetCohort.descriptor: .roles(managers, action: "see a cohort's roster"),
-      // People and payments are personal data and money: the community's managers only. (A
-      // member seeing their own record needs tokens bound to a person, which partner groups add.)
+      // People and payments are personal data and money: the community's managers only, but a
+      // member whose token is bound to them sees their own record (with their own payments).
       People.RegisterPerson.descriptor: .roles(managers, action: "register people"),
       People.RecordInterest.descriptor: .roles(managers, action: "record interest"),
       People.ForgetPerson.descriptor: .roles(managers, action: "forget people"),
       People.ListPeople.descriptor: .roles(managers, action: "list people"),
-      People.GetPerson.descriptor: .roles(managers, action: "see a person's record"),
+      People.GetPerson.descriptor: .rolesOrOwnRecord(managers, own: [.member], action: "see a person's record"),
       Payments.ExpectPayment.descriptor: .roles(managers, action: "expect payments"),
       Payments.ConfirmTransfer.descriptor: .roles(managers, action: "confirm bank transfers"),
       Payments.RefundPayment.descriptor: .roles(managers, action: "refund payments"),
       Payments.ListPayments.descriptor: .roles(managers, action: "see payments"),
       Payments.GetPayment.descriptor: .roles(managers, action: "see payments"),
       Payments.GetFunnel.descriptor: .roles(managers, action: "see the funnel"),
+      // A founder's experiments: prices, targets and every "no" are the managers' business.
+      Outreach.StartExperiment.descriptor: .roles(managers, action: "start experiments"),
+      Outreach.ConcludeExperiment.descriptor: .roles(managers, action: "conclude experiments"),
+      Outreach.LogAttempt.descriptor: .roles(managers, action: "log attempts"),
+      Outreach.UpdateAttempt.descriptor: .roles(managers, action: "update attempts"),
+      Outreach.ListExperiments.descriptor: .roles(managers, action: "see experiments"),
+      Outreach.GetExperiment.descriptor: .roles(managers, action: "see experiments"),
+      Outreach.ListAttempts.descriptor: .roles(managers, action: "see attempts"),
+      Outreach.ListFollowups.descriptor: .roles(managers, action: "see follow-ups"),
       Admin.WhoAmI.descriptor: .roles(everyone, action: "ask who they are"),
       Admin.IssueToken.descriptor: .roles([.owner], action: "issue tokens"),
       Grpc_Health_V1_Health.Method.Check.descriptor: .open,

@@ -40,7 +40,8 @@ struct AccessRegistry: Projection {
       add(
         tokenHash: issued.secretHash,
         principal: Principal(
-          tenantID: recorded.stream.tenantID, role: issued.role, tokenID: issued.tokenID, label: issued.label))
+          tenantID: recorded.stream.tenantID, role: issued.role, tokenID: issued.tokenID, label: issued.label,
+          personID: issued.personID))
     case nil:
       return
     }

@@ -7,8 +7,10 @@ import Projections
 
 /// `cohort.v1.AdminService`: who am I, and tokens for more people.
 struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
-  let commands: CommandHandler
-  let readModel: ProjectionRunner<CohortReadModel>
+  let core: ServerCore
+  let identity: PersonIdentity
+
+  private var readModel: ProjectionRunner<CohortReadModel> { core.readModel }
 
   func whoAmI(request: Cohort_V1_WhoAmIRequest, context: ServerContext) async throws -> Cohort_V1_WhoAmIReply {
     let principal = try Authorization.caller()
@@ -19,6 +21,7 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
       $0.role = principal.role.proto
       $0.tokenID = principal.tokenID.lowercased
       $0.tokenLabel = principal.label
+      $0.personID = principal.personID?.lowercased ?? ""
     }
   }
 
@@ -29,9 +32,11 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
     guard let role = AccessRole(request.role) else {
       throw DomainError(.invalidArgument(field: "role"), "role must be owner, staff, partner or member")
     }
+    let personID = try request.hasPerson ? registeredPerson(request.person, tenantID: principal.tenantID) : nil
     let token = Token.generate()
-    let outcome = try await commands.handle(
-      .issueToken(NewToken(role: role, secretHash: AccessRegistry.hash(token), label: request.label)),
+    let outcome = try await core.commands.handle(
+      .issueToken(
+        NewToken(role: role, secretHash: AccessRegistry.hash(token), label: request.label, personID: personID)),
       on: AccessEventCodec.aggregate, stream: AccessEventCodec.tenantStream(principal.tenantID),
       subjectID: principal.tenantID,
       request: fingerprint,
@@ -46,5 +51,18 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
       $0.tokenID = issued.tokenID.lowercased
       $0.token = token
     }
+  }
+
+  /// The id of the registered (and not forgotten) person a request names.
+  private func registeredPerson(_ reference: Cohort_V1_PersonRef, tenantID: UUID) throws -> UUID {
+    let personID = try identity.personID(of: reference, field: "person", tenantID: tenantID)
+    let registered = readModel.read { model in
+      model.people.directory.person(tenantID: tenantID, personID: personID).map { !$0.erased } ?? false
+    }
+    guard registered else {
+      throw DomainError(
+        .notFound, "no person with this e-mail or id is registered: register them first (cohort people add)")
+    }
+    return personID
   }
 }

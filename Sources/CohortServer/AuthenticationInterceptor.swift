@@ -17,12 +17,26 @@ struct AuthenticationInterceptor: ServerInterceptor {
       throw RPCError(
         code: .permissionDenied, message: "\(context.descriptor) has no access rule, so no token may call it")
     }
-    guard case .roles(let roles, let action) = rule else {
+    var principal: Principal
+    switch rule {
+    case .open:
       return try await next(request, context)
-    }
-    let principal = try authenticate(request.metadata)
-    guard roles.contains(principal.role) else {
-      throw RPCError(code: .permissionDenied, message: "a \(principal.role.rawValue) token may not \(action)")
+    case .roles(let roles, let action):
+      principal = try authenticate(request.metadata)
+      guard roles.contains(principal.role) else {
+        throw RPCError(code: .permissionDenied, message: "a \(principal.role.rawValue) token may not \(action)")
+      }
+    case .rolesOrOwnRecord(let roles, let own, let action):
+      principal = try authenticate(request.metadata)
+      if !roles.contains(principal.role) {
+        guard own.contains(principal.role), principal.personID != nil else {
+          let what = own.contains(principal.role) ? "unless it is bound to the person" : ""
+          throw RPCError(
+            code: .permissionDenied,
+            message: "a \(principal.role.rawValue) token may not \(action)\(what.isEmpty ? "" : " " + what)")
+        }
+        principal.ownRecordOnly = true
+      }
     }
     return try await Principal.$current.withValue(principal) {
       try await next(request, context)

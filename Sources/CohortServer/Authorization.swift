@@ -16,6 +16,16 @@ enum Authorization {
     return principal
   }
 
+  /// Throws PERMISSION_DENIED unless the caller may see the record of `personID`: always, unless
+  /// the policy admitted them for their own record only.
+  static func requireRecord(of personID: UUID) throws {
+    let principal = try caller()
+    guard !principal.ownRecordOnly || principal.personID == personID else {
+      throw RPCError(
+        code: .permissionDenied, message: "a \(principal.role.rawValue) token may see only its own person's record")
+    }
+  }
+
   /// The client's request id: required, a UUID.
   static func requestID(_ text: String) throws(DomainError) -> UUID {
     guard !text.isEmpty else {

@@ -10,6 +10,7 @@ struct CohortReadModel: Projection {
   var enrollment: EnrollmentReadModel
   var access = AccessRegistry()
   var people: PeopleReadModel
+  var outreach = OutreachReadModel()
 
   init(codecs: Codecs) {
     enrollment = EnrollmentReadModel(codec: codecs.enrollment)
@@ -22,6 +23,7 @@ struct CohortReadModel: Projection {
   mutating func apply(_ event: RecordedEvent) throws {
     try enrollment.apply(event)
     try access.apply(event)
+    try outreach.apply(event)
     if case .personForgotten(let forgotten) = try people.apply(event) {
       enrollment.catalog.erase(memberID: forgotten.personID, tenantID: event.stream.tenantID)
     }
@@ -39,6 +41,19 @@ struct EnrollmentReadModel: Projection {
       throw EventStoreError(.corrupted, "enrollment event \(event.position) in stream \(event.stream)")
     }
     catalog.apply(tenantID: event.stream.tenantID, cohortID: cohortID, event: enrollment)
+  }
+}
+
+/// Outreach's read model: every tenant's experiments with their attempts.
+struct OutreachReadModel: Projection {
+  var book = OutreachBook()
+
+  mutating func apply(_ event: RecordedEvent) throws {
+    guard let outreach = try OutreachEventCodec.codec.decode(event) else { return }
+    guard let experimentID = OutreachEventCodec.experimentID(of: event.stream) else {
+      throw EventStoreError(.corrupted, "outreach event \(event.position) in stream \(event.stream)")
+    }
+    book.apply(tenantID: event.stream.tenantID, experimentID: experimentID, event: outreach)
   }
 }
 

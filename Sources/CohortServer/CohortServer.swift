@@ -122,6 +122,7 @@ public final class CohortServer: Service, Sendable {
 
     let health = HealthService(services: [
       "cohort.v1.EnrollmentService", "cohort.v1.AdminService", "cohort.v1.PeopleService", "cohort.v1.PaymentsService",
+      "cohort.v1.OutreachService",
     ])
     let transport = HTTP2ServerTransport.Posix(
       address: configuration.host.contains(":")
@@ -179,9 +180,10 @@ public final class CohortServer: Service, Sendable {
     let reflection = try ReflectionService()
     return [
       EnrollmentService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
-      AdminService(commands: core.commands, readModel: core.readModel),
+      AdminService(core: core, identity: identity),
       PeopleService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
       PaymentsService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
+      OutreachService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
       health,
       reflection,
       ReflectionAlphaService(reflection: reflection),

@@ -217,11 +217,8 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
     guard !name.isEmpty else {
       throw DomainError(.invalidArgument(field: "payment_id"), "payment_id is required")
     }
-    let byProviderID = PaymentNames.paymentID(tenantID: tenantID, providerPaymentID: name)
-    let known = core.readModel.read { $0.people.directory.payment(tenantID: tenantID, paymentID: byProviderID) != nil }
-    if known { return byProviderID }
-    if let own = UUID(canonical: name.lowercased()) { return own }
-    return byProviderID
+    let directory = core.readModel.read { $0.people.directory }
+    return PaymentNames.payment(named: name, tenantID: tenantID, in: directory)
   }
 }
 
@@ -233,6 +230,14 @@ enum PaymentNames {
   /// The payment that PortOne knows by `providerPaymentID`, in the tenant.
   static func paymentID(tenantID: UUID, providerPaymentID: String) -> UUID {
     UUID(namespace: providerNamespace, name: "\(tenantID.lowercased)/\(providerPaymentID)")
+  }
+
+  /// The payment a name means: PortOne's paymentId of a known payment, else our own id (a UUID),
+  /// else the paymentId of a payment not seen yet (it may be expected or paid later).
+  static func payment(named name: String, tenantID: UUID, in directory: CustomerDirectory) -> UUID {
+    let byProviderID = paymentID(tenantID: tenantID, providerPaymentID: name)
+    if directory.payment(tenantID: tenantID, paymentID: byProviderID) != nil { return byProviderID }
+    return UUID(canonical: name.lowercased()) ?? byProviderID
   }
 
   /// A bank transfer confirmed by request `requestID`: retries meet the same payment.

@@ -3,30 +3,6 @@ import CohortDomain
 import CohortMapping
 import Foundation
 
-extension CustomerStatus {
-  /// A list's status filter: `nil` for every status.
-  init?(filter: Cohort_V1_CustomerStatus) throws(DomainError) {
-    switch filter {
-    case .unspecified: return nil
-    case .interested: self = .interested
-    case .paying: self = .paying
-    case .refunded: self = .refunded
-    case .erased: self = .erased
-    case .UNRECOGNIZED(let value):
-      throw DomainError(.invalidArgument(field: "status"), "status \(value) is not a customer status")
-    }
-  }
-
-  var proto: Cohort_V1_CustomerStatus {
-    switch self {
-    case .interested: .interested
-    case .paying: .paying
-    case .refunded: .refunded
-    case .erased: .erased
-    }
-  }
-}
-
 extension Customer {
   /// The person as the API shows them: nothing personal once erased.
   var proto: Cohort_V1_Person {
@@ -49,32 +25,6 @@ extension Customer {
           $0.at = .init(interest.at)
         }
       }
-    }
-  }
-}
-
-extension PaymentRecord.Status {
-  /// A list's status filter: `nil` for every status.
-  init?(filter: Cohort_V1_PaymentStatus) throws(DomainError) {
-    switch filter {
-    case .unspecified: return nil
-    case .pending: self = .pending
-    case .validated: self = .validated
-    case .refused: self = .refused
-    case .partiallyRefunded: self = .partiallyRefunded
-    case .refunded: self = .refunded
-    case .UNRECOGNIZED(let value):
-      throw DomainError(.invalidArgument(field: "status"), "status \(value) is not a payment status")
-    }
-  }
-
-  var proto: Cohort_V1_PaymentStatus {
-    switch self {
-    case .pending: .pending
-    case .validated: .validated
-    case .refused: .refused
-    case .partiallyRefunded: .partiallyRefunded
-    case .refunded: .refunded
     }
   }
 }

@@ -99,6 +99,8 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
   func getPerson(request: Cohort_V1_GetPersonRequest, context: ServerContext) async throws -> Cohort_V1_GetPersonReply {
     let principal = try Authorization.caller()
     let personID = try identity.personID(of: request.person, field: "person", tenantID: principal.tenantID)
+    // Before the look-up: whether somebody else's record exists is not a member's business either.
+    try Authorization.requireRecord(of: personID)
     try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
     let found = core.readModel.snapshot { model, position in
       model.people.directory.person(tenantID: principal.tenantID, personID: personID).map { person in

@@ -21,10 +21,12 @@ struct AuthorizationMatrixTests {
   typealias Role = Principal.Role
 
   /// Who may call a method (`nil`: anyone, without a token), and what an allowed caller of the
-  /// second tenant gets when the request names the first tenant's resources.
+  /// second tenant gets when the request names the first tenant's resources. `ownRecord`: roles
+  /// that may call it only for the person their token is bound to.
   struct Expectation {
     var roles: Set<Role>?
     var fromOtherTenant: RPCError.Code?
+    var ownRecord: Set<Role> = []
   }
 
   static let managers: Set<Role> = [.owner, .staff]
@@ -35,12 +37,21 @@ struct AuthorizationMatrixTests {
     typealias Admin = Cohort_V1_AdminService.Method
     typealias People = Cohort_V1_PeopleService.Method
     typealias Payments = Cohort_V1_PaymentsService.Method
+    typealias Outreach = Cohort_V1_OutreachService.Method
     return [
+      Outreach.StartExperiment.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
+      Outreach.ConcludeExperiment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Outreach.LogAttempt.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Outreach.UpdateAttempt.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Outreach.ListExperiments.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
+      Outreach.GetExperiment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Outreach.ListAttempts.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Outreach.ListFollowups.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
       People.RegisterPerson.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
       People.RecordInterest.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       People.ForgetPerson.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       People.ListPeople.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
-      People.GetPerson.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      People.GetPerson.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound, ownRecord: [.member]),
       Payments.ExpectPayment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Payments.ConfirmTransfer.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Payments.RefundPayment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
@@ -72,6 +83,8 @@ struct AuthorizationMatrixTests {
     var authorization: String?
     var role: Role?
     var ownTenant = true
+    /// The person the token is bound to (registered in the token's tenant).
+    var person: Cohort_V1_PersonRef?
   }
 
   @Test("every served method has a rule, and this test has an expectation for it")
@@ -108,10 +121,31 @@ struct AuthorizationMatrixTests {
               description: "\(role.rawValue) of the \(tenant) tenant", authorization: "Bearer " + token, role: role,
               ownTenant: tenant == "first"))
         }
+        // A member whose token is bound to a person of their tenant: "own record / another member".
+        let person = try await matrix.person(by: "Bearer " + owner)
+        let bound = try await matrix.issueToken(role: .member, by: "Bearer " + owner, person: person)
+        callers.append(
+          Caller(
+            description: "member of the \(tenant) tenant bound to a person", authorization: "Bearer " + bound,
+            role: .member, ownTenant: tenant == "first", person: person))
       }
 
       for (method, expectation) in Self.expectations.sorted(by: { "\($0.key)" < "\($1.key)" }) {
         for caller in callers {
+          if let role = caller.role, expectation.ownRecord.contains(role), !(expectation.roles ?? []).contains(role) {
+            // Their own record, then another person's; a token bound to nobody has no own record.
+            if let own = caller.person {
+              let answer = try await matrix.call(method, as: caller.authorization, record: own)
+              #expect(
+                answer == nil, "\(method) as \(caller), own record: expected OK, got \(answer.map { "\($0)" } ?? "OK")")
+            }
+            let answer = try await matrix.call(method, as: caller.authorization)
+            #expect(
+              answer == .permissionDenied,
+              "\(method) as \(caller), another person's record: expected permissionDenied, got \(answer.map { "\($0)" } ?? "OK")"
+            )
+            continue
+          }
           let expected: RPCError.Code?
           if let roles = expectation.roles {
             if let role = caller.role {
@@ -165,6 +199,7 @@ private final class Matrix: Sendable {
   var admin: Cohort_V1_AdminService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
   var people: Cohort_V1_PeopleService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
   var payments: Cohort_V1_PaymentsService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
+  var outreach: Cohort_V1_OutreachService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
 
   func next() -> Int32 {
     counter.withLock {
@@ -178,12 +213,15 @@ private final class Matrix: Sendable {
     return metadata
   }
 
-  func issueToken(role: Principal.Role, by authorization: String) async throws -> String {
+  func issueToken(
+    role: Principal.Role, by authorization: String, person: Cohort_V1_PersonRef? = nil
+  ) async throws -> String {
     try await admin.issueToken(
       .with {
         $0.requestID = UUID().uuidString
         $0.role = role.proto
         $0.label = "\(role.rawValue) for the matrix"
+        if let person { $0.person = person }
       }, metadata: metadata(authorization)
     ).token
   }
@@ -198,10 +236,10 @@ private final class Matrix: Sendable {
     return number
   }
 
-  /// A person registered in the first tenant, by their e-mail.
-  func person() async throws -> Cohort_V1_PersonRef {
+  /// A person registered in the first tenant (or the tenant of `authorization`), by their e-mail.
+  func person(by authorization: String? = nil) async throws -> Cohort_V1_PersonRef {
     let email = "person\(next())@example.com"
-    _ = try await people.registerPerson(register(email), metadata: metadata(owner))
+    _ = try await people.registerPerson(register(email), metadata: metadata(authorization ?? owner))
     return .with { $0.email = email }
   }
 
@@ -229,6 +267,31 @@ private final class Matrix: Sendable {
     let reply = try await payments.confirmTransfer(
       confirmTransfer(try await person(), cohort: try await cohort()), metadata: metadata(owner))
     return reply.paymentID
+  }
+
+  func startExperiment() -> Cohort_V1_StartExperimentRequest {
+    .with {
+      $0.requestID = UUID().uuidString
+      $0.hypothesis = "founders pay for automation"
+      $0.offer = "automation, one session"
+      $0.price = try! Money(amountMinor: 300_000, currency: .krw).proto
+      $0.budget = 10
+    }
+  }
+
+  /// An experiment of the first tenant, by its id.
+  func experiment() async throws -> String {
+    try await outreach.startExperiment(startExperiment(), metadata: metadata(owner)).experimentID
+  }
+
+  func logAttempt(in experiment: String) -> Cohort_V1_LogAttemptRequest {
+    .with {
+      $0.requestID = UUID().uuidString
+      $0.experimentID = experiment
+      $0.target = .with { $0.organisation = .with { $0.name = "회사" } }
+      $0.channel = .call
+      $0.outcome = .with { $0.kind = .noAnswer }
+    }
   }
 
   func schedule(_ number: Int32) -> Cohort_V1_ScheduleCohortRequest {
@@ -260,14 +323,51 @@ private final class Matrix: Sendable {
   }
 
   /// `nil` for OK, else the status code.
-  func call(_ method: MethodDescriptor, as authorization: String?) async throws -> RPCError.Code? {
+  /// `record`: the person a method about one person's record names (a fresh one if `nil`).
+  func call(
+    _ method: MethodDescriptor, as authorization: String?, record: Cohort_V1_PersonRef? = nil
+  ) async throws -> RPCError.Code? {
     let md = metadata(authorization)
     typealias Enrollment = Cohort_V1_EnrollmentService.Method
     typealias Admin = Cohort_V1_AdminService.Method
     typealias People = Cohort_V1_PeopleService.Method
     typealias Payments = Cohort_V1_PaymentsService.Method
+    typealias Outreach = Cohort_V1_OutreachService.Method
     do {
       switch method {
+      case Outreach.StartExperiment.descriptor:
+        _ = try await outreach.startExperiment(startExperiment(), metadata: md)
+      case Outreach.ConcludeExperiment.descriptor:
+        let experiment = try await experiment()
+        _ = try await outreach.concludeExperiment(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.experimentID = experiment
+            $0.result = .invalidated
+            $0.learning = "matrix"
+          }, metadata: md)
+      case Outreach.LogAttempt.descriptor:
+        _ = try await outreach.logAttempt(logAttempt(in: try await experiment()), metadata: md)
+      case Outreach.UpdateAttempt.descriptor:
+        let experiment = try await experiment()
+        let attempt = try await outreach.logAttempt(logAttempt(in: experiment), metadata: metadata(owner)).attemptID
+        _ = try await outreach.updateAttempt(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.experimentID = experiment
+            $0.attemptID = attempt
+            $0.outcome = .with { $0.kind = .interested }
+          }, metadata: md)
+      case Outreach.ListExperiments.descriptor:
+        _ = try await outreach.listExperiments(.init(), metadata: md)
+      case Outreach.GetExperiment.descriptor:
+        let experiment = try await experiment()
+        _ = try await outreach.getExperiment(.with { $0.experimentID = experiment }, metadata: md)
+      case Outreach.ListAttempts.descriptor:
+        let experiment = try await experiment()
+        _ = try await outreach.listAttempts(.with { $0.experimentID = experiment }, metadata: md)
+      case Outreach.ListFollowups.descriptor:
+        _ = try await outreach.listFollowups(.init(), metadata: md)
       case People.RegisterPerson.descriptor:
         _ = try await people.registerPerson(register("new\(next())@example.com"), metadata: md)
       case People.RecordInterest.descriptor:
@@ -290,7 +390,8 @@ private final class Matrix: Sendable {
       case People.ListPeople.descriptor:
         _ = try await people.listPeople(.init(), metadata: md)
       case People.GetPerson.descriptor:
-        let person = try await person()
+        var person = record ?? .init()
+        if record == nil { person = try await self.person() }
         _ = try await people.getPerson(.with { $0.person = person }, metadata: md)
       case Payments.ExpectPayment.descriptor:
         let person = try await person()

@@ -37,6 +37,22 @@ struct PostgresEndToEndTests {
     }
   }
 
+  @Test("an outreach experiment through the CLI on PostgreSQL, its paid attempt validated by a signed webhook")
+  func outreachJourney() async throws {
+    try await ThrowawayPostgres.withServer { postgres in
+      let portOne = try await PortOneStandIn.start()
+      let directory = TestServer.temporaryDirectory()
+      var configuration = ServerConfiguration(dataDirectory: directory)
+      try portOne.configure(&configuration, directory: directory + "-secrets")
+      let server = try await TestServer.start(directory: directory, databaseURL: postgres.url) {
+        $0 = WebhookEndToEndTests.merged($0, configuration)
+      }
+      try await OutreachJourney.run(on: server, portOne: portOne)
+      try await server.stop()
+      await portOne.stop()
+    }
+  }
+
   @Test("people and payments through the CLI on PostgreSQL; forgotten people leave no trace in replies or the log")
   func peopleJourney() async throws {
     try await ThrowawayPostgres.withServer { postgres in

@@ -119,15 +119,8 @@ enum OutreachJourney {
 struct OutreachEndToEndTests {
   @Test("ten attempts, every no with its reason, a paid one validated by a signed webhook, concluded, in numbers")
   func journey() async throws {
-    let portOne = try await PortOneStandIn.start()
-    let directory = TestServer.temporaryDirectory()
-    var configuration = ServerConfiguration(dataDirectory: directory)
-    try portOne.configure(&configuration, directory: directory + "-secrets")
-    let server = try await TestServer.start(directory: directory) {
-      $0 = WebhookEndToEndTests.merged($0, configuration)
+    try await PortOneStandIn.withServer { server, portOne in
+      try await OutreachJourney.run(on: server, portOne: portOne)
     }
-    try await OutreachJourney.run(on: server, portOne: portOne)
-    try await server.stop()
-    await portOne.stop()
   }
 }

@@ -87,6 +87,32 @@ final class PortOneStandIn: Sendable {
     configuration.portOneAPIURL = url
   }
 
+  /// Runs `body` with this stand-in's cohortd (on SQLite, or on `databaseURL`): one that takes
+  /// the stand-in's signed webhooks and looks payments up at it. Stops both afterwards.
+  static func withServer(
+    databaseURL: String? = nil, log: LogCapture? = nil,
+    _ body: (TestServer, PortOneStandIn) async throws -> Void
+  ) async throws {
+    let portOne = try await start()
+    let directory = TestServer.temporaryDirectory()
+    var settings = ServerConfiguration(dataDirectory: directory)
+    try portOne.configure(&settings, directory: directory + "-secrets")
+    let server = try await TestServer.start(directory: directory, databaseURL: databaseURL, log: log) {
+      $0.portOneWebhookSecretFile = settings.portOneWebhookSecretFile
+      $0.portOneAPISecretFile = settings.portOneAPISecretFile
+      $0.portOneAPIURL = settings.portOneAPIURL
+    }
+    do {
+      try await body(server, portOne)
+    } catch {
+      try? await server.stop()
+      await portOne.stop()
+      throw error
+    }
+    try await server.stop()
+    await portOne.stop()
+  }
+
   /// The body of a PortOne webhook about `paymentID`.
   static func body(_ type: String, paymentID: String) -> Data {
     Data(

@@ -24,32 +24,18 @@ struct PostgresEndToEndTests {
   @Test("PortOne webhooks on PostgreSQL: signed webhook → look-up → paying; a wrong amount stays interested")
   func webhookJourney() async throws {
     try await ThrowawayPostgres.withServer { postgres in
-      let portOne = try await PortOneStandIn.start()
-      let directory = TestServer.temporaryDirectory()
-      var configuration = ServerConfiguration(dataDirectory: directory)
-      try portOne.configure(&configuration, directory: directory + "-secrets")
-      let server = try await TestServer.start(directory: directory, databaseURL: postgres.url) {
-        $0 = WebhookEndToEndTests.merged($0, configuration)
+      try await PortOneStandIn.withServer(databaseURL: postgres.url) { server, portOne in
+        try await WebhookJourney.run(on: server, portOne: portOne)
       }
-      try await WebhookJourney.run(on: server, portOne: portOne)
-      try await server.stop()
-      await portOne.stop()
     }
   }
 
   @Test("an outreach experiment through the CLI on PostgreSQL, its paid attempt validated by a signed webhook")
   func outreachJourney() async throws {
     try await ThrowawayPostgres.withServer { postgres in
-      let portOne = try await PortOneStandIn.start()
-      let directory = TestServer.temporaryDirectory()
-      var configuration = ServerConfiguration(dataDirectory: directory)
-      try portOne.configure(&configuration, directory: directory + "-secrets")
-      let server = try await TestServer.start(directory: directory, databaseURL: postgres.url) {
-        $0 = WebhookEndToEndTests.merged($0, configuration)
+      try await PortOneStandIn.withServer(databaseURL: postgres.url) { server, portOne in
+        try await OutreachJourney.run(on: server, portOne: portOne)
       }
-      try await OutreachJourney.run(on: server, portOne: portOne)
-      try await server.stop()
-      await portOne.stop()
     }
   }
 

@@ -83,15 +83,10 @@ enum WebhookJourney {
 struct WebhookEndToEndTests {
   @Test("signed webhook → look-up → paying; a wrong amount stays interested; bad webhooks refused")
   func journey() async throws {
-    let portOne = try await PortOneStandIn.start()
-    let directory = TestServer.temporaryDirectory()
-    var configuration = ServerConfiguration(dataDirectory: directory)
-    try portOne.configure(&configuration, directory: directory + "-secrets")
     let log = LogCapture()
-    let server = try await TestServer.start(directory: directory, log: log) { $0 = Self.merged($0, configuration) }
-    try await WebhookJourney.run(on: server, portOne: portOne)
-    try await server.stop()
-    await portOne.stop()
+    try await PortOneStandIn.withServer(log: log) { server, portOne in
+      try await WebhookJourney.run(on: server, portOne: portOne)
+    }
     let secrets = [PortOneStandIn.apiSecret, String(PortOneStandIn.webhookSecret.dropFirst(6))]
     #expect(log.all.contains { $0.contains("PortOne webhook applied") }, "the log was captured")
     let leaked = log.all.filter { line in secrets.contains { line.contains($0) } }
@@ -112,14 +107,5 @@ struct WebhookEndToEndTests {
     #expect(throws: ConfigurationError.self) { try PortOneWebhooks.checked("ftp://127.0.0.1") }
     #expect(try PortOneWebhooks.checked("http://127.0.0.1:8080") == "http://127.0.0.1:8080")
     #expect(try PortOneWebhooks.checked("https://api.portone.io") == "https://api.portone.io")
-  }
-
-  /// `base` with the PortOne settings of `portOne`.
-  static func merged(_ base: ServerConfiguration, _ portOne: ServerConfiguration) -> ServerConfiguration {
-    var merged = base
-    merged.portOneWebhookSecretFile = portOne.portOneWebhookSecretFile
-    merged.portOneAPISecretFile = portOne.portOneAPISecretFile
-    merged.portOneAPIURL = portOne.portOneAPIURL
-    return merged
   }
 }

@@ -5,7 +5,7 @@ public struct CohortCommand: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "cohort",
     abstract:
-      "Talk to a Cohort server: cohorts, enrollment, people, payments, the funnel, outreach experiments, tokens.",
+      "Talk to a Cohort server: cohorts, enrollment, people, payments, the funnel, partner groups, outreach experiments, tokens.",
     discussion: """
       With no connection flags, cohort finds the cohortd running on this machine through the \
       server.json it writes in its data directory (the development CA and the owner token \
@@ -18,7 +18,8 @@ public struct CohortCommand: AsyncParsableCommand {
       """,
     subcommands: [
       Cohorts.self, Enroll.self, Withdraw.self, People.self, Interest.self, Payments.self, Funnel.self,
-      Experiments.self, Attempts.self, Followups.self, WhoAmI.self, Tokens.self, Health.self,
+      Groups.self, Sessions.self, AttendanceCommand.self, Posts.self, Presentations.self, Experiments.self,
+      Attempts.self, Followups.self, WhoAmI.self, Tokens.self, Health.self,
     ])
 
   public init() {}

@@ -66,6 +66,12 @@ extension Session {
     try await service(Cohort_V1_PeopleService.Client.init(wrapping:), body)
   }
 
+  func groups<Result: Sendable>(
+    _ body: (Cohort_V1_GroupsService.Client<HTTP2ClientTransport.Posix>) async throws -> Result
+  ) async throws -> Result {
+    try await service(Cohort_V1_GroupsService.Client.init(wrapping:), body)
+  }
+
   func outreach<Result: Sendable>(
     _ body: (Cohort_V1_OutreachService.Client<HTTP2ClientTransport.Posix>) async throws -> Result
   ) async throws -> Result {

@@ -14,9 +14,11 @@ enum AccessPolicy {
     /// A valid token with one of these roles. `action` words a refusal: "a member token may not
     /// <action>".
     case roles(Set<Principal.Role>, action: String)
-    /// As `roles`, and besides them the `own` roles for the record of the person their token is
-    /// bound to, and no one else's: the handler calls ``Authorization/requireRecord(of:)``.
-    case rolesOrOwnRecord(Set<Principal.Role>, own: Set<Principal.Role>, action: String)
+    /// As `roles`, and besides them the `own` roles for what is their own only: the record of the
+    /// person their token is bound to, the groups that person runs (partners) or belongs to
+    /// (members). The handler checks it (``Authorization/requireRecord(of:)``,
+    /// ``Authorization/requireGroup(_:)``).
+    case rolesOrOwn(Set<Principal.Role>, own: Set<Principal.Role>, action: String)
   }
 
   static let managers: Set<Principal.Role> = [.owner, .staff]
@@ -28,7 +30,21 @@ enum AccessPolicy {
     typealias People = Cohort_V1_PeopleService.Method
     typealias Payments = Cohort_V1_PaymentsService.Method
     typealias Outreach = Cohort_V1_OutreachService.Method
+    typealias Groups = Cohort_V1_GroupsService.Method
     return [
+      // Partner groups: the managers organise them; a partner runs their own groups; a member
+      // sees their own group.
+      Groups.CreateGroup.descriptor: .roles(managers, action: "create groups"),
+      Groups.UpdateGroup.descriptor: .roles(managers, action: "change groups"),
+      Groups.DissolveGroup.descriptor: .roles(managers, action: "dissolve groups"),
+      Groups.PlaceMember.descriptor: .roles(managers, action: "assign members to groups"),
+      Groups.BalanceGroups.descriptor: .roles(managers, action: "balance groups"),
+      Groups.AddSession.descriptor: .rolesOrOwn(managers, own: [.partner], action: "add sessions"),
+      Groups.MarkAttendance.descriptor: .rolesOrOwn(managers, own: [.partner], action: "mark attendance"),
+      Groups.AddPost.descriptor: .rolesOrOwn(managers, own: [.partner], action: "add posts"),
+      Groups.AddPresentation.descriptor: .rolesOrOwn(managers, own: [.partner], action: "add presentations"),
+      Groups.ListGroups.descriptor: .rolesOrOwn(managers, own: [.partner, .member], action: "list groups"),
+      Groups.GetGroup.descriptor: .rolesOrOwn(managers, own: [.partner, .member], action: "see a group"),
       Enrollment.ScheduleCohort.descriptor: .roles(managers, action: "schedule cohorts"),
       Enrollment.OpenEnrollment.descriptor: .roles(managers, action: "open enrollment"),
       Enrollment.CloseEnrollment.descriptor: .roles(managers, action: "close enrollment"),
@@ -42,7 +58,7 @@ enum AccessPolicy {
       People.RecordInterest.descriptor: .roles(managers, action: "record interest"),
       People.ForgetPerson.descriptor: .roles(managers, action: "forget people"),
       People.ListPeople.descriptor: .roles(managers, action: "list people"),
-      People.GetPerson.descriptor: .rolesOrOwnRecord(managers, own: [.member], action: "see a person's record"),
+      People.GetPerson.descriptor: .rolesOrOwn(managers, own: [.member], action: "see a person's record"),
       Payments.ExpectPayment.descriptor: .roles(managers, action: "expect payments"),
       Payments.ConfirmTransfer.descriptor: .roles(managers, action: "confirm bank transfers"),
       Payments.RefundPayment.descriptor: .roles(managers, action: "refund payments"),

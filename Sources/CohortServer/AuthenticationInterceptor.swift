@@ -26,7 +26,7 @@ struct AuthenticationInterceptor: ServerInterceptor {
       guard roles.contains(principal.role) else {
         throw RPCError(code: .permissionDenied, message: "a \(principal.role.rawValue) token may not \(action)")
       }
-    case .rolesOrOwnRecord(let roles, let own, let action):
+    case .rolesOrOwn(let roles, let own, let action):
       principal = try authenticate(request.metadata)
       if !roles.contains(principal.role) {
         guard own.contains(principal.role), principal.personID != nil else {
@@ -35,7 +35,7 @@ struct AuthenticationInterceptor: ServerInterceptor {
             code: .permissionDenied,
             message: "a \(principal.role.rawValue) token may not \(action)\(what.isEmpty ? "" : " " + what)")
         }
-        principal.ownRecordOnly = true
+        principal.restrictedToOwn = true
       }
     }
     return try await Principal.$current.withValue(principal) {

@@ -20,9 +20,33 @@ enum Authorization {
   /// the policy admitted them for their own record only.
   static func requireRecord(of personID: UUID) throws {
     let principal = try caller()
-    guard !principal.ownRecordOnly || principal.personID == personID else {
+    guard !principal.restrictedToOwn || principal.personID == personID else {
       throw RPCError(
         code: .permissionDenied, message: "a \(principal.role.rawValue) token may see only its own person's record")
+    }
+  }
+
+  /// Throws PERMISSION_DENIED unless the caller may see and change `group`: always, unless the
+  /// policy admitted them for their own only (a partner: the groups they run; a member: theirs).
+  static func requireGroup(_ group: GroupView) throws {
+    let principal = try caller()
+    guard sees(group, principal) else {
+      throw RPCError(
+        code: .permissionDenied,
+        message: principal.role == .partner
+          ? "a partner token may see and change only the groups its partner runs"
+          : "a \(principal.role.rawValue) token may see only its own group")
+    }
+  }
+
+  /// Whether `principal` may see `group` (lists show a partner or a member theirs only).
+  static func sees(_ group: GroupView, _ principal: Principal) -> Bool {
+    guard principal.restrictedToOwn else { return true }
+    guard let person = principal.personID else { return false }
+    switch principal.role {
+    case .partner: return group.partner == person
+    case .member: return group.members.contains(person)
+    case .owner, .staff: return false
     }
   }
 

@@ -11,6 +11,7 @@ struct CohortReadModel: Projection {
   var access = AccessRegistry()
   var people: PeopleReadModel
   var outreach = OutreachReadModel()
+  var groups = GroupsReadModel()
 
   init(codecs: Codecs) {
     enrollment = EnrollmentReadModel(codec: codecs.enrollment)
@@ -24,6 +25,7 @@ struct CohortReadModel: Projection {
     try enrollment.apply(event)
     try access.apply(event)
     try outreach.apply(event)
+    try groups.apply(event)
     if case .personForgotten(let forgotten) = try people.apply(event) {
       enrollment.catalog.erase(memberID: forgotten.personID, tenantID: event.stream.tenantID)
     }
@@ -54,6 +56,19 @@ struct OutreachReadModel: Projection {
       throw EventStoreError(.corrupted, "outreach event \(event.position) in stream \(event.stream)")
     }
     book.apply(tenantID: event.stream.tenantID, experimentID: experimentID, event: outreach)
+  }
+}
+
+/// Partner groups' read model: every tenant's groups per cohort.
+struct GroupsReadModel: Projection {
+  var book = GroupsBook()
+
+  mutating func apply(_ event: RecordedEvent) throws {
+    guard let groups = try GroupsEventCodec.codec.decode(event) else { return }
+    guard let cohortID = GroupsEventCodec.cohortID(of: event.stream) else {
+      throw EventStoreError(.corrupted, "groups event \(event.position) in stream \(event.stream)")
+    }
+    book.apply(tenantID: event.stream.tenantID, cohortID: cohortID, event: groups)
   }
 }
 

@@ -122,7 +122,7 @@ public final class CohortServer: Service, Sendable {
 
     let health = HealthService(services: [
       "cohort.v1.EnrollmentService", "cohort.v1.AdminService", "cohort.v1.PeopleService", "cohort.v1.PaymentsService",
-      "cohort.v1.OutreachService",
+      "cohort.v1.OutreachService", "cohort.v1.GroupsService",
     ])
     let transport = HTTP2ServerTransport.Posix(
       address: configuration.host.contains(":")
@@ -184,6 +184,7 @@ public final class CohortServer: Service, Sendable {
       PeopleService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
       PaymentsService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
       OutreachService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
+      GroupsService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
       health,
       reflection,
       ReflectionAlphaService(reflection: reflection),

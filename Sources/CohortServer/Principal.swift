@@ -12,9 +12,10 @@ struct Principal: Hashable, Sendable {
   var label: String
   /// The person the token belongs to, if it is bound to one.
   var personID: UUID? = nil
-  /// Admitted by ``AccessPolicy/Rule/rolesOrOwnRecord(_:own:action:)`` for its own record only:
-  /// the handler checks whose record the request names (``Authorization/requireRecord(of:)``).
-  var ownRecordOnly = false
+  /// Admitted by ``AccessPolicy/Rule/rolesOrOwn(_:own:action:)`` for what is its own only (its
+  /// person's record, the groups its partner runs or its member belongs to): the handler checks
+  /// what the request names (``Authorization``).
+  var restrictedToOwn = false
 
   /// The principal of the request being handled, set by ``AuthenticationInterceptor``.
   @TaskLocal static var current: Principal?

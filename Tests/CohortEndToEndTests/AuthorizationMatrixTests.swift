@@ -21,12 +21,17 @@ struct AuthorizationMatrixTests {
   typealias Role = Principal.Role
 
   /// Who may call a method (`nil`: anyone, without a token), and what an allowed caller of the
-  /// second tenant gets when the request names the first tenant's resources. `ownRecord`: roles
-  /// that may call it only for the person their token is bound to.
+  /// second tenant gets when the request names the first tenant's resources. `own`: roles that
+  /// may call it only for what is their own (the record of the person their token is bound to,
+  /// the groups that person runs or is in), and `others` what they get for anything else.
   struct Expectation {
     var roles: Set<Role>?
     var fromOtherTenant: RPCError.Code?
-    var ownRecord: Set<Role> = []
+    var own: Set<Role> = []
+    var others: RPCError.Code? = .permissionDenied
+    /// The handler checks whose it is before it looks anything up (else a caller of the second
+    /// tenant meets `fromOtherTenant` first: what the request names is not in their tenant).
+    var scopeFirst = false
   }
 
   static let managers: Set<Role> = [.owner, .staff]
@@ -38,6 +43,7 @@ struct AuthorizationMatrixTests {
     typealias People = Cohort_V1_PeopleService.Method
     typealias Payments = Cohort_V1_PaymentsService.Method
     typealias Outreach = Cohort_V1_OutreachService.Method
+    typealias Groups = Cohort_V1_GroupsService.Method
     return [
       Outreach.StartExperiment.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
       Outreach.ConcludeExperiment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
@@ -51,7 +57,21 @@ struct AuthorizationMatrixTests {
       People.RecordInterest.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       People.ForgetPerson.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       People.ListPeople.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
-      People.GetPerson.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound, ownRecord: [.member]),
+      People.GetPerson.descriptor: Expectation(
+        roles: managers, fromOtherTenant: .notFound, own: [.member], scopeFirst: true),
+      Groups.CreateGroup.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Groups.UpdateGroup.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Groups.DissolveGroup.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Groups.PlaceMember.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Groups.BalanceGroups.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Groups.AddSession.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound, own: [.partner]),
+      Groups.MarkAttendance.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound, own: [.partner]),
+      Groups.AddPost.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound, own: [.partner]),
+      Groups.AddPresentation.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound, own: [.partner]),
+      // A partner or a member lists only their own groups: another's are not an error, just not listed.
+      Groups.ListGroups.descriptor: Expectation(
+        roles: managers, fromOtherTenant: .notFound, own: [.partner, .member], others: nil),
+      Groups.GetGroup.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound, own: [.partner, .member]),
       Payments.ExpectPayment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Payments.ConfirmTransfer.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Payments.RefundPayment.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
@@ -121,28 +141,40 @@ struct AuthorizationMatrixTests {
               description: "\(role.rawValue) of the \(tenant) tenant", authorization: "Bearer " + token, role: role,
               ownTenant: tenant == "first"))
         }
-        // A member whose token is bound to a person of their tenant: "own record / another member".
-        let person = try await matrix.person(by: "Bearer " + owner)
-        let bound = try await matrix.issueToken(role: .member, by: "Bearer " + owner, person: person)
-        callers.append(
-          Caller(
-            description: "member of the \(tenant) tenant bound to a person", authorization: "Bearer " + bound,
-            role: .member, ownTenant: tenant == "first", person: person))
+        // A member and a partner whose tokens are bound to a person of their tenant: "own record /
+        // another member", "own group / another group".
+        for role in [Role.member, .partner] {
+          let person = try await matrix.person(by: "Bearer " + owner)
+          let bound = try await matrix.issueToken(role: role, by: "Bearer " + owner, person: person)
+          callers.append(
+            Caller(
+              description: "\(role.rawValue) of the \(tenant) tenant bound to a person",
+              authorization: "Bearer " + bound,
+              role: role, ownTenant: tenant == "first", person: person))
+        }
       }
 
       for (method, expectation) in Self.expectations.sorted(by: { "\($0.key)" < "\($1.key)" }) {
         for caller in callers {
-          if let role = caller.role, expectation.ownRecord.contains(role), !(expectation.roles ?? []).contains(role) {
-            // Their own record, then another person's; a token bound to nobody has no own record.
-            if let own = caller.person {
-              let answer = try await matrix.call(method, as: caller.authorization, record: own)
+          if let role = caller.role, expectation.own.contains(role), !(expectation.roles ?? []).contains(role) {
+            // Their own, then another's; a token bound to nobody has nothing of its own. (What is a
+            // group's own is set up in the first tenant, so the second tenant's callers try theirs
+            // only where nothing needs setting up: their person's record.)
+            if let person = caller.person,
+              caller.ownTenant || method == Cohort_V1_PeopleService.Method.GetPerson.descriptor
+            {
+              let answer = try await matrix.call(method, as: caller.authorization, own: (person, role))
               #expect(
-                answer == nil, "\(method) as \(caller), own record: expected OK, got \(answer.map { "\($0)" } ?? "OK")")
+                answer == nil, "\(method) as \(caller), their own: expected OK, got \(answer.map { "\($0)" } ?? "OK")")
             }
             let answer = try await matrix.call(method, as: caller.authorization)
+            let expected =
+              caller.person == nil
+              ? .permissionDenied
+              : caller.ownTenant || expectation.scopeFirst ? expectation.others : expectation.fromOtherTenant
             #expect(
-              answer == .permissionDenied,
-              "\(method) as \(caller), another person's record: expected permissionDenied, got \(answer.map { "\($0)" } ?? "OK")"
+              answer == expected,
+              "\(method) as \(caller), another's: expected \(expected.map { "\($0)" } ?? "OK"), got \(answer.map { "\($0)" } ?? "OK")"
             )
             continue
           }
@@ -200,6 +232,7 @@ private final class Matrix: Sendable {
   var people: Cohort_V1_PeopleService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
   var payments: Cohort_V1_PaymentsService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
   var outreach: Cohort_V1_OutreachService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
+  var groups: Cohort_V1_GroupsService.Client<HTTP2ClientTransport.Posix> { .init(wrapping: client) }
 
   func next() -> Int32 {
     counter.withLock {
@@ -269,6 +302,55 @@ private final class Matrix: Sendable {
     return reply.paymentID
   }
 
+  /// An open cohort of the first tenant with one group run by `partner` (if given) and one
+  /// enrolled member in it (`member`, or a new person).
+  func group(
+    partner: Cohort_V1_PersonRef? = nil, member: Cohort_V1_PersonRef? = nil
+  ) async throws -> (cohort: Int32, group: String, member: Cohort_V1_PersonRef) {
+    var member = member ?? .init()
+    if member.email.isEmpty { member = try await person() }
+    let number = try await cohort(open: true, member: member.email)
+    let name = "G\(next())"
+    _ = try await groups.createGroup(
+      .with {
+        $0.requestID = UUID().uuidString
+        $0.cohortNumber = number
+        $0.name = name
+        if let partner { $0.partner = partner }
+      }, metadata: metadata(owner))
+    _ = try await groups.placeMember(
+      .with {
+        $0.requestID = UUID().uuidString
+        $0.cohortNumber = number
+        $0.member = member
+        $0.group = name
+      }, metadata: metadata(owner))
+    return (number, name, member)
+  }
+
+  func groupRequest(
+    _ number: Int32, _ group: String, _ change: (inout Cohort_V1_UpdateGroupRequest) -> Void
+  ) -> Cohort_V1_UpdateGroupRequest {
+    var request = Cohort_V1_UpdateGroupRequest.with {
+      $0.requestID = UUID().uuidString
+      $0.cohortNumber = number
+      $0.group = group
+    }
+    change(&request)
+    return request
+  }
+
+  func session(_ number: Int32, _ group: String) -> Cohort_V1_AddSessionRequest {
+    .with {
+      $0.requestID = UUID().uuidString
+      $0.cohortNumber = number
+      $0.group = group
+      $0.date = try! CalendarDate(iso: "2027-03-05").proto
+      $0.topic = "AI 활용"
+      $0.mode = .offline
+    }
+  }
+
   func startExperiment() -> Cohort_V1_StartExperimentRequest {
     .with {
       $0.requestID = UUID().uuidString
@@ -323,18 +405,105 @@ private final class Matrix: Sendable {
   }
 
   /// `nil` for OK, else the status code.
-  /// `record`: the person a method about one person's record names (a fresh one if `nil`).
+  /// `own`: a person and the role of their token: the request names what is theirs (their record,
+  /// a group they run as a partner or are in as a member); else fresh resources of the first tenant.
   func call(
-    _ method: MethodDescriptor, as authorization: String?, record: Cohort_V1_PersonRef? = nil
+    _ method: MethodDescriptor, as authorization: String?,
+    own: (person: Cohort_V1_PersonRef, role: Principal.Role)? = nil
   ) async throws -> RPCError.Code? {
+    let record = own?.person
+    let partner = own?.role == .partner ? own?.person : nil
+    let member = own?.role == .member ? own?.person : nil
     let md = metadata(authorization)
     typealias Enrollment = Cohort_V1_EnrollmentService.Method
     typealias Admin = Cohort_V1_AdminService.Method
     typealias People = Cohort_V1_PeopleService.Method
     typealias Payments = Cohort_V1_PaymentsService.Method
     typealias Outreach = Cohort_V1_OutreachService.Method
+    typealias Groups = Cohort_V1_GroupsService.Method
     do {
       switch method {
+      case Groups.CreateGroup.descriptor:
+        let number = try await cohort()
+        _ = try await groups.createGroup(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+            $0.name = "G\(next())"
+          }, metadata: md)
+      case Groups.UpdateGroup.descriptor:
+        let (number, group, _) = try await group()
+        _ = try await groups.updateGroup(groupRequest(number, group) { $0.name = "renamed \(next())" }, metadata: md)
+      case Groups.DissolveGroup.descriptor:
+        let (number, group, _) = try await group()
+        _ = try await groups.dissolveGroup(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+            $0.group = group
+          }, metadata: md)
+      case Groups.PlaceMember.descriptor:
+        let (number, group, _) = try await group()
+        let newcomer = try await person()
+        _ = try await enrollment.enroll(enroll(newcomer.email, in: number), metadata: metadata(owner))
+        _ = try await groups.placeMember(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+            $0.member = newcomer
+            $0.group = group
+          }, metadata: md)
+      case Groups.BalanceGroups.descriptor:
+        let (number, _, _) = try await group()
+        _ = try await groups.balanceGroups(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+          }, metadata: md)
+      case Groups.AddSession.descriptor:
+        let (number, group, _) = try await group(partner: partner)
+        _ = try await groups.addSession(session(number, group), metadata: md)
+      case Groups.MarkAttendance.descriptor:
+        let (number, group, attendee) = try await group(partner: partner)
+        let session = try await groups.addSession(session(number, group), metadata: metadata(owner)).sessionID
+        _ = try await groups.markAttendance(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+            $0.sessionID = session
+            $0.present = [attendee]
+          }, metadata: md)
+      case Groups.AddPost.descriptor:
+        let (number, _, writer) = try await group(partner: partner)
+        _ = try await groups.addPost(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+            $0.member = writer
+            $0.title = "AI로 보고서 쓰기"
+            $0.url = "https://blog.example.com/1"
+          }, metadata: md)
+      case Groups.AddPresentation.descriptor:
+        let (number, group, presenter) = try await group(partner: partner)
+        let session = try await groups.addSession(session(number, group), metadata: metadata(owner)).sessionID
+        _ = try await groups.addPresentation(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+            $0.member = presenter
+            $0.sessionID = session
+            $0.title = "업무 자동화"
+          }, metadata: md)
+      case Groups.ListGroups.descriptor:
+        let (number, _, _) = try await group(partner: partner, member: member)
+        _ = try await groups.listGroups(.with { $0.cohortNumber = number }, metadata: md)
+      case Groups.GetGroup.descriptor:
+        let (number, group, _) = try await group(partner: partner, member: member)
+        _ = try await groups.getGroup(
+          .with {
+            $0.cohortNumber = number
+            $0.group = group
+          }, metadata: md)
       case Outreach.StartExperiment.descriptor:
         _ = try await outreach.startExperiment(startExperiment(), metadata: md)
       case Outreach.ConcludeExperiment.descriptor:

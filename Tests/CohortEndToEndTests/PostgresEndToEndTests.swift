@@ -39,6 +39,15 @@ struct PostgresEndToEndTests {
     }
   }
 
+  @Test("partner groups through the CLI on PostgreSQL: partners record for their own group only")
+  func groupsJourney() async throws {
+    try await ThrowawayPostgres.withServer { postgres in
+      let server = try await TestServer.start(databaseURL: postgres.url)
+      try await GroupsJourney.run(on: server)
+      try await server.stop()
+    }
+  }
+
   @Test("people and payments through the CLI on PostgreSQL; forgotten people leave no trace in replies or the log")
   func peopleJourney() async throws {
     try await ThrowawayPostgres.withServer { postgres in

@@ -2,8 +2,9 @@ import CohortAPI
 import CohortDomain
 import Foundation
 
-/// Outreach's enums between the API (and the stored events, which use the same enums) and the
-/// domain. An unspecified or unknown value from a request is refused, naming the field.
+/// The enums of outreach and partner groups between the API (and the stored events, which use the
+/// same enums) and the domain. An unspecified or unknown value from a request is refused, naming
+/// the field.
 extension OutreachChannel {
   public var proto: Cohort_V1_OutreachChannel {
     switch self {
@@ -150,5 +151,38 @@ extension NextStep {
       throw DomainError(.invalidArgument(field: "\(field).due"), "a next step needs a due date")
     }
     self.init(action: proto.action, due: try CalendarDate(proto.due, field: "\(field).due"))
+  }
+}
+
+extension SessionMode {
+  public var proto: Cohort_V1_SessionMode {
+    switch self {
+    case .online: .online
+    case .offline: .offline
+    }
+  }
+
+  public init(_ proto: Cohort_V1_SessionMode, field: String) throws(DomainError) {
+    guard let value = Self.allCases.first(where: { $0.proto == proto }) else {
+      throw DomainError(.invalidArgument(field: field), "\(field) must be online or offline")
+    }
+    self = value
+  }
+}
+
+extension Attendance {
+  public var proto: Cohort_V1_Attendance {
+    switch self {
+    case .present: .present
+    case .absent: .absent
+    case .excused: .excused
+    }
+  }
+
+  public init(_ proto: Cohort_V1_Attendance, field: String) throws(DomainError) {
+    guard let value = Self.allCases.first(where: { $0.proto == proto }) else {
+      throw DomainError(.invalidArgument(field: field), "\(field) must be present, absent or excused")
+    }
+    self = value
   }
 }

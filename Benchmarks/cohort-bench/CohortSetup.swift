@@ -15,7 +15,8 @@ enum CohortSetup {
           $0.requestID = UUID().uuidString
           $0.number = number
           $0.title = title
-          $0.price = try! Money(amountMinor: 200_000, currency: .krw).proto
+          // A free cohort: the load is about enrollment, not payments.
+          $0.price = try! Money(amountMinor: 0, currency: .krw).proto
           $0.capacity = capacity
           $0.startsOn = try! CalendarDate(iso: "2027-01-04").proto
           $0.endsOn = try! CalendarDate(iso: "2027-03-26").proto

@@ -111,6 +111,71 @@ public enum Cohort_V1_EnrollmentService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "StartCohort" metadata.
+        public enum StartCohort: Sendable {
+            /// Request type for "StartCohort".
+            public typealias Input = Cohort_V1_CohortCommandRequest
+            /// Response type for "StartCohort".
+            public typealias Output = Cohort_V1_CommandReply
+            /// Descriptor for "StartCohort".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "cohort.v1.EnrollmentService"),
+                method: "StartCohort",
+                type: .unary
+            )
+        }
+        /// Namespace for "CompleteCohort" metadata.
+        public enum CompleteCohort: Sendable {
+            /// Request type for "CompleteCohort".
+            public typealias Input = Cohort_V1_CohortCommandRequest
+            /// Response type for "CompleteCohort".
+            public typealias Output = Cohort_V1_CommandReply
+            /// Descriptor for "CompleteCohort".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "cohort.v1.EnrollmentService"),
+                method: "CompleteCohort",
+                type: .unary
+            )
+        }
+        /// Namespace for "CancelCohort" metadata.
+        public enum CancelCohort: Sendable {
+            /// Request type for "CancelCohort".
+            public typealias Input = Cohort_V1_CohortCommandRequest
+            /// Response type for "CancelCohort".
+            public typealias Output = Cohort_V1_CommandReply
+            /// Descriptor for "CancelCohort".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "cohort.v1.EnrollmentService"),
+                method: "CancelCohort",
+                type: .unary
+            )
+        }
+        /// Namespace for "GrantDiscount" metadata.
+        public enum GrantDiscount: Sendable {
+            /// Request type for "GrantDiscount".
+            public typealias Input = Cohort_V1_GrantDiscountRequest
+            /// Response type for "GrantDiscount".
+            public typealias Output = Cohort_V1_CommandReply
+            /// Descriptor for "GrantDiscount".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "cohort.v1.EnrollmentService"),
+                method: "GrantDiscount",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetCohortReport" metadata.
+        public enum GetCohortReport: Sendable {
+            /// Request type for "GetCohortReport".
+            public typealias Input = Cohort_V1_GetCohortReportRequest
+            /// Response type for "GetCohortReport".
+            public typealias Output = Cohort_V1_CohortReport
+            /// Descriptor for "GetCohortReport".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "cohort.v1.EnrollmentService"),
+                method: "GetCohortReport",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "cohort.v1.EnrollmentService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ScheduleCohort.descriptor,
@@ -119,7 +184,12 @@ public enum Cohort_V1_EnrollmentService: Sendable {
             Enroll.descriptor,
             Withdraw.descriptor,
             ListCohorts.descriptor,
-            GetCohort.descriptor
+            GetCohort.descriptor,
+            StartCohort.descriptor,
+            CompleteCohort.descriptor,
+            CancelCohort.descriptor,
+            GrantDiscount.descriptor,
+            GetCohortReport.descriptor
         ]
     }
 }
@@ -248,6 +318,96 @@ extension Cohort_V1_EnrollmentService {
             request: GRPCCore.StreamingServerRequest<Cohort_V1_GetCohortRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_GetCohortReply>
+
+        /// Handle the "StartCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes enrollment if it is open; no one enrolls afterwards.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Cohort_V1_CohortCommandRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Cohort_V1_CommandReply` messages.
+        func startCohort(
+            request: GRPCCore.StreamingServerRequest<Cohort_V1_CohortCommandRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CommandReply>
+
+        /// Handle the "CompleteCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Its members become alumni.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Cohort_V1_CohortCommandRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Cohort_V1_CommandReply` messages.
+        func completeCohort(
+            request: GRPCCore.StreamingServerRequest<Cohort_V1_CohortCommandRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CommandReply>
+
+        /// Handle the "CancelCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nobody is enrolled any more; everyone who paid is listed as refund due.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Cohort_V1_CohortCommandRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Cohort_V1_CommandReply` messages.
+        func cancelCohort(
+            request: GRPCCore.StreamingServerRequest<Cohort_V1_CohortCommandRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CommandReply>
+
+        /// Handle the "GrantDiscount" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A discount for one person, before they pay: it lowers what their paid seat needs.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Cohort_V1_GrantDiscountRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Cohort_V1_CommandReply` messages.
+        func grantDiscount(
+            request: GRPCCore.StreamingServerRequest<Cohort_V1_GrantDiscountRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CommandReply>
+
+        /// Handle the "GetCohortReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Seats, payments, revenue, refunds due, paid but not seated, alumni.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Cohort_V1_GetCohortReportRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Cohort_V1_CohortReport` messages.
+        func getCohortReport(
+            request: GRPCCore.StreamingServerRequest<Cohort_V1_GetCohortReportRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CohortReport>
     }
 
     /// Service protocol for the "cohort.v1.EnrollmentService" service.
@@ -360,6 +520,96 @@ extension Cohort_V1_EnrollmentService {
             request: GRPCCore.ServerRequest<Cohort_V1_GetCohortRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Cohort_V1_GetCohortReply>
+
+        /// Handle the "StartCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes enrollment if it is open; no one enrolls afterwards.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Cohort_V1_CommandReply` message.
+        func startCohort(
+            request: GRPCCore.ServerRequest<Cohort_V1_CohortCommandRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CommandReply>
+
+        /// Handle the "CompleteCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Its members become alumni.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Cohort_V1_CommandReply` message.
+        func completeCohort(
+            request: GRPCCore.ServerRequest<Cohort_V1_CohortCommandRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CommandReply>
+
+        /// Handle the "CancelCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nobody is enrolled any more; everyone who paid is listed as refund due.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Cohort_V1_CommandReply` message.
+        func cancelCohort(
+            request: GRPCCore.ServerRequest<Cohort_V1_CohortCommandRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CommandReply>
+
+        /// Handle the "GrantDiscount" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A discount for one person, before they pay: it lowers what their paid seat needs.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_GrantDiscountRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Cohort_V1_CommandReply` message.
+        func grantDiscount(
+            request: GRPCCore.ServerRequest<Cohort_V1_GrantDiscountRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CommandReply>
+
+        /// Handle the "GetCohortReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Seats, payments, revenue, refunds due, paid but not seated, alumni.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_GetCohortReportRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Cohort_V1_CohortReport` message.
+        func getCohortReport(
+            request: GRPCCore.ServerRequest<Cohort_V1_GetCohortReportRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CohortReport>
     }
 
     /// Simple service protocol for the "cohort.v1.EnrollmentService" service.
@@ -470,6 +720,96 @@ extension Cohort_V1_EnrollmentService {
             request: Cohort_V1_GetCohortRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Cohort_V1_GetCohortReply
+
+        /// Handle the "StartCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes enrollment if it is open; no one enrolls afterwards.
+        ///
+        /// - Parameters:
+        ///   - request: A `Cohort_V1_CohortCommandRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Cohort_V1_CommandReply` to respond with.
+        func startCohort(
+            request: Cohort_V1_CohortCommandRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Cohort_V1_CommandReply
+
+        /// Handle the "CompleteCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Its members become alumni.
+        ///
+        /// - Parameters:
+        ///   - request: A `Cohort_V1_CohortCommandRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Cohort_V1_CommandReply` to respond with.
+        func completeCohort(
+            request: Cohort_V1_CohortCommandRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Cohort_V1_CommandReply
+
+        /// Handle the "CancelCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nobody is enrolled any more; everyone who paid is listed as refund due.
+        ///
+        /// - Parameters:
+        ///   - request: A `Cohort_V1_CohortCommandRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Cohort_V1_CommandReply` to respond with.
+        func cancelCohort(
+            request: Cohort_V1_CohortCommandRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Cohort_V1_CommandReply
+
+        /// Handle the "GrantDiscount" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A discount for one person, before they pay: it lowers what their paid seat needs.
+        ///
+        /// - Parameters:
+        ///   - request: A `Cohort_V1_GrantDiscountRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Cohort_V1_CommandReply` to respond with.
+        func grantDiscount(
+            request: Cohort_V1_GrantDiscountRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Cohort_V1_CommandReply
+
+        /// Handle the "GetCohortReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Seats, payments, revenue, refunds due, paid but not seated, alumni.
+        ///
+        /// - Parameters:
+        ///   - request: A `Cohort_V1_GetCohortReportRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Cohort_V1_CohortReport` to respond with.
+        func getCohortReport(
+            request: Cohort_V1_GetCohortReportRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Cohort_V1_CohortReport
     }
 }
 
@@ -554,6 +894,61 @@ extension Cohort_V1_EnrollmentService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Cohort_V1_EnrollmentService.Method.StartCohort.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_CohortCommandRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_CommandReply>(),
+            handler: { request, context in
+                try await self.startCohort(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Cohort_V1_EnrollmentService.Method.CompleteCohort.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_CohortCommandRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_CommandReply>(),
+            handler: { request, context in
+                try await self.completeCohort(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Cohort_V1_EnrollmentService.Method.CancelCohort.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_CohortCommandRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_CommandReply>(),
+            handler: { request, context in
+                try await self.cancelCohort(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Cohort_V1_EnrollmentService.Method.GrantDiscount.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_GrantDiscountRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_CommandReply>(),
+            handler: { request, context in
+                try await self.grantDiscount(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Cohort_V1_EnrollmentService.Method.GetCohortReport.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_GetCohortReportRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_CohortReport>(),
+            handler: { request, context in
+                try await self.getCohortReport(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -631,6 +1026,61 @@ extension Cohort_V1_EnrollmentService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_GetCohortReply> {
         let response = try await self.getCohort(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func startCohort(
+        request: GRPCCore.StreamingServerRequest<Cohort_V1_CohortCommandRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CommandReply> {
+        let response = try await self.startCohort(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func completeCohort(
+        request: GRPCCore.StreamingServerRequest<Cohort_V1_CohortCommandRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CommandReply> {
+        let response = try await self.completeCohort(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func cancelCohort(
+        request: GRPCCore.StreamingServerRequest<Cohort_V1_CohortCommandRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CommandReply> {
+        let response = try await self.cancelCohort(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func grantDiscount(
+        request: GRPCCore.StreamingServerRequest<Cohort_V1_GrantDiscountRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CommandReply> {
+        let response = try await self.grantDiscount(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getCohortReport(
+        request: GRPCCore.StreamingServerRequest<Cohort_V1_GetCohortReportRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CohortReport> {
+        let response = try await self.getCohortReport(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -725,6 +1175,71 @@ extension Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Cohort_V1_GetCohortReply> {
         return GRPCCore.ServerResponse<Cohort_V1_GetCohortReply>(
             message: try await self.getCohort(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func startCohort(
+        request: GRPCCore.ServerRequest<Cohort_V1_CohortCommandRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CommandReply> {
+        return GRPCCore.ServerResponse<Cohort_V1_CommandReply>(
+            message: try await self.startCohort(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func completeCohort(
+        request: GRPCCore.ServerRequest<Cohort_V1_CohortCommandRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CommandReply> {
+        return GRPCCore.ServerResponse<Cohort_V1_CommandReply>(
+            message: try await self.completeCohort(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func cancelCohort(
+        request: GRPCCore.ServerRequest<Cohort_V1_CohortCommandRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CommandReply> {
+        return GRPCCore.ServerResponse<Cohort_V1_CommandReply>(
+            message: try await self.cancelCohort(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func grantDiscount(
+        request: GRPCCore.ServerRequest<Cohort_V1_GrantDiscountRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CommandReply> {
+        return GRPCCore.ServerResponse<Cohort_V1_CommandReply>(
+            message: try await self.grantDiscount(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getCohortReport(
+        request: GRPCCore.ServerRequest<Cohort_V1_GetCohortReportRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CohortReport> {
+        return GRPCCore.ServerResponse<Cohort_V1_CohortReport>(
+            message: try await self.getCohortReport(
                 request: request.message,
                 context: context
             ),
@@ -878,6 +1393,121 @@ extension Cohort_V1_EnrollmentService {
             deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_GetCohortReply>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_GetCohortReply>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "StartCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes enrollment if it is open; no one enrolls afterwards.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_CohortCommandRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_CommandReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func startCohort<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_CohortCommandRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_CommandReply>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CompleteCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Its members become alumni.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_CohortCommandRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_CommandReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func completeCohort<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_CohortCommandRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_CommandReply>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CancelCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nobody is enrolled any more; everyone who paid is listed as refund due.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_CohortCommandRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_CommandReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func cancelCohort<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_CohortCommandRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_CommandReply>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GrantDiscount" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A discount for one person, before they pay: it lowers what their paid seat needs.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_GrantDiscountRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_GrantDiscountRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_CommandReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func grantDiscount<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_GrantDiscountRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_GrantDiscountRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_CommandReply>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetCohortReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Seats, payments, revenue, refunds due, paid but not seated, alumni.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_GetCohortReportRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_GetCohortReportRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_CohortReport` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getCohortReport<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_GetCohortReportRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_GetCohortReportRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_CohortReport>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CohortReport>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1111,6 +1741,176 @@ extension Cohort_V1_EnrollmentService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "StartCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Closes enrollment if it is open; no one enrolls afterwards.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_CohortCommandRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_CommandReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func startCohort<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_CohortCommandRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_CommandReply>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Cohort_V1_EnrollmentService.Method.StartCohort.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CompleteCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Its members become alumni.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_CohortCommandRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_CommandReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func completeCohort<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_CohortCommandRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_CommandReply>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Cohort_V1_EnrollmentService.Method.CompleteCohort.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CancelCohort" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nobody is enrolled any more; everyone who paid is listed as refund due.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_CohortCommandRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_CommandReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func cancelCohort<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_CohortCommandRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_CommandReply>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Cohort_V1_EnrollmentService.Method.CancelCohort.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GrantDiscount" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A discount for one person, before they pay: it lowers what their paid seat needs.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_GrantDiscountRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_GrantDiscountRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_CommandReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func grantDiscount<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_GrantDiscountRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_GrantDiscountRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_CommandReply>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Cohort_V1_EnrollmentService.Method.GrantDiscount.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetCohortReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Seats, payments, revenue, refunds due, paid but not seated, alumni.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_GetCohortReportRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_GetCohortReportRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_CohortReport` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getCohortReport<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_GetCohortReportRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_GetCohortReportRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_CohortReport>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CohortReport>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Cohort_V1_EnrollmentService.Method.GetCohortReport.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1287,6 +2087,151 @@ extension Cohort_V1_EnrollmentService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_GetCohortRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_GetCohortReply>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "StartCohort" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Closes enrollment if it is open; no one enrolls afterwards.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func startCohort<Result>(
+        request: GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.startCohort(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_CohortCommandRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_CommandReply>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CompleteCohort" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Its members become alumni.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func completeCohort<Result>(
+        request: GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.completeCohort(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_CohortCommandRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_CommandReply>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelCohort" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nobody is enrolled any more; everyone who paid is listed as refund due.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Cohort_V1_CohortCommandRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelCohort<Result>(
+        request: GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.cancelCohort(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_CohortCommandRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_CommandReply>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GrantDiscount" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A discount for one person, before they pay: it lowers what their paid seat needs.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Cohort_V1_GrantDiscountRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func grantDiscount<Result>(
+        request: GRPCCore.ClientRequest<Cohort_V1_GrantDiscountRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.grantDiscount(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_GrantDiscountRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_CommandReply>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetCohortReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Seats, payments, revenue, refunds due, paid but not seated, alumni.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Cohort_V1_GetCohortReportRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getCohortReport<Result>(
+        request: GRPCCore.ClientRequest<Cohort_V1_GetCohortReportRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CohortReport>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getCohortReport(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_GetCohortReportRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_CohortReport>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1493,6 +2438,171 @@ extension Cohort_V1_EnrollmentService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getCohort(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "StartCohort" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Closes enrollment if it is open; no one enrolls afterwards.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func startCohort<Result>(
+        _ message: Cohort_V1_CohortCommandRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.startCohort(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CompleteCohort" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Its members become alumni.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func completeCohort<Result>(
+        _ message: Cohort_V1_CohortCommandRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.completeCohort(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelCohort" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nobody is enrolled any more; everyone who paid is listed as refund due.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelCohort<Result>(
+        _ message: Cohort_V1_CohortCommandRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Cohort_V1_CohortCommandRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.cancelCohort(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GrantDiscount" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A discount for one person, before they pay: it lowers what their paid seat needs.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func grantDiscount<Result>(
+        _ message: Cohort_V1_GrantDiscountRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CommandReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Cohort_V1_GrantDiscountRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.grantDiscount(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetCohortReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Seats, payments, revenue, refunds due, paid but not seated, alumni.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getCohortReport<Result>(
+        _ message: Cohort_V1_GetCohortReportRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CohortReport>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Cohort_V1_GetCohortReportRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getCohortReport(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -26,6 +26,9 @@ public nonisolated enum Cohort_V1_CohortStatus: SwiftProtobuf.Enum, Swift.CaseIt
   case scheduled // = 1
   case `open` // = 2
   case closed // = 3
+  case started // = 4
+  case completed // = 5
+  case cancelled // = 6
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -38,6 +41,9 @@ public nonisolated enum Cohort_V1_CohortStatus: SwiftProtobuf.Enum, Swift.CaseIt
     case 1: self = .scheduled
     case 2: self = .open
     case 3: self = .closed
+    case 4: self = .started
+    case 5: self = .completed
+    case 6: self = .cancelled
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -48,6 +54,9 @@ public nonisolated enum Cohort_V1_CohortStatus: SwiftProtobuf.Enum, Swift.CaseIt
     case .scheduled: return 1
     case .open: return 2
     case .closed: return 3
+    case .started: return 4
+    case .completed: return 5
+    case .cancelled: return 6
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -58,6 +67,53 @@ public nonisolated enum Cohort_V1_CohortStatus: SwiftProtobuf.Enum, Swift.CaseIt
     .scheduled,
     .open,
     .closed,
+    .started,
+    .completed,
+    .cancelled,
+  ]
+
+}
+
+public nonisolated enum Cohort_V1_SeatKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// Enrolled before seats were checked against payments.
+  case unspecified // = 0
+  case paid // = 1
+  case scholarship // = 2
+  case free // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .paid
+    case 2: self = .scholarship
+    case 3: self = .free
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .paid: return 1
+    case .scholarship: return 2
+    case .free: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Cohort_V1_SeatKind] = [
+    .unspecified,
+    .paid,
+    .scholarship,
+    .free,
   ]
 
 }
@@ -126,6 +182,8 @@ public nonisolated struct Cohort_V1_CohortCommandRequest: Sendable {
   public init() {}
 }
 
+/// A paid seat needs a validated payment by that person for that cohort covering the price less
+/// their discount; staff may instead give a scholarship or a free seat, with a reason.
 public nonisolated struct Cohort_V1_EnrollRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -135,11 +193,40 @@ public nonisolated struct Cohort_V1_EnrollRequest: Sendable {
 
   public var cohortNumber: Int32 = 0
 
+  /// Used to register the person if they are new.
   public var name: String = String()
 
   public var email: String = String()
 
+  public var seat: Cohort_V1_EnrollRequest.OneOf_Seat? = nil
+
+  /// Why the seat is a scholarship.
+  public var scholarship: String {
+    get {
+      if case .scholarship(let v)? = seat {return v}
+      return String()
+    }
+    set {seat = .scholarship(newValue)}
+  }
+
+  /// Why the seat is free.
+  public var free: String {
+    get {
+      if case .free(let v)? = seat {return v}
+      return String()
+    }
+    set {seat = .free(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Seat: Equatable, Sendable {
+    /// Why the seat is a scholarship.
+    case scholarship(String)
+    /// Why the seat is free.
+    case free(String)
+
+  }
 
   public init() {}
 }
@@ -239,6 +326,9 @@ public nonisolated struct Cohort_V1_WithdrawRequest: Sendable {
 
   public var reason: String = String()
 
+  /// A refund is due to them (refunds themselves are PaymentsService.RefundPayment).
+  public var refundDue: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// The member, by id or by e-mail.
@@ -273,6 +363,199 @@ public nonisolated struct Cohort_V1_WithdrawReply: Sendable {
   public init() {}
 
   fileprivate var _reply: Cohort_V1_CommandReply? = nil
+}
+
+public nonisolated struct Cohort_V1_GrantDiscountRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var requestID: String = String()
+
+  public var cohortNumber: Int32 = 0
+
+  public var person: Cohort_V1_PersonRef {
+    get {_person ?? Cohort_V1_PersonRef()}
+    set {_person = newValue}
+  }
+  /// Returns true if `person` has been explicitly set.
+  public var hasPerson: Bool {self._person != nil}
+  /// Clears the value of `person`. Subsequent reads from it will return its default value.
+  public mutating func clearPerson() {self._person = nil}
+
+  public var discount: Cohort_V1_GrantDiscountRequest.OneOf_Discount? = nil
+
+  /// Off the price, in the cohort's currency.
+  public var amount: Cohort_V1_Money {
+    get {
+      if case .amount(let v)? = discount {return v}
+      return Cohort_V1_Money()
+    }
+    set {discount = .amount(newValue)}
+  }
+
+  /// 1 to 100: the amount off is price × percent ÷ 100, rounded down to the minor unit.
+  public var percent: Int32 {
+    get {
+      if case .percent(let v)? = discount {return v}
+      return 0
+    }
+    set {discount = .percent(newValue)}
+  }
+
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Discount: Equatable, Sendable {
+    /// Off the price, in the cohort's currency.
+    case amount(Cohort_V1_Money)
+    /// 1 to 100: the amount off is price × percent ÷ 100, rounded down to the minor unit.
+    case percent(Int32)
+
+  }
+
+  public init() {}
+
+  fileprivate var _person: Cohort_V1_PersonRef? = nil
+}
+
+public nonisolated struct Cohort_V1_GetCohortReportRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var cohortNumber: Int32 = 0
+
+  public var consistency: Cohort_V1_Consistency {
+    get {_consistency ?? Cohort_V1_Consistency()}
+    set {_consistency = newValue}
+  }
+  /// Returns true if `consistency` has been explicitly set.
+  public var hasConsistency: Bool {self._consistency != nil}
+  /// Clears the value of `consistency`. Subsequent reads from it will return its default value.
+  public mutating func clearConsistency() {self._consistency = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _consistency: Cohort_V1_Consistency? = nil
+}
+
+public nonisolated struct Cohort_V1_RefundDue: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var memberID: String = String()
+
+  /// "" once forgotten.
+  public var name: String = String()
+
+  /// What they paid for the cohort and was not refunded yet.
+  public var amount: Cohort_V1_Money {
+    get {_amount ?? Cohort_V1_Money()}
+    set {_amount = newValue}
+  }
+  /// Returns true if `amount` has been explicitly set.
+  public var hasAmount: Bool {self._amount != nil}
+  /// Clears the value of `amount`. Subsequent reads from it will return its default value.
+  public mutating func clearAmount() {self._amount = nil}
+
+  /// Why: "withdrew" or "cancelled".
+  public var why: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _amount: Cohort_V1_Money? = nil
+}
+
+public nonisolated struct Cohort_V1_PaidNotSeated: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var personID: String = String()
+
+  public var name: String = String()
+
+  public var amount: Cohort_V1_Money {
+    get {_amount ?? Cohort_V1_Money()}
+    set {_amount = newValue}
+  }
+  /// Returns true if `amount` has been explicitly set.
+  public var hasAmount: Bool {self._amount != nil}
+  /// Clears the value of `amount`. Subsequent reads from it will return its default value.
+  public mutating func clearAmount() {self._amount = nil}
+
+  /// On the waitlist, or in no list at all (the cohort was not open).
+  public var waitlisted: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _amount: Cohort_V1_Money? = nil
+}
+
+public nonisolated struct Cohort_V1_CohortReport: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var cohort: Cohort_V1_Cohort {
+    get {_cohort ?? Cohort_V1_Cohort()}
+    set {_cohort = newValue}
+  }
+  /// Returns true if `cohort` has been explicitly set.
+  public var hasCohort: Bool {self._cohort != nil}
+  /// Clears the value of `cohort`. Subsequent reads from it will return its default value.
+  public mutating func clearCohort() {self._cohort = nil}
+
+  public var seatsTaken: Int32 = 0
+
+  public var capacity: Int32 = 0
+
+  public var waitlist: Int32 = 0
+
+  /// Seated members with a validated payment for the cohort (not fully refunded).
+  public var paying: Int32 = 0
+
+  public var scholarships: Int32 = 0
+
+  public var freeSeats: Int32 = 0
+
+  /// Validated payments less refunds, per currency.
+  public var revenue: [Cohort_V1_Money] = []
+
+  /// Refunded ÷ validated, in basis points (10000 = all); unset without validated payments.
+  public var refundRateBasisPoints: Int32 {
+    get {_refundRateBasisPoints ?? 0}
+    set {_refundRateBasisPoints = newValue}
+  }
+  /// Returns true if `refundRateBasisPoints` has been explicitly set.
+  public var hasRefundRateBasisPoints: Bool {self._refundRateBasisPoints != nil}
+  /// Clears the value of `refundRateBasisPoints`. Subsequent reads from it will return its default value.
+  public mutating func clearRefundRateBasisPoints() {self._refundRateBasisPoints = nil}
+
+  public var refundsDue: [Cohort_V1_RefundDue] = []
+
+  public var paidNotSeated: [Cohort_V1_PaidNotSeated] = []
+
+  /// Seated members who completed an earlier cohort.
+  public var alumni: Int32 = 0
+
+  public var position: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _cohort: Cohort_V1_Cohort? = nil
+  fileprivate var _refundRateBasisPoints: Int32? = nil
 }
 
 public nonisolated struct Cohort_V1_Cohort: @unchecked Sendable {
@@ -364,6 +647,14 @@ public nonisolated struct Cohort_V1_RosterEntry: Sendable {
   // methods supported on all messages.
 
   public var memberID: String = String()
+
+  public var seat: Cohort_V1_SeatKind = .unspecified
+
+  /// Why a scholarship or a free seat.
+  public var seatReason: String = String()
+
+  /// They completed an earlier cohort.
+  public var alumni: Bool = false
 
   /// Empty when the member was forgotten (erased is set).
   public var name: String = String()
@@ -494,7 +785,11 @@ public nonisolated struct Cohort_V1_GetCohortReply: Sendable {
 fileprivate nonisolated let _protobuf_package = "cohort.v1"
 
 nonisolated extension Cohort_V1_CohortStatus: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0COHORT_STATUS_UNSPECIFIED\0\u{1}COHORT_STATUS_SCHEDULED\0\u{1}COHORT_STATUS_OPEN\0\u{1}COHORT_STATUS_CLOSED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0COHORT_STATUS_UNSPECIFIED\0\u{1}COHORT_STATUS_SCHEDULED\0\u{1}COHORT_STATUS_OPEN\0\u{1}COHORT_STATUS_CLOSED\0\u{1}COHORT_STATUS_STARTED\0\u{1}COHORT_STATUS_COMPLETED\0\u{1}COHORT_STATUS_CANCELLED\0")
+}
+
+nonisolated extension Cohort_V1_SeatKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SEAT_KIND_UNSPECIFIED\0\u{1}SEAT_KIND_PAID\0\u{1}SEAT_KIND_SCHOLARSHIP\0\u{1}SEAT_KIND_FREE\0")
 }
 
 nonisolated extension Cohort_V1_ScheduleCohortRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -598,7 +893,7 @@ nonisolated extension Cohort_V1_CohortCommandRequest: SwiftProtobuf.Message, Swi
 
 nonisolated extension Cohort_V1_EnrollRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EnrollRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}cohort_number\0\u{1}name\0\u{1}email\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}cohort_number\0\u{1}name\0\u{1}email\0\u{1}scholarship\0\u{1}free\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -610,12 +905,32 @@ nonisolated extension Cohort_V1_EnrollRequest: SwiftProtobuf.Message, SwiftProto
       case 2: try { try decoder.decodeSingularInt32Field(value: &self.cohortNumber) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.email) }()
+      case 5: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.seat != nil {try decoder.handleConflictingOneOf()}
+          self.seat = .scholarship(v)
+        }
+      }()
+      case 6: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.seat != nil {try decoder.handleConflictingOneOf()}
+          self.seat = .free(v)
+        }
+      }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.requestID.isEmpty {
       try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 1)
     }
@@ -628,6 +943,17 @@ nonisolated extension Cohort_V1_EnrollRequest: SwiftProtobuf.Message, SwiftProto
     if !self.email.isEmpty {
       try visitor.visitSingularStringField(value: self.email, fieldNumber: 4)
     }
+    switch self.seat {
+    case .scholarship?: try {
+      guard case .scholarship(let v)? = self.seat else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 5)
+    }()
+    case .free?: try {
+      guard case .free(let v)? = self.seat else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 6)
+    }()
+    case nil: break
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -636,6 +962,7 @@ nonisolated extension Cohort_V1_EnrollRequest: SwiftProtobuf.Message, SwiftProto
     if lhs.cohortNumber != rhs.cohortNumber {return false}
     if lhs.name != rhs.name {return false}
     if lhs.email != rhs.email {return false}
+    if lhs.seat != rhs.seat {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -691,7 +1018,7 @@ nonisolated extension Cohort_V1_EnrollReply.Outcome: SwiftProtobuf._ProtoNamePro
 
 nonisolated extension Cohort_V1_WithdrawRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".WithdrawRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}cohort_number\0\u{3}member_id\0\u{1}email\0\u{1}reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}cohort_number\0\u{3}member_id\0\u{1}email\0\u{1}reason\0\u{3}refund_due\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -718,6 +1045,7 @@ nonisolated extension Cohort_V1_WithdrawRequest: SwiftProtobuf.Message, SwiftPro
         }
       }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.refundDue) }()
       default: break
       }
     }
@@ -748,6 +1076,9 @@ nonisolated extension Cohort_V1_WithdrawRequest: SwiftProtobuf.Message, SwiftPro
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 5)
     }
+    if self.refundDue != false {
+      try visitor.visitSingularBoolField(value: self.refundDue, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -756,6 +1087,7 @@ nonisolated extension Cohort_V1_WithdrawRequest: SwiftProtobuf.Message, SwiftPro
     if lhs.cohortNumber != rhs.cohortNumber {return false}
     if lhs.member != rhs.member {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.refundDue != rhs.refundDue {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -795,6 +1127,319 @@ nonisolated extension Cohort_V1_WithdrawReply: SwiftProtobuf.Message, SwiftProto
   public static func ==(lhs: Cohort_V1_WithdrawReply, rhs: Cohort_V1_WithdrawReply) -> Bool {
     if lhs._reply != rhs._reply {return false}
     if lhs.promotedMemberID != rhs.promotedMemberID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_GrantDiscountRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GrantDiscountRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}cohort_number\0\u{1}person\0\u{1}amount\0\u{1}percent\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.cohortNumber) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._person) }()
+      case 4: try {
+        var v: Cohort_V1_Money?
+        var hadOneofValue = false
+        if let current = self.discount {
+          hadOneofValue = true
+          if case .amount(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.discount = .amount(v)
+        }
+      }()
+      case 5: try {
+        var v: Int32?
+        try decoder.decodeSingularInt32Field(value: &v)
+        if let v = v {
+          if self.discount != nil {try decoder.handleConflictingOneOf()}
+          self.discount = .percent(v)
+        }
+      }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.requestID.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 1)
+    }
+    if self.cohortNumber != 0 {
+      try visitor.visitSingularInt32Field(value: self.cohortNumber, fieldNumber: 2)
+    }
+    try { if let v = self._person {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    switch self.discount {
+    case .amount?: try {
+      guard case .amount(let v)? = self.discount else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case .percent?: try {
+      guard case .percent(let v)? = self.discount else { preconditionFailure() }
+      try visitor.visitSingularInt32Field(value: v, fieldNumber: 5)
+    }()
+    case nil: break
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_GrantDiscountRequest, rhs: Cohort_V1_GrantDiscountRequest) -> Bool {
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.cohortNumber != rhs.cohortNumber {return false}
+    if lhs._person != rhs._person {return false}
+    if lhs.discount != rhs.discount {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_GetCohortReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetCohortReportRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}cohort_number\0\u{1}consistency\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.cohortNumber) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._consistency) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.cohortNumber != 0 {
+      try visitor.visitSingularInt32Field(value: self.cohortNumber, fieldNumber: 1)
+    }
+    try { if let v = self._consistency {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_GetCohortReportRequest, rhs: Cohort_V1_GetCohortReportRequest) -> Bool {
+    if lhs.cohortNumber != rhs.cohortNumber {return false}
+    if lhs._consistency != rhs._consistency {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_RefundDue: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RefundDue"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}name\0\u{1}amount\0\u{1}why\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.memberID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._amount) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.why) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.memberID.isEmpty {
+      try visitor.visitSingularStringField(value: self.memberID, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    try { if let v = self._amount {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if !self.why.isEmpty {
+      try visitor.visitSingularStringField(value: self.why, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_RefundDue, rhs: Cohort_V1_RefundDue) -> Bool {
+    if lhs.memberID != rhs.memberID {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs._amount != rhs._amount {return false}
+    if lhs.why != rhs.why {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_PaidNotSeated: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PaidNotSeated"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}person_id\0\u{1}name\0\u{1}amount\0\u{1}waitlisted\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.personID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._amount) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.waitlisted) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.personID.isEmpty {
+      try visitor.visitSingularStringField(value: self.personID, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    try { if let v = self._amount {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if self.waitlisted != false {
+      try visitor.visitSingularBoolField(value: self.waitlisted, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_PaidNotSeated, rhs: Cohort_V1_PaidNotSeated) -> Bool {
+    if lhs.personID != rhs.personID {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs._amount != rhs._amount {return false}
+    if lhs.waitlisted != rhs.waitlisted {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_CohortReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CohortReport"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cohort\0\u{3}seats_taken\0\u{1}capacity\0\u{1}waitlist\0\u{1}paying\0\u{1}scholarships\0\u{3}free_seats\0\u{1}revenue\0\u{3}refund_rate_basis_points\0\u{3}refunds_due\0\u{3}paid_not_seated\0\u{1}alumni\0\u{1}position\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._cohort) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.seatsTaken) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.capacity) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.waitlist) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.paying) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.scholarships) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.freeSeats) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.revenue) }()
+      case 9: try { try decoder.decodeSingularInt32Field(value: &self._refundRateBasisPoints) }()
+      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.refundsDue) }()
+      case 11: try { try decoder.decodeRepeatedMessageField(value: &self.paidNotSeated) }()
+      case 12: try { try decoder.decodeSingularInt32Field(value: &self.alumni) }()
+      case 13: try { try decoder.decodeSingularInt64Field(value: &self.position) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._cohort {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.seatsTaken != 0 {
+      try visitor.visitSingularInt32Field(value: self.seatsTaken, fieldNumber: 2)
+    }
+    if self.capacity != 0 {
+      try visitor.visitSingularInt32Field(value: self.capacity, fieldNumber: 3)
+    }
+    if self.waitlist != 0 {
+      try visitor.visitSingularInt32Field(value: self.waitlist, fieldNumber: 4)
+    }
+    if self.paying != 0 {
+      try visitor.visitSingularInt32Field(value: self.paying, fieldNumber: 5)
+    }
+    if self.scholarships != 0 {
+      try visitor.visitSingularInt32Field(value: self.scholarships, fieldNumber: 6)
+    }
+    if self.freeSeats != 0 {
+      try visitor.visitSingularInt32Field(value: self.freeSeats, fieldNumber: 7)
+    }
+    if !self.revenue.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.revenue, fieldNumber: 8)
+    }
+    try { if let v = self._refundRateBasisPoints {
+      try visitor.visitSingularInt32Field(value: v, fieldNumber: 9)
+    } }()
+    if !self.refundsDue.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.refundsDue, fieldNumber: 10)
+    }
+    if !self.paidNotSeated.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.paidNotSeated, fieldNumber: 11)
+    }
+    if self.alumni != 0 {
+      try visitor.visitSingularInt32Field(value: self.alumni, fieldNumber: 12)
+    }
+    if self.position != 0 {
+      try visitor.visitSingularInt64Field(value: self.position, fieldNumber: 13)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_CohortReport, rhs: Cohort_V1_CohortReport) -> Bool {
+    if lhs._cohort != rhs._cohort {return false}
+    if lhs.seatsTaken != rhs.seatsTaken {return false}
+    if lhs.capacity != rhs.capacity {return false}
+    if lhs.waitlist != rhs.waitlist {return false}
+    if lhs.paying != rhs.paying {return false}
+    if lhs.scholarships != rhs.scholarships {return false}
+    if lhs.freeSeats != rhs.freeSeats {return false}
+    if lhs.revenue != rhs.revenue {return false}
+    if lhs._refundRateBasisPoints != rhs._refundRateBasisPoints {return false}
+    if lhs.refundsDue != rhs.refundsDue {return false}
+    if lhs.paidNotSeated != rhs.paidNotSeated {return false}
+    if lhs.alumni != rhs.alumni {return false}
+    if lhs.position != rhs.position {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -942,7 +1587,7 @@ nonisolated extension Cohort_V1_Cohort: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Cohort_V1_RosterEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RosterEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}name\0\u{1}email\0\u{1}since\0\u{1}erased\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}name\0\u{1}email\0\u{1}since\0\u{1}erased\0\u{1}seat\0\u{3}seat_reason\0\u{1}alumni\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -955,6 +1600,9 @@ nonisolated extension Cohort_V1_RosterEntry: SwiftProtobuf.Message, SwiftProtobu
       case 3: try { try decoder.decodeSingularStringField(value: &self.email) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._since) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.erased) }()
+      case 6: try { try decoder.decodeSingularEnumField(value: &self.seat) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.seatReason) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.alumni) }()
       default: break
       }
     }
@@ -980,11 +1628,23 @@ nonisolated extension Cohort_V1_RosterEntry: SwiftProtobuf.Message, SwiftProtobu
     if self.erased != false {
       try visitor.visitSingularBoolField(value: self.erased, fieldNumber: 5)
     }
+    if self.seat != .unspecified {
+      try visitor.visitSingularEnumField(value: self.seat, fieldNumber: 6)
+    }
+    if !self.seatReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.seatReason, fieldNumber: 7)
+    }
+    if self.alumni != false {
+      try visitor.visitSingularBoolField(value: self.alumni, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Cohort_V1_RosterEntry, rhs: Cohort_V1_RosterEntry) -> Bool {
     if lhs.memberID != rhs.memberID {return false}
+    if lhs.seat != rhs.seat {return false}
+    if lhs.seatReason != rhs.seatReason {return false}
+    if lhs.alumni != rhs.alumni {return false}
     if lhs.name != rhs.name {return false}
     if lhs.email != rhs.email {return false}
     if lhs._since != rhs._since {return false}

@@ -262,6 +262,15 @@ public nonisolated struct Cohort_V1_Events_MemberEnrolled: Sendable {
   /// Clears the value of `personal`. Subsequent reads from it will return its default value.
   public mutating func clearPersonal() {self._personal = nil}
 
+  /// Unspecified in events written before seats were checked against payments.
+  public var seat: Cohort_V1_SeatKind = .unspecified
+
+  public var seatReason: String = String()
+
+  /// Who granted a scholarship or a free seat; for a paid seat, who enrolled them (or the
+  /// automatic enrollment's id).
+  public var grantedByTokenID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -306,6 +315,12 @@ public nonisolated struct Cohort_V1_Events_MemberWaitlisted: Sendable {
   /// Clears the value of `personal`. Subsequent reads from it will return its default value.
   public mutating func clearPersonal() {self._personal = nil}
 
+  public var seat: Cohort_V1_SeatKind = .unspecified
+
+  public var seatReason: String = String()
+
+  public var grantedByTokenID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -335,10 +350,116 @@ public nonisolated struct Cohort_V1_Events_MemberWithdrew: Sendable {
   /// Clears the value of `at`. Subsequent reads from it will return its default value.
   public mutating func clearAt() {self._at = nil}
 
+  public var refundDue: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
+  fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Cohort_V1_Events_CohortStarted: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {self._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {self._at = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Cohort_V1_Events_CohortCompleted: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {self._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {self._at = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Cohort_V1_Events_CohortCancelled: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {self._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {self._at = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Cohort_V1_Events_DiscountGranted: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var personID: String = String()
+
+  /// What comes off the price.
+  public var amountOff: Cohort_V1_Money {
+    get {_amountOff ?? Cohort_V1_Money()}
+    set {_amountOff = newValue}
+  }
+  /// Returns true if `amountOff` has been explicitly set.
+  public var hasAmountOff: Bool {self._amountOff != nil}
+  /// Clears the value of `amountOff`. Subsequent reads from it will return its default value.
+  public mutating func clearAmountOff() {self._amountOff = nil}
+
+  /// Set when granted as a percentage (amount_off was computed from it).
+  public var percent: Int32 = 0
+
+  public var reason: String = String()
+
+  public var grantedByTokenID: String = String()
+
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {self._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {self._at = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _amountOff: Cohort_V1_Money? = nil
   fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
@@ -1626,7 +1747,7 @@ nonisolated extension Cohort_V1_Events_EnrollmentClosed: SwiftProtobuf.Message, 
 
 nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MemberEnrolled"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0\u{1}personal\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0\u{1}personal\0\u{1}seat\0\u{3}seat_reason\0\u{3}granted_by_token_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1638,6 +1759,9 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
       case 2: try { try decoder.decodeSingularMessageField(value: &self._contact) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._at) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._personal) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.seat) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.seatReason) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.grantedByTokenID) }()
       default: break
       }
     }
@@ -1660,6 +1784,15 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
     try { if let v = self._personal {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    if self.seat != .unspecified {
+      try visitor.visitSingularEnumField(value: self.seat, fieldNumber: 5)
+    }
+    if !self.seatReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.seatReason, fieldNumber: 6)
+    }
+    if !self.grantedByTokenID.isEmpty {
+      try visitor.visitSingularStringField(value: self.grantedByTokenID, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1668,6 +1801,9 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
     if lhs._contact != rhs._contact {return false}
     if lhs._at != rhs._at {return false}
     if lhs._personal != rhs._personal {return false}
+    if lhs.seat != rhs.seat {return false}
+    if lhs.seatReason != rhs.seatReason {return false}
+    if lhs.grantedByTokenID != rhs.grantedByTokenID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1675,7 +1811,7 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
 
 nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MemberWaitlisted"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0\u{1}personal\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0\u{1}personal\0\u{1}seat\0\u{3}seat_reason\0\u{3}granted_by_token_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1687,6 +1823,9 @@ nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, 
       case 2: try { try decoder.decodeSingularMessageField(value: &self._contact) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._at) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._personal) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.seat) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.seatReason) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.grantedByTokenID) }()
       default: break
       }
     }
@@ -1709,6 +1848,15 @@ nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, 
     try { if let v = self._personal {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    if self.seat != .unspecified {
+      try visitor.visitSingularEnumField(value: self.seat, fieldNumber: 5)
+    }
+    if !self.seatReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.seatReason, fieldNumber: 6)
+    }
+    if !self.grantedByTokenID.isEmpty {
+      try visitor.visitSingularStringField(value: self.grantedByTokenID, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1717,6 +1865,9 @@ nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, 
     if lhs._contact != rhs._contact {return false}
     if lhs._at != rhs._at {return false}
     if lhs._personal != rhs._personal {return false}
+    if lhs.seat != rhs.seat {return false}
+    if lhs.seatReason != rhs.seatReason {return false}
+    if lhs.grantedByTokenID != rhs.grantedByTokenID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1724,7 +1875,7 @@ nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, 
 
 nonisolated extension Cohort_V1_Events_MemberWithdrew: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MemberWithdrew"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}reason\0\u{3}was_waitlisted\0\u{1}at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}reason\0\u{3}was_waitlisted\0\u{1}at\0\u{3}refund_due\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1736,6 +1887,7 @@ nonisolated extension Cohort_V1_Events_MemberWithdrew: SwiftProtobuf.Message, Sw
       case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.wasWaitlisted) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.refundDue) }()
       default: break
       }
     }
@@ -1758,6 +1910,9 @@ nonisolated extension Cohort_V1_Events_MemberWithdrew: SwiftProtobuf.Message, Sw
     try { if let v = self._at {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    if self.refundDue != false {
+      try visitor.visitSingularBoolField(value: self.refundDue, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1765,6 +1920,168 @@ nonisolated extension Cohort_V1_Events_MemberWithdrew: SwiftProtobuf.Message, Sw
     if lhs.memberID != rhs.memberID {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.wasWaitlisted != rhs.wasWaitlisted {return false}
+    if lhs._at != rhs._at {return false}
+    if lhs.refundDue != rhs.refundDue {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_Events_CohortStarted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CohortStarted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._at {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_Events_CohortStarted, rhs: Cohort_V1_Events_CohortStarted) -> Bool {
+    if lhs._at != rhs._at {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_Events_CohortCompleted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CohortCompleted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._at {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_Events_CohortCompleted, rhs: Cohort_V1_Events_CohortCompleted) -> Bool {
+    if lhs._at != rhs._at {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_Events_CohortCancelled: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CohortCancelled"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._at {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_Events_CohortCancelled, rhs: Cohort_V1_Events_CohortCancelled) -> Bool {
+    if lhs._at != rhs._at {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_Events_DiscountGranted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DiscountGranted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}person_id\0\u{3}amount_off\0\u{1}percent\0\u{1}reason\0\u{3}granted_by_token_id\0\u{1}at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.personID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._amountOff) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.percent) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.grantedByTokenID) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.personID.isEmpty {
+      try visitor.visitSingularStringField(value: self.personID, fieldNumber: 1)
+    }
+    try { if let v = self._amountOff {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.percent != 0 {
+      try visitor.visitSingularInt32Field(value: self.percent, fieldNumber: 3)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 4)
+    }
+    if !self.grantedByTokenID.isEmpty {
+      try visitor.visitSingularStringField(value: self.grantedByTokenID, fieldNumber: 5)
+    }
+    try { if let v = self._at {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_Events_DiscountGranted, rhs: Cohort_V1_Events_DiscountGranted) -> Bool {
+    if lhs.personID != rhs.personID {return false}
+    if lhs._amountOff != rhs._amountOff {return false}
+    if lhs.percent != rhs.percent {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.grantedByTokenID != rhs.grantedByTokenID {return false}
     if lhs._at != rhs._at {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

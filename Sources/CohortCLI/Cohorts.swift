@@ -4,11 +4,13 @@ import CohortDomain
 import CohortMapping
 import Foundation
 
-/// `cohort cohorts ...`: schedule, open, close, list and show cohorts.
+/// `cohort cohorts ...`: schedule, open, close, start, complete, cancel, list, show and report.
 public struct Cohorts: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
-    abstract: "Schedule, open, close, list and show cohorts.",
-    subcommands: [List.self, Show.self, Schedule.self, Open.self, Close.self],
+    abstract: "Schedule cohorts and take them through their life; list, show and report them.",
+    subcommands: [
+      List.self, Show.self, Report.self, Schedule.self, Open.self, Close.self, Start.self, Complete.self, Cancel.self,
+    ],
     defaultSubcommand: List.self)
 
   public init() {}
@@ -17,7 +19,7 @@ public struct Cohorts: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(abstract: "List the community's cohorts.")
     @OptionGroup public var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "Only cohorts that are scheduled, open or closed.")
+    @Option(help: "Only cohorts that are scheduled, open, closed, started, completed or cancelled.")
     var status: StatusFilter?
 
     public init() {}
@@ -115,7 +117,7 @@ public struct Cohorts: AsyncParsableCommand {
     public init() {}
 
     public func output(_ session: Session) async throws -> String {
-      try await Cohorts.setEnrollment(open: true, number: number, session: session, output: output)
+      try await Cohorts.step(.open, number: number, session: session, output: output)
     }
   }
 
@@ -128,37 +130,114 @@ public struct Cohorts: AsyncParsableCommand {
     public init() {}
 
     public func output(_ session: Session) async throws -> String {
-      try await Cohorts.setEnrollment(open: false, number: number, session: session, output: output)
+      try await Cohorts.step(.close, number: number, session: session, output: output)
+    }
+  }
+
+  public struct Start: CLICommand {
+    public static let configuration = CommandConfiguration(
+      abstract: "Start a cohort: enrollment closes, nobody enrolls any more.")
+    @OptionGroup public var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The cohort's number.") var number: Int32
+
+    public init() {}
+
+    public func output(_ session: Session) async throws -> String {
+      try await Cohorts.step(.start, number: number, session: session, output: output)
+    }
+  }
+
+  public struct Complete: CLICommand {
+    public static let configuration = CommandConfiguration(abstract: "Complete a cohort: its members become alumni.")
+    @OptionGroup public var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The cohort's number.") var number: Int32
+
+    public init() {}
+
+    public func output(_ session: Session) async throws -> String {
+      try await Cohorts.step(.complete, number: number, session: session, output: output)
+    }
+  }
+
+  public struct Cancel: CLICommand {
+    public static let configuration = CommandConfiguration(
+      abstract: "Cancel a cohort: nobody is enrolled any more; whoever paid is listed as refund due.")
+    @OptionGroup public var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The cohort's number.") var number: Int32
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    public init() {}
+
+    public func output(_ session: Session) async throws -> String {
+      if !yes { try Confirmation.ask("Cancel cohort \(number) for good?") }
+      return try await Cohorts.step(.cancel, number: number, session: session, output: output)
+    }
+  }
+
+  public struct Report: CLICommand {
+    public static let configuration = CommandConfiguration(
+      abstract: "Seats, paying members, scholarships, revenue, refunds due, paid but not seated, alumni.")
+    @OptionGroup public var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The cohort's number.") var number: Int32
+
+    public init() {}
+
+    public func output(_ session: Session) async throws -> String {
+      let reply = try await session.enrollment { service in
+        try await service.getCohortReport(.with { $0.cohortNumber = number })
+      }
+      return try output.render(reply) { Rendering.report(reply) }
     }
   }
 }
 
 extension Cohorts {
-  /// Opens or closes enrollment: the two commands differ only in the RPC and the words.
-  static func setEnrollment(
-    open: Bool, number: Int32, session: Session, output: OutputOptions
-  ) async throws
-    -> String
-  {
+  enum Step {
+    case open, close, start, complete, cancel
+  }
+
+  /// One step in a cohort's life: the commands differ only in the RPC and the words.
+  static func step(_ step: Step, number: Int32, session: Session, output: OutputOptions) async throws -> String {
     let request = Cohort_V1_CohortCommandRequest.with {
       $0.requestID = UUID().uuidString
       $0.cohortNumber = number
     }
     let reply = try await session.enrollment { service in
-      open ? try await service.openEnrollment(request) : try await service.closeEnrollment(request)
+      switch step {
+      case .open: try await service.openEnrollment(request)
+      case .close: try await service.closeEnrollment(request)
+      case .start: try await service.startCohort(request)
+      case .complete: try await service.completeCohort(request)
+      case .cancel: try await service.cancelCohort(request)
+      }
     }
-    return try output.render(reply) { "Enrollment for cohort \(number) is \(open ? "open" : "closed")." }
+    return try output.render(reply) {
+      switch step {
+      case .open: "Enrollment for cohort \(number) is open."
+      case .close: "Enrollment for cohort \(number) is closed."
+      case .start: "Cohort \(number) has started."
+      case .complete: "Cohort \(number) is completed: its members are alumni."
+      case .cancel: "Cohort \(number) is cancelled; see `cohort cohorts report \(number)` for refunds due."
+      }
+    }
   }
 }
 
 enum StatusFilter: String, ExpressibleByArgument, CaseIterable {
-  case scheduled, open, closed
+  case scheduled, open, closed, started, completed, cancelled
 
   var proto: Cohort_V1_CohortStatus {
     switch self {
     case .scheduled: .scheduled
     case .open: .open
     case .closed: .closed
+    case .started: .started
+    case .completed: .completed
+    case .cancelled: .cancelled
     }
   }
 }

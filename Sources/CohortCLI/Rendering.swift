@@ -26,6 +26,9 @@ enum Rendering {
     case .scheduled: "scheduled"
     case .open: "open"
     case .closed: "closed"
+    case .started: "started"
+    case .completed: "completed"
+    case .cancelled: "cancelled"
     default: "unknown"
     }
   }
@@ -61,12 +64,55 @@ enum Rendering {
 
   private static func roster(_ title: String, _ entries: [Cohort_V1_RosterEntry]) -> String {
     guard !entries.isEmpty else { return "\(title): none" }
-    var table = Table("#", "NAME", "EMAIL", "SINCE", "MEMBER ID")
+    var table = Table("#", "NAME", "EMAIL", "SEAT", "SINCE", "MEMBER ID")
     for (index, entry) in entries.enumerated() {
       table.add(
-        "\(index + 1)", entry.erased ? "(erased)" : entry.name, entry.email, timestamp(entry.since), entry.memberID)
+        "\(index + 1)", entry.erased ? "(erased)" : entry.name, entry.email,
+        seat(entry) + (entry.alumni ? ", alumni" : ""),
+        timestamp(entry.since), entry.memberID)
     }
     return "\(title):\n" + table.rendered
+  }
+
+  private static func seat(_ entry: Cohort_V1_RosterEntry) -> String {
+    switch entry.seat {
+    case .paid: "paid"
+    case .scholarship: "scholarship: \(entry.seatReason)"
+    case .free: "free: \(entry.seatReason)"
+    default: "—"
+    }
+  }
+
+  static func report(_ reply: Cohort_V1_CohortReport) -> String {
+    let cohort = reply.cohort
+    var lines = [
+      "Cohort \(cohort.number): \(cohort.title) (\(status(cohort.status)))",
+      "Seats:        \(reply.seatsTaken) of \(reply.capacity) taken, \(reply.waitlist) waiting",
+      "Paying:       \(reply.paying); scholarships \(reply.scholarships); free seats \(reply.freeSeats)",
+      "Revenue:      " + (reply.revenue.isEmpty ? "none" : reply.revenue.map(money).joined(separator: ", "))
+        + " (net of refunds)",
+      "Refund rate:  "
+        + (reply.hasRefundRateBasisPoints
+          ? String(format: "%.1f%%", Double(reply.refundRateBasisPoints) / 100) : "no validated payments"),
+      "Alumni:       \(reply.alumni) of \(reply.seatsTaken) seated",
+    ]
+    if !reply.refundsDue.isEmpty {
+      var table = Table("REFUND DUE", "NAME", "WHY", "MEMBER ID")
+      for due in reply.refundsDue {
+        table.add(money(due.amount), due.name.isEmpty ? "(erased)" : due.name, due.why, due.memberID)
+      }
+      lines += ["", table.rendered]
+    }
+    if !reply.paidNotSeated.isEmpty {
+      var table = Table("PAID, NOT SEATED", "NAME", "", "PERSON ID")
+      for unseated in reply.paidNotSeated {
+        table.add(
+          money(unseated.amount), unseated.name.isEmpty ? "(erased)" : unseated.name,
+          unseated.waitlisted ? "waitlisted" : "", unseated.personID)
+      }
+      lines += ["", table.rendered]
+    }
+    return lines.joined(separator: "\n")
   }
 
   static func timestamp(_ timestamp: Google_Protobuf_Timestamp) -> String {

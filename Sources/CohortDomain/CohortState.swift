@@ -14,6 +14,10 @@ public struct CohortState: Equatable, Sendable {
   public internal(set) var enrolled: [UUID]
   /// Members waiting for a seat, first come first served.
   public internal(set) var waitlist: [UUID]
+  /// The price of a seat; `nil` until scheduled.
+  public internal(set) var price: Money? = nil
+  /// What comes off the price for a person with a discount.
+  public internal(set) var discounts: [UUID: Money] = [:]
 
   /// The state of a cohort whose stream is empty.
   public static let initial = CohortState(

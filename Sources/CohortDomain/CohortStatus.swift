@@ -8,4 +8,10 @@ public enum CohortStatus: Hashable, Sendable {
   case open
   /// Enrollment is closed; it can be opened again.
   case closed
+  /// The cohort is under way: no one enrolls any more.
+  case started
+  /// It ended: its members are alumni.
+  case completed
+  /// It will not take place: nobody is enrolled any more; whoever paid is due a refund.
+  case cancelled
 }

@@ -1,5 +1,11 @@
 import Foundation
 
+/// A member who withdrew, and whether a refund was noted as due to them.
+public struct Withdrawal: Equatable, Sendable {
+  public var entry: RosterEntry
+  public var refundDue: Bool
+}
+
 /// A cohort as queries show it: its terms, its status and who holds or waits for a seat.
 public struct CohortView: Equatable, Sendable {
   /// The cohort.
@@ -24,6 +30,12 @@ public struct CohortView: Equatable, Sendable {
   public internal(set) var enrolled: [RosterEntry]
   /// Members waiting for a seat, first come first served.
   public internal(set) var waitlist: [RosterEntry]
+  /// Discounts granted, by person.
+  public internal(set) var discounts: [UUID: DiscountGranted] = [:]
+  /// Members who withdrew, in order.
+  public internal(set) var withdrawals: [Withdrawal] = []
+  /// Who held a seat or waited when the cohort was cancelled.
+  public internal(set) var cancelledMembers: [RosterEntry] = []
 
   /// The number of seats held.
   public var seatsTaken: Int { enrolled.count }
@@ -52,11 +64,12 @@ public struct CohortView: Equatable, Sendable {
   /// Drops the member's contact (they were forgotten).
   mutating func erase(_ memberID: UUID) {
     func erased(_ entry: RosterEntry) -> RosterEntry {
-      entry.memberID == memberID ? RosterEntry(memberID: memberID, contact: nil, since: entry.since) : entry
+      entry.memberID == memberID ? entry.with(contact: nil) : entry
     }
-    guard holds(memberID) else { return }
     enrolled = enrolled.map(erased)
     waitlist = waitlist.map(erased)
+    withdrawals = withdrawals.map { Withdrawal(entry: erased($0.entry), refundDue: $0.refundDue) }
+    cancelledMembers = cancelledMembers.map(erased)
   }
 
   /// Applies an event that followed `cohortScheduled`.
@@ -69,16 +82,31 @@ public struct CohortView: Equatable, Sendable {
     case .enrollmentClosed:
       status = .closed
     case .memberEnrolled(let e):
-      enrolled.append(RosterEntry(memberID: e.memberID, contact: e.contact, since: e.at))
+      enrolled.append(RosterEntry(memberID: e.memberID, contact: e.contact, since: e.at, seat: e.seat))
     case .memberWaitlisted(let e):
-      waitlist.append(RosterEntry(memberID: e.memberID, contact: e.contact, since: e.at))
+      waitlist.append(RosterEntry(memberID: e.memberID, contact: e.contact, since: e.at, seat: e.seat))
     case .memberWithdrew(let e):
+      if let entry = (enrolled + waitlist).first(where: { $0.memberID == e.memberID }) {
+        withdrawals.append(Withdrawal(entry: entry, refundDue: e.refundDue))
+      }
       enrolled.removeAll { $0.memberID == e.memberID }
       waitlist.removeAll { $0.memberID == e.memberID }
     case .memberPromoted(let e):
       guard let index = waitlist.firstIndex(where: { $0.memberID == e.memberID }) else { return }
       let waiting = waitlist.remove(at: index)
-      enrolled.append(RosterEntry(memberID: waiting.memberID, contact: waiting.contact, since: e.at))
+      enrolled.append(
+        RosterEntry(memberID: waiting.memberID, contact: waiting.contact, since: e.at, seat: waiting.seat))
+    case .cohortStarted:
+      status = .started
+    case .cohortCompleted:
+      status = .completed
+    case .cohortCancelled:
+      status = .cancelled
+      cancelledMembers = enrolled + waitlist
+      enrolled = []
+      waitlist = []
+    case .discountGranted(let discount):
+      discounts[discount.personID] = discount
     }
   }
 }

@@ -34,6 +34,13 @@ public struct PaymentRecord: Equatable, Sendable {
   public var expectedAt: Date?
   public var validatedAt: Date?
 
+  /// A payment nothing has happened to yet.
+  public init(paymentID: UUID, personID: UUID? = nil, cohortNumber: Int) {
+    self.paymentID = paymentID
+    self.personID = personID
+    self.cohortNumber = cohortNumber
+  }
+
   public var status: Status {
     guard let amount, validatedAt != nil else { return refusal == nil ? .pending : .refused }
     if refunded == 0 { return .validated }
@@ -214,6 +221,14 @@ public struct CustomerDirectory: Equatable, Sendable {
   public func payments(tenantID: UUID, status: PaymentRecord.Status? = nil) -> [PaymentRecord] {
     guard let tenant = tenants[tenantID] else { return [] }
     return tenant.paymentOrder.compactMap { tenant.payments[$0] }.filter { status == nil || $0.status == status }
+  }
+
+  /// What `personID` paid for cohort `cohortNumber` in `currency`: validated payments less
+  /// refunds; `nil` when nothing.
+  public func paid(tenantID: UUID, personID: UUID, cohortNumber: Int, currency: Currency) -> Money? {
+    let total = payments(tenantID: tenantID).filter { $0.personID == personID && $0.cohortNumber == cohortNumber }
+      .compactMap(\.net).filter { $0.currency == currency }.reduce(Int64(0)) { $0 + $1.amountMinor }
+    return total > 0 ? Money.unchecked(total, currency) : nil
   }
 
   /// The funnel over the tenant's people: with `cohortNumber`, those interested in or paying for

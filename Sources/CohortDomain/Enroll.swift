@@ -9,11 +9,18 @@ public struct Enroll: Equatable, Sendable {
   public let name: String
   /// The member's email address; trimmed and lowercased before it is recorded.
   public let email: String
+  /// Paid, a scholarship or a free seat.
+  public let seat: Seat
+  /// For a paid seat: what the person's validated payments for this cohort come to, less
+  /// refunds (`nil`: none), as the payments area says.
+  public let paid: Money?
 
   /// Creates the command; nothing is validated until `Enrollment.decide`.
-  public init(memberID: UUID, name: String, email: String) {
+  public init(memberID: UUID, name: String, email: String, seat: Seat = .paid, paid: Money? = nil) {
     self.memberID = memberID
     self.name = name
     self.email = email
+    self.seat = seat
+    self.paid = paid
   }
 }

@@ -25,6 +25,7 @@ extension Enrollment {
 
   static func decideOpen(state: CohortState, now: Date) throws(DomainError) -> [EnrollmentEvent] {
     try requireScheduled(state)
+    try requireNotUnderWay(state)
     guard state.status != .open else {
       throw DomainError(
         .failedPrecondition, "enrollment for cohort \(state.number) is already open")
@@ -34,6 +35,7 @@ extension Enrollment {
 
   static func decideClose(state: CohortState, now: Date) throws(DomainError) -> [EnrollmentEvent] {
     try requireScheduled(state)
+    try requireNotUnderWay(state)
     guard state.status == .open else {
       let status = state.status == .closed ? "already closed" : "not open yet"
       throw DomainError(.failedPrecondition, "enrollment for cohort \(state.number) is \(status)")
@@ -46,7 +48,9 @@ extension Enrollment {
   ) throws(DomainError) -> [EnrollmentEvent] {
     // A refusal names no one: error messages may end up in logs, personal data never may.
     let contact = Contact(name: try PersonFields.name(command.name), email: try PersonFields.email(command.email))
+    let seat = try validated(command.seat)
     try requireScheduled(state)
+    try requireNotUnderWay(state)
     guard state.status == .open else {
       throw DomainError(.failedPrecondition, "enrollment for cohort \(state.number) is not open")
     }
@@ -57,14 +61,129 @@ extension Enrollment {
       throw DomainError(
         .alreadyExists, "this person is already on the waitlist for cohort \(state.number)")
     }
+    if seat == .paid { try requirePaid(command, state: state) }
     guard state.enrolled.count < state.capacity else {
       return [
-        .memberWaitlisted(MemberWaitlisted(memberID: command.memberID, contact: contact, at: now))
+        .memberWaitlisted(MemberWaitlisted(memberID: command.memberID, contact: contact, seat: seat, at: now))
       ]
     }
     return [
-      .memberEnrolled(MemberEnrolled(memberID: command.memberID, contact: contact, at: now))
+      .memberEnrolled(MemberEnrolled(memberID: command.memberID, contact: contact, seat: seat, at: now))
     ]
+  }
+
+  /// What a paid seat costs this person: the price less their discount.
+  static func due(for memberID: UUID, in state: CohortState) -> Money? {
+    guard let price = state.price else { return nil }
+    let off = state.discounts[memberID]?.amountMinor ?? 0
+    return try? Money(amountMinor: max(0, price.amountMinor - off), currency: price.currency)
+  }
+
+  /// A paid seat needs validated payments (less refunds) covering what is due.
+  private static func requirePaid(_ command: Enroll, state: CohortState) throws(DomainError) {
+    guard let due = due(for: command.memberID, in: state), due.amountMinor > 0 else { return }
+    let paid = command.paid.flatMap { $0.currency == due.currency ? $0 : nil }
+    guard let paid, paid.amountMinor >= due.amountMinor else {
+      let validated = command.paid.map { "\($0)" } ?? "none"
+      throw DomainError(
+        .failedPrecondition,
+        "a paid seat in cohort \(state.number) needs a validated payment of \(due) by this person "
+          + "(validated so far: \(validated)): validate their payment first, or enroll them with a scholarship or a free seat"
+      )
+    }
+  }
+
+  private static func validated(_ seat: Seat) throws(DomainError) -> Seat {
+    switch seat {
+    case .paid: return .paid
+    case .scholarship(let reason, let by):
+      return .scholarship(
+        reason: try PersonFields.text(reason, field: "scholarship", maxCharacters: 500, allowEmpty: false),
+        grantedBy: by)
+    case .free(let reason, let by):
+      return .free(
+        reason: try PersonFields.text(reason, field: "free", maxCharacters: 500, allowEmpty: false), grantedBy: by)
+    }
+  }
+
+  static func decideStart(state: CohortState, now: Date) throws(DomainError) -> [EnrollmentEvent] {
+    try requireScheduled(state)
+    try requireNotUnderWay(state)
+    return (state.status == .open ? [.enrollmentClosed(EnrollmentClosed(at: now))] : []) + [.cohortStarted(at: now)]
+  }
+
+  static func decideComplete(state: CohortState, now: Date) throws(DomainError) -> [EnrollmentEvent] {
+    try requireScheduled(state)
+    switch state.status {
+    case .started: return [.cohortCompleted(at: now)]
+    case .completed: throw DomainError(.failedPrecondition, "cohort \(state.number) is completed already")
+    case .cancelled: throw DomainError(.failedPrecondition, "cohort \(state.number) was cancelled: it cannot complete")
+    default:
+      throw DomainError(.failedPrecondition, "cohort \(state.number) has not started: start it before completing it")
+    }
+  }
+
+  static func decideCancel(state: CohortState, now: Date) throws(DomainError) -> [EnrollmentEvent] {
+    try requireScheduled(state)
+    switch state.status {
+    case .completed:
+      throw DomainError(.failedPrecondition, "cohort \(state.number) is completed: it cannot be cancelled")
+    case .cancelled: throw DomainError(.failedPrecondition, "cohort \(state.number) was cancelled already")
+    default: return [.cohortCancelled(at: now)]
+    }
+  }
+
+  static func decideDiscount(
+    _ command: GrantDiscount, state: CohortState, now: Date
+  ) throws(DomainError) -> [EnrollmentEvent] {
+    let reason = try PersonFields.text(command.reason, field: "reason", maxCharacters: 500, allowEmpty: false)
+    try requireScheduled(state)
+    guard let price = state.price else { return [] }
+    let off: Int64
+    var percent: Int?
+    switch command.size {
+    case .amount(let amount):
+      guard amount.currency == price.currency else {
+        throw .invalidArgument("amount", "the discount must be in \(price.currency), the cohort's currency")
+      }
+      guard amount.amountMinor > 0, amount.amountMinor <= price.amountMinor else {
+        throw .invalidArgument("amount", "the discount must be more than zero and at most the price (\(price))")
+      }
+      off = amount.amountMinor
+    case .percent(let value):
+      try Validate.number(value, in: 1...100, field: "percent", label: "discount percent")
+      percent = value
+      // floor(price × percent ÷ 100), without overflowing for any price.
+      off = price.amountMinor / 100 * Int64(value) + price.amountMinor % 100 * Int64(value) / 100
+    }
+    guard state.status != .completed, state.status != .cancelled else {
+      throw DomainError(.failedPrecondition, "cohort \(state.number) is over: no more discounts")
+    }
+    guard !state.enrolled.contains(command.personID), !state.waitlist.contains(command.personID) else {
+      throw DomainError(
+        .failedPrecondition,
+        "a discount comes before payment: this person holds a place in cohort \(state.number) already")
+    }
+    guard state.discounts[command.personID] == nil else {
+      throw DomainError(.alreadyExists, "this person has a discount in cohort \(state.number) already")
+    }
+    let amountOff = try Money(amountMinor: off, currency: price.currency)
+    return [
+      .discountGranted(
+        DiscountGranted(
+          personID: command.personID, amountOff: amountOff, percent: percent, reason: reason,
+          grantedBy: command.grantedBy, at: now))
+    ]
+  }
+
+  /// Started, completed and cancelled cohorts take no enrollment changes of this kind.
+  private static func requireNotUnderWay(_ state: CohortState) throws(DomainError) {
+    switch state.status {
+    case .started: throw DomainError(.failedPrecondition, "cohort \(state.number) has started: enrollment is closed")
+    case .completed: throw DomainError(.failedPrecondition, "cohort \(state.number) is completed")
+    case .cancelled: throw DomainError(.failedPrecondition, "cohort \(state.number) was cancelled")
+    default: return
+    }
   }
 
   static func decideWithdraw(
@@ -73,11 +192,14 @@ extension Enrollment {
     let reason = try Validate.text(
       command.reason, field: "reason", maxLength: 500, allowEmpty: true)
     try requireScheduled(state)
+    guard state.status != .completed, state.status != .cancelled else {
+      throw DomainError(.failedPrecondition, "cohort \(state.number) is over: nobody withdraws from it")
+    }
     if state.waitlist.contains(command.memberID) {
       return [
         .memberWithdrew(
           MemberWithdrew(
-            memberID: command.memberID, reason: reason, wasWaitlisted: true, at: now))
+            memberID: command.memberID, reason: reason, wasWaitlisted: true, refundDue: command.refundDue, at: now))
       ]
     }
     guard state.enrolled.contains(command.memberID) else {
@@ -88,7 +210,7 @@ extension Enrollment {
     }
     let withdrew = EnrollmentEvent.memberWithdrew(
       MemberWithdrew(
-        memberID: command.memberID, reason: reason, wasWaitlisted: false, at: now))
+        memberID: command.memberID, reason: reason, wasWaitlisted: false, refundDue: command.refundDue, at: now))
     guard let next = state.waitlist.first else { return [withdrew] }
     return [withdrew, .memberPromoted(MemberPromoted(memberID: next, at: now))]
   }

@@ -21,6 +21,14 @@ public enum Enrollment: Decider {
       return try decideEnroll(enroll, state: state, now: now)
     case .withdraw(let withdraw):
       return try decideWithdraw(withdraw, state: state, now: now)
+    case .start:
+      return try decideStart(state: state, now: now)
+    case .complete:
+      return try decideComplete(state: state, now: now)
+    case .cancel:
+      return try decideCancel(state: state, now: now)
+    case .grantDiscount(let discount):
+      return try decideDiscount(discount, state: state, now: now)
     }
   }
 
@@ -33,6 +41,7 @@ public enum Enrollment: Decider {
       next.cohortID = scheduled.cohortID
       next.number = scheduled.number
       next.capacity = scheduled.capacity
+      next.price = scheduled.price
     case .enrollmentOpened:
       next.status = .open
     case .enrollmentClosed:
@@ -47,6 +56,16 @@ public enum Enrollment: Decider {
     case .memberPromoted(let promoted):
       next.waitlist.removeAll { $0 == promoted.memberID }
       next.enrolled.append(promoted.memberID)
+    case .cohortStarted:
+      next.status = .started
+    case .cohortCompleted:
+      next.status = .completed
+    case .cohortCancelled:
+      next.status = .cancelled
+      next.enrolled = []
+      next.waitlist = []
+    case .discountGranted(let discount):
+      next.discounts[discount.personID] = discount.amountOff
     }
     return next
   }

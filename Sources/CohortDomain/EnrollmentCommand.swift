@@ -10,4 +10,12 @@ public enum EnrollmentCommand: Equatable, Sendable {
   case enroll(Enroll)
   /// Gives up a seat or a place on the waitlist.
   case withdraw(Withdraw)
+  /// The cohort begins: enrollment closes.
+  case start
+  /// The cohort ends: its members become alumni.
+  case complete
+  /// The cohort will not take place.
+  case cancel
+  /// A discount for one person, before they pay.
+  case grantDiscount(GrantDiscount)
 }

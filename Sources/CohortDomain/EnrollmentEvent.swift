@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that can happen to one cohort's enrollment; one cohort is one event stream.
 public enum EnrollmentEvent: Equatable, Sendable {
   /// The cohort was created.
@@ -14,4 +16,12 @@ public enum EnrollmentEvent: Equatable, Sendable {
   case memberWithdrew(MemberWithdrew)
   /// The first member on the waitlist took a freed seat.
   case memberPromoted(MemberPromoted)
+  /// The cohort began.
+  case cohortStarted(at: Date)
+  /// The cohort ended; its members are alumni.
+  case cohortCompleted(at: Date)
+  /// The cohort was cancelled: nobody is enrolled any more.
+  case cohortCancelled(at: Date)
+  /// A person got a discount.
+  case discountGranted(DiscountGranted)
 }

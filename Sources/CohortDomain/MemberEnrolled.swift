@@ -21,18 +21,21 @@ public struct MemberEnrolled: Equatable, Sendable {
   public let memberID: UUID
   /// Their name and e-mail when they enrolled; `nil` once they were forgotten.
   public let contact: Contact?
+  /// How they hold the seat; `nil` in events written before seats were checked against payments.
+  public let seat: Seat?
   /// When the member enrolled.
   public let at: Date
 
   /// Creates the event.
-  public init(memberID: UUID, contact: Contact?, at: Date) {
+  public init(memberID: UUID, contact: Contact?, seat: Seat? = nil, at: Date) {
     self.memberID = memberID
     self.contact = contact
+    self.seat = seat
     self.at = at
   }
 
   /// Creates the event of a member who has not been forgotten.
-  public init(memberID: UUID, name: String, email: String, at: Date) {
-    self.init(memberID: memberID, contact: Contact(name: name, email: email), at: at)
+  public init(memberID: UUID, name: String, email: String, seat: Seat? = nil, at: Date) {
+    self.init(memberID: memberID, contact: Contact(name: name, email: email), seat: seat, at: at)
   }
 }

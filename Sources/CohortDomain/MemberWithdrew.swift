@@ -8,14 +8,17 @@ public struct MemberWithdrew: Equatable, Sendable {
   public let reason: String
   /// `true` if the member left the waitlist, `false` if they gave up a seat.
   public let wasWaitlisted: Bool
+  /// A refund is due to them.
+  public let refundDue: Bool
   /// When the member withdrew.
   public let at: Date
 
   /// Creates the event.
-  public init(memberID: UUID, reason: String, wasWaitlisted: Bool, at: Date) {
+  public init(memberID: UUID, reason: String, wasWaitlisted: Bool, refundDue: Bool = false, at: Date) {
     self.memberID = memberID
     self.reason = reason
     self.wasWaitlisted = wasWaitlisted
+    self.refundDue = refundDue
     self.at = at
   }
 }

@@ -8,12 +8,20 @@ public struct RosterEntry: Equatable, Sendable {
   public let contact: Contact?
   /// When the member got the seat (on the roster) or joined the waitlist (on the waitlist).
   public let since: Date
+  /// How they hold it; `nil` for entries from before seats were checked against payments.
+  public let seat: Seat?
 
   /// Creates an entry.
-  public init(memberID: UUID, contact: Contact?, since: Date) {
+  public init(memberID: UUID, contact: Contact?, since: Date, seat: Seat? = nil) {
     self.memberID = memberID
     self.contact = contact
     self.since = since
+    self.seat = seat
+  }
+
+  /// The same entry with another contact (`nil`: the member was forgotten).
+  func with(contact: Contact?) -> RosterEntry {
+    RosterEntry(memberID: memberID, contact: contact, since: since, seat: seat)
   }
 
   /// Creates the entry of a member who has not been forgotten.

@@ -6,10 +6,13 @@ public struct Withdraw: Equatable, Sendable {
   public let memberID: UUID
   /// Why, in the member's words; trimmed; may be empty; at most 500 characters.
   public let reason: String
+  /// A refund is due to them (the refund itself is a payment's command).
+  public let refundDue: Bool
 
   /// Creates the command; nothing is validated until `Enrollment.decide`.
-  public init(memberID: UUID, reason: String = "") {
+  public init(memberID: UUID, reason: String = "", refundDue: Bool = false) {
     self.memberID = memberID
     self.reason = reason
+    self.refundDue = refundDue
   }
 }

@@ -52,6 +52,11 @@ enum AccessPolicy {
       Enrollment.Withdraw.descriptor: .roles(managers, action: "withdraw members"),
       Enrollment.ListCohorts.descriptor: .roles(everyone, action: "list cohorts"),
       Enrollment.GetCohort.descriptor: .roles(managers, action: "see a cohort's roster"),
+      Enrollment.StartCohort.descriptor: .roles(managers, action: "start cohorts"),
+      Enrollment.CompleteCohort.descriptor: .roles(managers, action: "complete cohorts"),
+      Enrollment.CancelCohort.descriptor: .roles(managers, action: "cancel cohorts"),
+      Enrollment.GrantDiscount.descriptor: .roles(managers, action: "grant discounts"),
+      Enrollment.GetCohortReport.descriptor: .roles(managers, action: "see a cohort's report"),
       // People and payments are personal data and money: the community's managers only, but a
       // member whose token is bound to them sees their own record (with their own payments).
       People.RegisterPerson.descriptor: .roles(managers, action: "register people"),

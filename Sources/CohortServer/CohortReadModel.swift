@@ -105,6 +105,8 @@ struct ServerCore: Sendable {
   let keys: KeyRing
   let codecs: Codecs
   let readModel: ProjectionRunner<CohortReadModel>
+  /// Seats people whose payment is validated (``AutomaticEnrollment``); runs as its own service.
+  let automaticEnrollment: AutomaticEnrollment
 
   init(store: any EventStore, keys: any KeyStore, logger: Logger) {
     self.store = store
@@ -112,8 +114,11 @@ struct ServerCore: Sendable {
     self.keys = KeyRing(store: keys)
     let codecs = Codecs(keys: self.keys)
     self.codecs = codecs
+    let automaticEnrollment = AutomaticEnrollment()
+    self.automaticEnrollment = automaticEnrollment
     readModel = ProjectionRunner(
       store: store, initial: CohortReadModel(codecs: codecs), logger: logger,
-      prepare: { batch in try await codecs.prepare(batch) })
+      prepare: { batch in try await codecs.prepare(batch) },
+      folded: { batch in automaticEnrollment.folded(batch) })
   }
 }

@@ -69,6 +69,9 @@ public final class CohortServer: Service, Sendable {
             failureTerminationBehavior: .gracefullyShutdownGroup),
           .init(service: webhooks, successTerminationBehavior: .ignore, failureTerminationBehavior: .cancelGroup),
           .init(
+            service: AutomaticEnrollmentService(core: core, logger: logger), successTerminationBehavior: .ignore,
+            failureTerminationBehavior: .cancelGroup),
+          .init(
             service: APIService(
               server: self, connection: connection, core: core, migrated: migrated, webhooks: webhooks.bound, tls: tls),
             successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup),
@@ -259,6 +262,17 @@ private struct ProjectionService: Service, CustomStringConvertible {
   func run() async throws {
     try await after.value
     try await cancelWhenGracefulShutdown { try await runner.run() }
+  }
+}
+
+/// The process manager that seats people when their payment validates; stops at graceful shutdown.
+private struct AutomaticEnrollmentService: Service, CustomStringConvertible {
+  let core: ServerCore
+  let logger: Logger
+  var description: String { "AutomaticEnrollmentService" }
+
+  func run() async throws {
+    await cancelWhenGracefulShutdown { await core.automaticEnrollment.run(core: core, logger: logger) }
   }
 }
 

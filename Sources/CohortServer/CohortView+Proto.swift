@@ -27,6 +27,9 @@ extension CohortStatus {
     case .scheduled: .scheduled
     case .open: .open
     case .closed: .closed
+    case .started: .started
+    case .completed: .completed
+    case .cancelled: .cancelled
     }
   }
 }
@@ -42,6 +45,16 @@ extension RosterEntry {
         $0.erased = true
       }
       $0.since = .init(since)
+      switch seat {
+      case nil: break
+      case .paid: $0.seat = .paid
+      case .scholarship(let reason, _):
+        $0.seat = .scholarship
+        $0.seatReason = reason
+      case .free(let reason, _):
+        $0.seat = .free
+        $0.seatReason = reason
+      }
     }
   }
 }

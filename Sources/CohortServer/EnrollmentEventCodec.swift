@@ -38,7 +38,9 @@ enum EnrollmentEventCodec {
             2: { m, _ in
               let memberID = try UUID(field: "member_id", m.memberID)
               return .memberEnrolled(
-                MemberEnrolled(memberID: memberID, contact: try open(m.personal, of: memberID), at: m.at.date))
+                MemberEnrolled(
+                  memberID: memberID, contact: try open(m.personal, of: memberID),
+                  seat: try seat(m.seat, reason: m.seatReason, grantedBy: m.grantedByTokenID), at: m.at.date))
             },
           ]),
         .message(
@@ -52,19 +54,51 @@ enum EnrollmentEventCodec {
             2: { m, _ in
               let memberID = try UUID(field: "member_id", m.memberID)
               return .memberWaitlisted(
-                MemberWaitlisted(memberID: memberID, contact: try open(m.personal, of: memberID), at: m.at.date))
+                MemberWaitlisted(
+                  memberID: memberID, contact: try open(m.personal, of: memberID),
+                  seat: try seat(m.seat, reason: m.seatReason, grantedBy: m.grantedByTokenID), at: m.at.date))
             },
           ]),
         .message(Cohort_V1_Events_MemberWithdrew.self) { m, _ in
           .memberWithdrew(
             MemberWithdrew(
               memberID: try UUID(field: "member_id", m.memberID), reason: m.reason, wasWaitlisted: m.wasWaitlisted,
-              at: m.at.date))
+              refundDue: m.refundDue, at: m.at.date))
         },
         .message(Cohort_V1_Events_MemberPromoted.self) { m, _ in
           .memberPromoted(MemberPromoted(memberID: try UUID(field: "member_id", m.memberID), at: m.at.date))
         },
+        .message(Cohort_V1_Events_CohortStarted.self) { m, _ in .cohortStarted(at: m.at.date) },
+        .message(Cohort_V1_Events_CohortCompleted.self) { m, _ in .cohortCompleted(at: m.at.date) },
+        .message(Cohort_V1_Events_CohortCancelled.self) { m, _ in .cohortCancelled(at: m.at.date) },
+        .message(Cohort_V1_Events_DiscountGranted.self) { m, _ in
+          .discountGranted(
+            DiscountGranted(
+              personID: try UUID(field: "person_id", m.personID),
+              amountOff: try Money(m.amountOff, field: "amount_off"),
+              percent: m.percent == 0 ? nil : Int(m.percent), reason: m.reason,
+              grantedBy: try UUID(field: "granted_by_token_id", m.grantedByTokenID), at: m.at.date))
+        },
       ], encode: { event in try encode(event, keys: keys) })
+  }
+
+  /// A seat as stored; `nil` for events written before seats were checked against payments.
+  @Sendable private static func seat(_ kind: Cohort_V1_SeatKind, reason: String, grantedBy: String) throws -> Seat? {
+    switch kind {
+    case .paid: return .paid
+    case .scholarship: return .scholarship(reason: reason, grantedBy: try UUID(field: "granted_by_token_id", grantedBy))
+    case .free: return .free(reason: reason, grantedBy: try UUID(field: "granted_by_token_id", grantedBy))
+    case .unspecified, .UNRECOGNIZED: return nil
+    }
+  }
+
+  private static func store(_ seat: Seat?) -> (kind: Cohort_V1_SeatKind, reason: String, grantedBy: String) {
+    switch seat {
+    case nil: (.unspecified, "", "")
+    case .paid: (.paid, "", "")
+    case .scholarship(let reason, let by): (.scholarship, reason, by.lowercased)
+    case .free(let reason, let by): (.free, reason, by.lowercased)
+    }
   }
 
   private static func encode(_ event: EnrollmentEvent, keys: KeyRing) throws -> any SwiftProtobuf.Message {
@@ -88,12 +122,14 @@ enum EnrollmentEventCodec {
       try Cohort_V1_Events_MemberEnrolled.with {
         $0.memberID = e.memberID.lowercased
         $0.personal = try sealed(e.contact, of: e.memberID, keys: keys)
+        ($0.seat, $0.seatReason, $0.grantedByTokenID) = store(e.seat)
         $0.at = .init(e.at)
       }
     case .memberWaitlisted(let e):
       try Cohort_V1_Events_MemberWaitlisted.with {
         $0.memberID = e.memberID.lowercased
         $0.personal = try sealed(e.contact, of: e.memberID, keys: keys)
+        ($0.seat, $0.seatReason, $0.grantedByTokenID) = store(e.seat)
         $0.at = .init(e.at)
       }
     case .memberWithdrew(let e):
@@ -101,11 +137,24 @@ enum EnrollmentEventCodec {
         $0.memberID = e.memberID.lowercased
         $0.reason = e.reason
         $0.wasWaitlisted = e.wasWaitlisted
+        $0.refundDue = e.refundDue
         $0.at = .init(e.at)
       }
     case .memberPromoted(let e):
       Cohort_V1_Events_MemberPromoted.with {
         $0.memberID = e.memberID.lowercased
+        $0.at = .init(e.at)
+      }
+    case .cohortStarted(let at): Cohort_V1_Events_CohortStarted.with { $0.at = .init(at) }
+    case .cohortCompleted(let at): Cohort_V1_Events_CohortCompleted.with { $0.at = .init(at) }
+    case .cohortCancelled(let at): Cohort_V1_Events_CohortCancelled.with { $0.at = .init(at) }
+    case .discountGranted(let e):
+      Cohort_V1_Events_DiscountGranted.with {
+        $0.personID = e.personID.lowercased
+        $0.amountOff = e.amountOff.proto
+        $0.percent = Int32(e.percent ?? 0)
+        $0.reason = e.reason
+        $0.grantedByTokenID = e.grantedBy.lowercased
         $0.at = .init(e.at)
       }
     }

@@ -57,9 +57,18 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     let email = try PersonFields.email(request.email)
     let memberID = identity.personID(tenantID: principal.tenantID, email: email)
+    let seat: Seat =
+      switch request.seat {
+      case .scholarship(let reason): .scholarship(reason: reason, grantedBy: principal.tokenID)
+      case .free(let reason): .free(reason: reason, grantedBy: principal.tokenID)
+      case nil: .paid
+      }
     try await registerIfNew(memberID, name: request.name, email: email, for: request, principal: principal)
     let outcome = try await run(
-      .enroll(Enroll(memberID: memberID, name: request.name, email: email)), number: number,
+      .enroll(
+        Enroll(
+          memberID: memberID, name: request.name, email: email, seat: seat,
+          paid: paid(by: memberID, cohort: number, tenantID: principal.tenantID))), number: number,
       request: fingerprint, principal: principal)
     return .with {
       $0.reply = outcome.reply
@@ -81,11 +90,66 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       throw DomainError(.invalidArgument(field: "member"), "name the member by member_id or email")
     }
     let outcome = try await run(
-      .withdraw(Withdraw(memberID: memberID, reason: request.reason)), number: number, request: fingerprint,
-      principal: principal)
+      .withdraw(Withdraw(memberID: memberID, reason: request.reason, refundDue: request.refundDue)), number: number,
+      request: fingerprint, principal: principal)
     return .with {
       $0.reply = outcome.reply
       for case .memberPromoted(let promoted) in outcome.events { $0.promotedMemberID = promoted.memberID.lowercased }
+    }
+  }
+
+  func startCohort(
+    request: Cohort_V1_CohortCommandRequest, context: ServerContext
+  ) async throws -> Cohort_V1_CommandReply {
+    try await lifecycle(.start, request: request, context: context)
+  }
+
+  func completeCohort(
+    request: Cohort_V1_CohortCommandRequest, context: ServerContext
+  ) async throws -> Cohort_V1_CommandReply {
+    try await lifecycle(.complete, request: request, context: context)
+  }
+
+  func cancelCohort(
+    request: Cohort_V1_CohortCommandRequest, context: ServerContext
+  ) async throws -> Cohort_V1_CommandReply {
+    try await lifecycle(.cancel, request: request, context: context)
+  }
+
+  private func lifecycle(
+    _ command: EnrollmentCommand, request: Cohort_V1_CohortCommandRequest, context: ServerContext
+  ) async throws -> Cohort_V1_CommandReply {
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
+    let number = try Int(positive: request.cohortNumber, field: "cohort_number")
+    return try await run(command, number: number, request: fingerprint, principal: principal).reply
+  }
+
+  func grantDiscount(
+    request: Cohort_V1_GrantDiscountRequest, context: ServerContext
+  ) async throws -> Cohort_V1_CommandReply {
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
+    let number = try Int(positive: request.cohortNumber, field: "cohort_number")
+    let personID = try identity.personID(of: request.person, field: "person", tenantID: principal.tenantID)
+    let size: GrantDiscount.Size
+    switch request.discount {
+    case .amount(let amount): size = .amount(try Money(amount, field: "amount"))
+    case .percent(let percent): size = .percent(Int(percent))
+    case nil: throw DomainError(.invalidArgument(field: "discount"), "give the discount as an amount or a percent")
+    }
+    return try await run(
+      .grantDiscount(
+        GrantDiscount(personID: personID, size: size, reason: request.reason, grantedBy: principal.tokenID)),
+      number: number, request: fingerprint, principal: principal
+    ).reply
+  }
+
+  /// What the person's validated payments for the cohort come to, less refunds.
+  private func paid(by personID: UUID, cohort number: Int, tenantID: UUID) -> Money? {
+    readModel.read { model in
+      model.catalog.cohort(tenantID: tenantID, number: number).flatMap { cohort in
+        model.people.directory.paid(
+          tenantID: tenantID, personID: personID, cohortNumber: number, currency: cohort.price.currency)
+      }
     }
   }
 
@@ -173,11 +237,67 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     guard let (cohort, position) = found else {
       throw DomainError(.notFound, "cohort \(number) is not scheduled")
     }
+    let alumni = readModel.read { $0.catalog.alumni(tenantID: principal.tenantID, except: number) }
+    func entry(_ entry: RosterEntry) -> Cohort_V1_RosterEntry {
+      var proto = entry.proto
+      proto.alumni = alumni.contains(entry.memberID)
+      return proto
+    }
     return .with {
       $0.cohort = cohort.proto
-      $0.members = cohort.enrolled.map(\.proto)
-      $0.waitlist = cohort.waitlist.map(\.proto)
+      $0.members = cohort.enrolled.map(entry)
+      $0.waitlist = cohort.waitlist.map(entry)
       $0.position = position
     }
+  }
+
+  func getCohortReport(
+    request: Cohort_V1_GetCohortReportRequest, context: ServerContext
+  ) async throws -> Cohort_V1_CohortReport {
+    let principal = try Authorization.caller()
+    let number = try Int(positive: request.cohortNumber, field: "cohort_number")
+    try await ReadConsistency.wait(for: request.consistency, in: readModel, limit: queryWaitLimit)
+    let report = readModel.snapshot { model, position -> Cohort_V1_CohortReport? in
+      guard let cohort = model.catalog.cohort(tenantID: principal.tenantID, number: number) else { return nil }
+      let directory = model.people.directory
+      let payments = directory.payments(tenantID: principal.tenantID).filter { $0.cohortNumber == number }
+      let report = CohortReport(
+        cohort, payments: payments, alumni: model.catalog.alumni(tenantID: principal.tenantID, except: number))
+      func name(_ id: UUID) -> String {
+        directory.person(tenantID: principal.tenantID, personID: id).flatMap { $0.erased ? nil : $0.details?.name }
+          ?? ""
+      }
+      return .with {
+        $0.cohort = cohort.proto
+        $0.seatsTaken = Int32(report.seatsTaken)
+        $0.capacity = Int32(report.capacity)
+        $0.waitlist = Int32(report.waitlist)
+        $0.paying = Int32(report.paying)
+        $0.scholarships = Int32(report.scholarships)
+        $0.freeSeats = Int32(report.freeSeats)
+        $0.revenue = report.revenue.sorted { $0.key.code < $1.key.code }.map { Money.unchecked($0.value, $0.key).proto }
+        if let rate = report.refundRateBasisPoints { $0.refundRateBasisPoints = Int32(rate) }
+        $0.refundsDue = report.refundsDue.map { due in
+          .with {
+            $0.memberID = due.memberID.lowercased
+            $0.name = name(due.memberID)
+            $0.amount = due.amount.proto
+            $0.why = due.why
+          }
+        }
+        $0.paidNotSeated = report.paidNotSeated.map { unseated in
+          .with {
+            $0.personID = unseated.personID.lowercased
+            $0.name = name(unseated.personID)
+            $0.amount = unseated.amount.proto
+            $0.waitlisted = unseated.waitlisted
+          }
+        }
+        $0.alumni = Int32(report.alumni)
+        $0.position = position
+      }
+    }
+    guard let report else { throw DomainError(.notFound, "cohort \(number) is not scheduled") }
+    return report
   }
 }

@@ -91,9 +91,7 @@ struct GroupsService: Cohort_V1_GroupsService.SimpleServiceProtocol {
     let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
     let cohort = try cohort(request.cohortNumber, tenantID: principal.tenantID)
     let members = cohort.enrolled.map(\.memberID)
-    let alumni = core.readModel.read { model in
-      Self.alumni(among: members, of: cohort, in: model.catalog, tenantID: principal.tenantID)
-    }
+    let alumni = core.readModel.read { $0.catalog.alumni(tenantID: principal.tenantID, except: cohort.number) }
     let outcome = try await run(
       .balance(unassigned: members, alumni: alumni, spreadAlumni: request.spreadAlumni), cohort: cohort,
       request: fingerprint, principal: principal)
@@ -247,19 +245,6 @@ struct GroupsService: Cohort_V1_GroupsService.SimpleServiceProtocol {
       throw DomainError(.notFound, "no person with this e-mail or id is registered (\(field))")
     }
     return personID
-  }
-
-  /// Members who held a seat in an earlier cohort (a lower number) that has ended.
-  static func alumni(
-    among members: [UUID], of cohort: CohortView, in catalog: CohortCatalog, tenantID: UUID
-  )
-    -> Set<UUID>
-  {
-    let earlier = catalog.cohorts(tenantID: tenantID).filter {
-      $0.number < cohort.number && $0.endsOn < cohort.startsOn
-    }
-    let seated = Set(earlier.flatMap { $0.enrolled.map(\.memberID) })
-    return Set(members.filter(seated.contains))
   }
 
   // MARK: Queries

@@ -27,7 +27,7 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
     let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
     let personID = try identity.personID(of: request.person, field: "person", tenantID: principal.tenantID)
     let cohortNumber = try Int(positive: request.cohortNumber, field: "cohort_number")
-    let price = try cohortPrice(cohortNumber, tenantID: principal.tenantID)
+    let price = try cohortPrice(cohortNumber, tenantID: principal.tenantID, for: personID)
     let amount = request.hasAmount ? try Money(request.amount, field: "amount") : price
     try await requireRegistered(personID, tenantID: principal.tenantID)
     let paymentID = PaymentNames.paymentID(tenantID: principal.tenantID, providerPaymentID: request.paymentID)
@@ -49,7 +49,7 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
       throw DomainError(.invalidArgument(field: "amount"), "amount is required: what arrived in the account")
     }
     let amount = try Money(request.amount, field: "amount")
-    _ = try cohortPrice(cohortNumber, tenantID: principal.tenantID)
+    _ = try cohortPrice(cohortNumber, tenantID: principal.tenantID, for: personID)
     try await requireRegistered(personID, tenantID: principal.tenantID)
     // The reference is sealed with the payer's key, so the key must be in memory.
     _ = try await core.keys.key(for: personID, tenantID: principal.tenantID)
@@ -188,11 +188,13 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
 
   // MARK: Lookups
 
-  private func cohortPrice(_ number: Int, tenantID: UUID) throws(DomainError) -> Money {
+  /// What a paid seat in the cohort costs the person: the price less their discount.
+  private func cohortPrice(_ number: Int, tenantID: UUID, for personID: UUID) throws(DomainError) -> Money {
     guard let cohort = core.readModel.read({ $0.catalog.cohort(tenantID: tenantID, number: number) }) else {
       throw DomainError(.notFound, "cohort \(number) is not scheduled")
     }
-    return cohort.price
+    let off = cohort.discounts[personID]?.amountOff.amountMinor ?? 0
+    return Money.unchecked(max(0, cohort.price.amountMinor - off), cohort.price.currency)
   }
 
   /// Payments are for registered people. The read model answers at once; a person registered a

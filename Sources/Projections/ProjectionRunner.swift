@@ -25,19 +25,25 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
   private let logger: Logger
   private let batchSize: Int
   private let prepare: @Sendable ([RecordedEvent]) async throws -> Void
+  private let folded: @Sendable ([RecordedEvent]) -> Void
 
-  /// - Parameter prepare: runs before each batch is folded, outside the model's lock, for what
-  ///   `apply` needs and cannot wait for (the keys of the people in the batch). Retried like a
-  ///   read while the store is unavailable.
+  /// - Parameters:
+  ///   - prepare: runs before each batch is folded, outside the model's lock, for what `apply`
+  ///     needs and cannot wait for (the keys of the people in the batch). Retried like a read
+  ///     while the store is unavailable.
+  ///   - folded: told of each batch once the model has it, for reactions to events (it must not
+  ///     block: it queues work).
   public init(
     store: any EventStore, initial: Model, logger: Logger, batchSize: Int = 1_000,
-    prepare: @escaping @Sendable ([RecordedEvent]) async throws -> Void = { _ in }
+    prepare: @escaping @Sendable ([RecordedEvent]) async throws -> Void = { _ in },
+    folded: @escaping @Sendable ([RecordedEvent]) -> Void = { _ in }
   ) {
     self.store = store
     self.state = Mutex(State(model: initial))
     self.logger = logger
     self.batchSize = batchSize
     self.prepare = prepare
+    self.folded = folded
   }
 
   /// The position of the last event folded in.
@@ -81,6 +87,7 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
       do {
         try await prepared(batch)
         try fold(batch)
+        folded(batch)
       } catch  where Task.isCancelled {
         break
       } catch {

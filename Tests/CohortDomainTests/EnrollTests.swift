@@ -15,7 +15,8 @@ struct EnrollTests {
   @Test("trims the name and trims and lowercases the email")
   func normalizesNameAndEmail() throws {
     let command = EnrollmentCommand.enroll(
-      Enroll(memberID: Member.emily.id, name: "  Emily Carter\n", email: " Emily@Example.COM "))
+      Enroll(
+        memberID: Member.emily.id, name: "  Emily Carter\n", email: " Emily@Example.COM ", paid: Fixture.krw(200_000)))
     #expect(try given(Self.open).when(command) == [Member.emily.enrolled()])
   }
 
@@ -79,7 +80,7 @@ struct EnrollTests {
       events == [
         .memberEnrolled(
           MemberEnrolled(
-            memberID: Member.minji.id, name: characters(200), email: email, at: Fixture.now))
+            memberID: Member.minji.id, name: characters(200), email: email, seat: .paid, at: Fixture.now))
       ])
   }
 
@@ -165,5 +166,5 @@ struct EnrollTests {
 private func enroll(
   name: String = Member.minji.name, email: String = Member.minji.email
 ) -> EnrollmentCommand {
-  .enroll(Enroll(memberID: Member.minji.id, name: name, email: email))
+  .enroll(Enroll(memberID: Member.minji.id, name: name, email: email, paid: Fixture.krw(200_000)))
 }

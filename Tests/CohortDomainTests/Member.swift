@@ -19,8 +19,9 @@ struct Member {
       email: "student\(number)@example.com")
   }
 
+  /// Enrolls with a paid seat: their validated payments cover any price in these tests.
   var enroll: EnrollmentCommand {
-    .enroll(Enroll(memberID: id, name: name, email: email))
+    .enroll(Enroll(memberID: id, name: name, email: email, seat: .paid, paid: Fixture.krw(200_000)))
   }
 
   func withdraw(reason: String = "") -> EnrollmentCommand {
@@ -28,11 +29,11 @@ struct Member {
   }
 
   func enrolled(at: Date = Fixture.now) -> EnrollmentEvent {
-    .memberEnrolled(MemberEnrolled(memberID: id, name: name, email: email, at: at))
+    .memberEnrolled(MemberEnrolled(memberID: id, name: name, email: email, seat: .paid, at: at))
   }
 
   func waitlisted(at: Date = Fixture.now) -> EnrollmentEvent {
-    .memberWaitlisted(MemberWaitlisted(memberID: id, name: name, email: email, at: at))
+    .memberWaitlisted(MemberWaitlisted(memberID: id, name: name, email: email, seat: .paid, at: at))
   }
 
   func withdrew(
@@ -47,6 +48,6 @@ struct Member {
   }
 
   func entry(since: Date) -> RosterEntry {
-    RosterEntry(memberID: id, name: name, email: email, since: since)
+    RosterEntry(memberID: id, contact: Contact(name: name, email: email), since: since, seat: .paid)
   }
 }

@@ -85,6 +85,11 @@ struct AuthorizationMatrixTests {
       Enrollment.Withdraw.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Enrollment.ListCohorts.descriptor: Expectation(roles: everyone, fromOtherTenant: nil),
       Enrollment.GetCohort.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Enrollment.StartCohort.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Enrollment.CompleteCohort.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Enrollment.CancelCohort.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Enrollment.GrantDiscount.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Enrollment.GetCohortReport.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Admin.WhoAmI.descriptor: Expectation(roles: everyone, fromOtherTenant: nil),
       Admin.IssueToken.descriptor: Expectation(roles: [.owner], fromOtherTenant: nil),
       Grpc_Health_V1_Health.Method.Check.descriptor: Expectation(roles: nil, fromOtherTenant: nil),
@@ -401,6 +406,7 @@ private final class Matrix: Sendable {
       $0.cohortNumber = number
       $0.name = "Member"
       $0.email = email
+      $0.free = "matrix"
     }
   }
 
@@ -591,6 +597,28 @@ private final class Matrix: Sendable {
         _ = try await payments.getPayment(.with { $0.paymentID = payment }, metadata: md)
       case Payments.GetFunnel.descriptor:
         _ = try await payments.getFunnel(.init(), metadata: md)
+      case Enrollment.StartCohort.descriptor:
+        _ = try await enrollment.startCohort(command(try await cohort(open: true)), metadata: md)
+      case Enrollment.CompleteCohort.descriptor:
+        let number = try await cohort()
+        _ = try await enrollment.startCohort(command(number), metadata: metadata(owner))
+        _ = try await enrollment.completeCohort(command(number), metadata: md)
+      case Enrollment.CancelCohort.descriptor:
+        _ = try await enrollment.cancelCohort(command(try await cohort()), metadata: md)
+      case Enrollment.GrantDiscount.descriptor:
+        let person = try await person()
+        let number = try await cohort(open: true)
+        _ = try await enrollment.grantDiscount(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+            $0.person = person
+            $0.percent = 10
+            $0.reason = "matrix"
+          }, metadata: md)
+      case Enrollment.GetCohortReport.descriptor:
+        let number = try await cohort()
+        _ = try await enrollment.getCohortReport(.with { $0.cohortNumber = number }, metadata: md)
       case Enrollment.ScheduleCohort.descriptor:
         _ = try await enrollment.scheduleCohort(schedule(next()), metadata: md)
       case Enrollment.OpenEnrollment.descriptor:

@@ -21,15 +21,21 @@ struct EnrollmentEndToEndTests {
       "--currency", "KRW", "--capacity", "2", "--starts", "2026-12-01", "--ends", "2027-01-31", in: session)
     #expect(scheduled == "Scheduled cohort 9 (200,000 KRW, 2 seats).")
     _ = try await cohort("cohorts", "open", "9", in: session)
+    // A paid seat needs a validated payment: without one, staff give a scholarship or a free seat.
+    let unpaid = try await cohortFailure("enroll", "9", "--name", "김민지", "--email", "minji@example.com", in: session)
+    #expect(unpaid.exitCode == 19 && unpaid.description.contains("needs a validated payment of 200,000 KRW"))
     #expect(
-      try await cohort("enroll", "9", "--name", "김민지", "--email", "minji@example.com", in: session).hasPrefix(
-        "Enrolled 김민지"))
+      try await cohort(
+        "enroll", "9", "--name", "김민지", "--email", "minji@example.com", "--scholarship", "커뮤니티 리더", in: session
+      ).hasPrefix("Enrolled 김민지"))
     #expect(
-      try await cohort("enroll", "9", "--name", "Alex Kim", "--email", "Alex@Example.com ", in: session).hasPrefix(
-        "Enrolled Alex Kim"))
+      try await cohort(
+        "enroll", "9", "--name", "Alex Kim", "--email", "Alex@Example.com ", "--free", "강사", in: session
+      ).hasPrefix("Enrolled Alex Kim"))
     #expect(
-      try await cohort("enroll", "9", "--name", "박서연", "--email", "seoyeon@example.com", in: session).contains(
-        "waitlist"))
+      try await cohort(
+        "enroll", "9", "--name", "박서연", "--email", "seoyeon@example.com", "--free", "운영진", in: session
+      ).contains("waitlist"))
 
     let withdrawn = try await cohort(
       "withdraw", "9", "--email", "minji@example.com", "--reason", "moved abroad", in: session)
@@ -48,7 +54,8 @@ struct EnrollmentEndToEndTests {
     #expect(table.contains("AI 활용 부트캠프 9기") && table.contains("2/2") && table.contains("200,000 KRW"))
 
     _ = try await cohort("cohorts", "close", "9", in: session)
-    let late = try await cohortFailure("enroll", "9", "--name", "Late", "--email", "late@example.com", in: session)
+    let late = try await cohortFailure(
+      "enroll", "9", "--name", "Late", "--email", "late@example.com", "--free", "late", in: session)
     #expect(late.exitCode == 19)  // FAILED_PRECONDITION
     #expect(late.description.contains("not open"))
     try await server.stop()
@@ -127,6 +134,7 @@ struct EnrollmentEndToEndTests {
         $0.cohortNumber = 9
         $0.name = "이도윤"
         $0.email = "doyoon@example.com"
+        $0.scholarship = "커뮤니티 리더"
       }
       let first = try await enrollment.enroll(request)
       let retry = try await enrollment.enroll(request)

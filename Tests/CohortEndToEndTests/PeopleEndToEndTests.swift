@@ -87,16 +87,25 @@ enum PeopleJourney {
 
     // Members are people: enrolling a registered person makes their person id the member id, and
     // enrolling somebody new registers them.
-    let enrolled = try await json(
-      Cohort_V1_EnrollReply.self, "enroll", "21", "--name", seoyeon.name, "--email", seoyeon.email)
-    #expect(enrolled.memberID == seoyeonRecord.person.personID)
+    // Seoyeon's bank transfer for open cohort 21 seated her by itself: nobody typed an Enroll.
+    var roster = try await json(Cohort_V1_GetCohortReply.self, "cohorts", "show", "21")
+    for _ in 0..<100 where roster.members.isEmpty {
+      try await Task.sleep(for: .milliseconds(50))
+      roster = try await json(Cohort_V1_GetCohortReply.self, "cohorts", "show", "21")
+    }
+    #expect(roster.members.map(\.memberID) == [seoyeonRecord.person.personID], "automatic enrollment")
+    #expect(roster.members.first?.seat == .paid)
+    let reenroll = try await cohortFailure("enroll", "21", "--name", seoyeon.name, "--email", seoyeon.email, in: owner)
+    #expect(reenroll.description.contains("already enrolled"), "\(reenroll)")
     let newcomer = try await json(
-      Cohort_V1_EnrollReply.self, "enroll", "21", "--name", junho.name, "--email", junho.email)
+      Cohort_V1_EnrollReply.self, "enroll", "21", "--name", junho.name, "--email", junho.email, "--free", "staff")
     let junhoRecord = try await json(Cohort_V1_GetPersonReply.self, "people", "show", junho.email)
     #expect(junhoRecord.person.personID == newcomer.memberID && junhoRecord.person.source == "enrollment")
     #expect(junhoRecord.person.status == .interested, "enrolled without paying is not a customer")
-    let roster = try await json(Cohort_V1_GetCohortReply.self, "cohorts", "show", "21")
+    roster = try await json(Cohort_V1_GetCohortReply.self, "cohorts", "show", "21")
     #expect(roster.members.map(\.name) == [seoyeon.name, junho.name])
+    // Junho holds a free seat; Minji's payment is only expected, so she is in no list.
+    #expect(roster.members.map(\.seat) == [.paid, .free])
 
     // Forget them all; from now on nobody sees them, not even the owner.
     replies = []

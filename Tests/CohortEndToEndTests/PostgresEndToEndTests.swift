@@ -39,6 +39,15 @@ struct PostgresEndToEndTests {
     }
   }
 
+  @Test("a cohort's life through the CLI on PostgreSQL: seated by the webhook, scholarship, discount, refund, alumni")
+  func cohortLifecycleJourney() async throws {
+    try await ThrowawayPostgres.withServer { postgres in
+      try await PortOneStandIn.withServer(databaseURL: postgres.url) { server, portOne in
+        try await CohortLifecycleJourney.run(on: server, portOne: portOne)
+      }
+    }
+  }
+
   @Test("partner groups through the CLI on PostgreSQL: partners record for their own group only")
   func groupsJourney() async throws {
     try await ThrowawayPostgres.withServer { postgres in
@@ -71,7 +80,7 @@ struct PostgresEndToEndTests {
 
     let owner = Session(settings: first.settings(token: token))
     _ = try await cohort(
-      "cohorts", "schedule", "--number", "11", "--title", "AI 활용 부트캠프 11기", "--price", "200000",
+      "cohorts", "schedule", "--number", "11", "--title", "AI 활용 부트캠프 11기", "--price", "0",
       "--capacity", "5", "--starts", "2027-03-01", "--ends", "2027-04-30", in: owner)
     _ = try await cohort("cohorts", "open", "11", in: owner)
 
@@ -129,7 +138,7 @@ struct PostgresEndToEndTests {
       throughSecond.attempts = 1
 
       _ = try await cohort(
-        "cohorts", "schedule", "--number", "9", "--title", "AI 활용 부트캠프 9기", "--price", "200000",
+        "cohorts", "schedule", "--number", "9", "--title", "AI 활용 부트캠프 9기", "--price", "0",
         "--capacity", "30", "--starts", "2027-03-01", "--ends", "2027-04-30", in: throughFirst)
       // The second server decides on cohort 9 while it is not open, and keeps that state.
       let refused = try await cohortFailure(

@@ -26,7 +26,7 @@ struct PostgresRestartEndToEndTests {
       let server = try await TestServer.start(databaseURL: postgres.url)
       let owner = try server.ownerSession()
       _ = try await cohort(
-        "cohorts", "schedule", "--number", "7", "--title", "AI 활용 부트캠프 7기", "--price", "200000",
+        "cohorts", "schedule", "--number", "7", "--title", "AI 활용 부트캠프 7기", "--price", "0",
         "--capacity", "300", "--starts", "2027-03-01", "--ends", "2027-04-30", in: owner)
       _ = try await cohort("cohorts", "open", "7", in: owner)
       let settings = server.settings(token: try server.ownerToken)

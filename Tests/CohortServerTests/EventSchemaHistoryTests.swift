@@ -68,6 +68,22 @@ struct EventSchemaHistoryTests {
       base64: "CiRlMTU4NzFmOC01NjI3LTVmNWItYjRjMy1kMTY5OGFhN2Q1NTkSDG1vdmVkIGFicm9hZCIGCID3xNUG",
       event: .memberWithdrew(MemberWithdrew(memberID: memberID, reason: "moved abroad", wasWaitlisted: false, at: at))),
     Example(
+      type: "cohort.v1.events.CohortStarted", schemaVersion: 1, base64: "CgYIgPfE1QY=", event: .cohortStarted(at: at)),
+    Example(
+      type: "cohort.v1.events.CohortCompleted", schemaVersion: 1, base64: "CgYIgPfE1QY=",
+      event: .cohortCompleted(at: at)),
+    Example(
+      type: "cohort.v1.events.CohortCancelled", schemaVersion: 1, base64: "CgYIgPfE1QY=",
+      event: .cohortCancelled(at: at)),
+    Example(
+      type: "cohort.v1.events.DiscountGranted", schemaVersion: 1,
+      base64:
+        "CiRlMTU4NzFmOC01NjI3LTVmNWItYjRjMy1kMTY5OGFhN2Q1NTkSCQjAuAISA0tSVxgUIgzslrzrpqzrsoTrk5wqJDNiOGUxZjUyLTdhNmQtNGMwOS04ZTJmLTVkMWE5YjdjNGU2MDIGCID3xNUG",
+      event: .discountGranted(
+        DiscountGranted(
+          personID: memberID, amountOff: try! Money(amountMinor: 40_000, currency: .krw), percent: 20,
+          reason: "얼리버드", grantedBy: UUID(uuidString: "3b8e1f52-7a6d-4c09-8e2f-5d1a9b7c4e60")!, at: at))),
+    Example(
       type: "cohort.v1.events.MemberPromoted", schemaVersion: 1,
       base64: "CiRlMTU4NzFmOC01NjI3LTVmNWItYjRjMy1kMTY5OGFhN2Q1NTkSBgiA98TVBg==",
       event: .memberPromoted(MemberPromoted(memberID: memberID, at: at))),

@@ -54,7 +54,8 @@ struct InProcessPipelineTests {
       $0.requestID = requestID
       $0.number = number
       $0.title = "AI 활용 부트캠프 \(number)기"
-      $0.price = try! Money(amountMinor: 200_000, currency: .krw).proto
+      // A free cohort: nobody waits for a payment to be validated.
+      $0.price = try! Money(amountMinor: 0, currency: .krw).proto
       $0.capacity = 1
       $0.startsOn = try! CalendarDate(iso: "2027-03-01").proto
       $0.endsOn = try! CalendarDate(iso: "2027-04-30").proto

@@ -78,7 +78,7 @@ struct ServerPiecesTests {
     #expect(index.fileName(containing: "cohort.v1.EnrollmentService.Enroll") == "cohort/v1/enrollment.proto")
     #expect(index.fileName(containing: "cohort.v1.EnrollReply.Outcome") == "cohort/v1/enrollment.proto")
     let files = try #require(try index.serializedFileWithDependencies("cohort/v1/enrollment.proto"))
-    #expect(files.count == 3)  // enrollment, common, google/protobuf/timestamp
+    #expect(files.count == 4)  // enrollment, common, people, google/protobuf/timestamp
   }
 
   @Test("a lock per key runs holders of one key one at a time")

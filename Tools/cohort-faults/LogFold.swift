@@ -73,6 +73,16 @@ struct LogFold {
         cohort.status = "open"
       case "EnrollmentClosed":
         cohort.status = "closed"
+      case "CohortStarted":
+        cohort.status = "started"
+      case "CohortCompleted":
+        cohort.status = "completed"
+      case "CohortCancelled":
+        cohort.status = "cancelled"
+        cohort.enrolled = []
+        cohort.waitlist = []
+      case "DiscountGranted":
+        break
       case "MemberEnrolled":
         let m = try Cohort_V1_Events_MemberEnrolled(serializedBytes: event.data)
         applied.memberID = m.memberID

@@ -30,7 +30,8 @@ struct Setup: AsyncParsableCommand {
               $0.requestID = UUID().uuidString
               $0.number = number
               $0.title = "fault cohort \(number)"
-              $0.price = try! Money(amountMinor: 200_000, currency: .krw).proto
+              // Free cohorts: the load is about enrollment, not payments.
+              $0.price = try! Money(amountMinor: 0, currency: .krw).proto
               $0.capacity = capacity
               $0.startsOn = try! CalendarDate(iso: "2026-12-01").proto
               $0.endsOn = try! CalendarDate(iso: "2027-01-31").proto

@@ -634,6 +634,12 @@ public nonisolated struct Cohort_V1_Cohort: @unchecked Sendable {
   /// Clears the value of `scheduledAt`. Subsequent reads from it will return its default value.
   public mutating func clearScheduledAt() {_uniqueStorage()._scheduledAt = nil}
 
+  /// Validated payments for the cohort less refunds, per currency.
+  public var revenue: [Cohort_V1_Money] {
+    get {_storage._revenue}
+    set {_uniqueStorage()._revenue = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -744,6 +750,12 @@ public nonisolated struct Cohort_V1_GetCohortRequest: Sendable {
 
   public var cohortNumber: Int32 = 0
 
+  /// Roster entries per page (members first, then the waitlist); 0: 1,000; at most 5,000.
+  public var pageSize: Int32 = 0
+
+  /// From the previous reply's next_page_token; empty for the first page.
+  public var pageToken: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -765,13 +777,16 @@ public nonisolated struct Cohort_V1_GetCohortReply: Sendable {
   /// Clears the value of `cohort`. Subsequent reads from it will return its default value.
   public mutating func clearCohort() {self._cohort = nil}
 
-  /// Enrolled members in enrollment order.
+  /// Enrolled members in enrollment order (this page's).
   public var members: [Cohort_V1_RosterEntry] = []
 
-  /// Waiting members, first in line first.
+  /// Waiting members, first in line first (this page's).
   public var waitlist: [Cohort_V1_RosterEntry] = []
 
   public var position: Int64 = 0
+
+  /// Empty on the last page.
+  public var nextPageToken: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1447,7 +1462,7 @@ nonisolated extension Cohort_V1_CohortReport: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Cohort_V1_Cohort: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Cohort"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}cohort_id\0\u{1}number\0\u{1}title\0\u{1}price\0\u{1}capacity\0\u{3}starts_on\0\u{3}ends_on\0\u{1}status\0\u{3}seats_taken\0\u{3}waitlist_length\0\u{3}scheduled_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}cohort_id\0\u{1}number\0\u{1}title\0\u{1}price\0\u{1}capacity\0\u{3}starts_on\0\u{3}ends_on\0\u{1}status\0\u{3}seats_taken\0\u{3}waitlist_length\0\u{3}scheduled_at\0\u{1}revenue\0")
 
   fileprivate class _StorageClass {
     var _cohortID: String = String()
@@ -1461,6 +1476,7 @@ nonisolated extension Cohort_V1_Cohort: SwiftProtobuf.Message, SwiftProtobuf._Me
     var _seatsTaken: Int32 = 0
     var _waitlistLength: Int32 = 0
     var _scheduledAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _revenue: [Cohort_V1_Money] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1482,6 +1498,7 @@ nonisolated extension Cohort_V1_Cohort: SwiftProtobuf.Message, SwiftProtobuf._Me
       _seatsTaken = source._seatsTaken
       _waitlistLength = source._waitlistLength
       _scheduledAt = source._scheduledAt
+      _revenue = source._revenue
     }
   }
 
@@ -1511,6 +1528,7 @@ nonisolated extension Cohort_V1_Cohort: SwiftProtobuf.Message, SwiftProtobuf._Me
         case 9: try { try decoder.decodeSingularInt32Field(value: &_storage._seatsTaken) }()
         case 10: try { try decoder.decodeSingularInt32Field(value: &_storage._waitlistLength) }()
         case 11: try { try decoder.decodeSingularMessageField(value: &_storage._scheduledAt) }()
+        case 12: try { try decoder.decodeRepeatedMessageField(value: &_storage._revenue) }()
         default: break
         }
       }
@@ -1556,6 +1574,9 @@ nonisolated extension Cohort_V1_Cohort: SwiftProtobuf.Message, SwiftProtobuf._Me
       try { if let v = _storage._scheduledAt {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
       } }()
+      if !_storage._revenue.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._revenue, fieldNumber: 12)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1576,6 +1597,7 @@ nonisolated extension Cohort_V1_Cohort: SwiftProtobuf.Message, SwiftProtobuf._Me
         if _storage._seatsTaken != rhs_storage._seatsTaken {return false}
         if _storage._waitlistLength != rhs_storage._waitlistLength {return false}
         if _storage._scheduledAt != rhs_storage._scheduledAt {return false}
+        if _storage._revenue != rhs_storage._revenue {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -1745,7 +1767,7 @@ nonisolated extension Cohort_V1_ListCohortsReply: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Cohort_V1_GetCohortRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetCohortRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}consistency\0\u{3}cohort_number\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}consistency\0\u{3}cohort_number\0\u{3}page_size\0\u{3}page_token\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1755,6 +1777,8 @@ nonisolated extension Cohort_V1_GetCohortRequest: SwiftProtobuf.Message, SwiftPr
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularMessageField(value: &self._consistency) }()
       case 2: try { try decoder.decodeSingularInt32Field(value: &self.cohortNumber) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.pageSize) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.pageToken) }()
       default: break
       }
     }
@@ -1771,12 +1795,20 @@ nonisolated extension Cohort_V1_GetCohortRequest: SwiftProtobuf.Message, SwiftPr
     if self.cohortNumber != 0 {
       try visitor.visitSingularInt32Field(value: self.cohortNumber, fieldNumber: 2)
     }
+    if self.pageSize != 0 {
+      try visitor.visitSingularInt32Field(value: self.pageSize, fieldNumber: 3)
+    }
+    if !self.pageToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.pageToken, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Cohort_V1_GetCohortRequest, rhs: Cohort_V1_GetCohortRequest) -> Bool {
     if lhs._consistency != rhs._consistency {return false}
     if lhs.cohortNumber != rhs.cohortNumber {return false}
+    if lhs.pageSize != rhs.pageSize {return false}
+    if lhs.pageToken != rhs.pageToken {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1784,7 +1816,7 @@ nonisolated extension Cohort_V1_GetCohortRequest: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Cohort_V1_GetCohortReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetCohortReply"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cohort\0\u{1}members\0\u{1}waitlist\0\u{1}position\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cohort\0\u{1}members\0\u{1}waitlist\0\u{1}position\0\u{3}next_page_token\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1796,6 +1828,7 @@ nonisolated extension Cohort_V1_GetCohortReply: SwiftProtobuf.Message, SwiftProt
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.members) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.waitlist) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.position) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.nextPageToken) }()
       default: break
       }
     }
@@ -1818,6 +1851,9 @@ nonisolated extension Cohort_V1_GetCohortReply: SwiftProtobuf.Message, SwiftProt
     if self.position != 0 {
       try visitor.visitSingularInt64Field(value: self.position, fieldNumber: 4)
     }
+    if !self.nextPageToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.nextPageToken, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1826,6 +1862,7 @@ nonisolated extension Cohort_V1_GetCohortReply: SwiftProtobuf.Message, SwiftProt
     if lhs.members != rhs.members {return false}
     if lhs.waitlist != rhs.waitlist {return false}
     if lhs.position != rhs.position {return false}
+    if lhs.nextPageToken != rhs.nextPageToken {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -55,9 +55,27 @@ public struct Cohorts: AsyncParsableCommand {
     public init() {}
 
     public func output(_ session: Session) async throws -> String {
-      let reply = try await session.enrollment { service in
-        try await service.getCohort(.with { $0.cohortNumber = number })
-      }
+      // Every page of the roster, gathered into one reply.
+      var reply = Cohort_V1_GetCohortReply()
+      var token = ""
+      repeat {
+        let page = try await session.enrollment { service in
+          try await service.getCohort(
+            .with {
+              $0.cohortNumber = number
+              $0.pageToken = token
+              if reply.position > 0 { $0.consistency.minPosition = reply.position }
+            })
+        }
+        if token.isEmpty {
+          reply = page
+        } else {
+          reply.members += page.members
+          reply.waitlist += page.waitlist
+        }
+        token = page.nextPageToken
+      } while !token.isEmpty
+      reply.nextPageToken = ""
       return try output.render(reply) { Rendering.cohort(reply) }
     }
   }

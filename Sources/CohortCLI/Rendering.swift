@@ -35,11 +35,13 @@ enum Rendering {
 
   static func cohorts(_ cohorts: [Cohort_V1_Cohort]) -> String {
     guard !cohorts.isEmpty else { return "No cohorts yet. Schedule one with `cohort cohorts schedule`." }
-    var table = Table("NUMBER", "TITLE", "STATUS", "SEATS", "WAITLIST", "PRICE", "STARTS", "ENDS")
+    var table = Table("NUMBER", "TITLE", "STATUS", "SEATS", "WAITLIST", "PRICE", "REVENUE", "STARTS", "ENDS")
     for cohort in cohorts {
       table.add(
         "\(cohort.number)", cohort.title, status(cohort.status), "\(cohort.seatsTaken)/\(cohort.capacity)",
-        "\(cohort.waitlistLength)", money(cohort.price), date(cohort.startsOn), date(cohort.endsOn))
+        "\(cohort.waitlistLength)", money(cohort.price),
+        cohort.revenue.isEmpty ? "—" : cohort.revenue.map(money).joined(separator: ", "), date(cohort.startsOn),
+        date(cohort.endsOn))
     }
     return table.rendered
   }

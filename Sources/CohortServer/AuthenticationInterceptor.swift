@@ -30,10 +30,9 @@ struct AuthenticationInterceptor: ServerInterceptor {
       principal = try authenticate(request.metadata)
       if !roles.contains(principal.role) {
         guard own.contains(principal.role), principal.personID != nil else {
-          let what = own.contains(principal.role) ? "unless it is bound to the person" : ""
+          let unless = own.contains(principal.role) ? " unless it is bound to a person" : ""
           throw RPCError(
-            code: .permissionDenied,
-            message: "a \(principal.role.rawValue) token may not \(action)\(what.isEmpty ? "" : " " + what)")
+            code: .permissionDenied, message: "a \(principal.role.rawValue) token may not \(action)\(unless)")
         }
         principal.restrictedToOwn = true
       }

@@ -220,7 +220,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       }
       let page = matching.prefix(pageSize)
       return .with {
-        $0.cohorts = page.map(\.proto)
+        $0.cohorts = page.map { Self.proto($0, tenantID: principal.tenantID, in: model.people.directory) }
         $0.position = position
         if matching.count > pageSize, let last = page.last { $0.nextPageToken = PageToken.encode(last.number) }
       }
@@ -230,25 +230,45 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   func getCohort(request: Cohort_V1_GetCohortRequest, context: ServerContext) async throws -> Cohort_V1_GetCohortReply {
     let principal = try Authorization.caller()
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
+    let pageSize = try PageToken.pageSize(
+      request.pageSize, default: PageToken.rosterPageSize, maximum: PageToken.maximumRosterPageSize)
+    let offset = try PageToken.decode(request.pageToken)
     try await ReadConsistency.wait(for: request.consistency, in: readModel, limit: queryWaitLimit)
+    // One look at the model: the cohort, who its alumni are and the payments behind its revenue.
     let found = readModel.snapshot { model, position in
-      model.catalog.cohort(tenantID: principal.tenantID, number: number).map { ($0, position) }
+      model.catalog.cohort(tenantID: principal.tenantID, number: number).map {
+        ($0, position, model.catalog.alumni(tenantID: principal.tenantID, except: number), model.people.directory)
+      }
     }
-    guard let (cohort, position) = found else {
+    guard let (cohort, position, alumni, directory) = found else {
       throw DomainError(.notFound, "cohort \(number) is not scheduled")
     }
-    let alumni = readModel.read { $0.catalog.alumni(tenantID: principal.tenantID, except: number) }
     func entry(_ entry: RosterEntry) -> Cohort_V1_RosterEntry {
       var proto = entry.proto
       proto.alumni = alumni.contains(entry.memberID)
       return proto
     }
+    // One sequence, members then the waitlist, paged by offset.
+    let members = cohort.enrolled.dropFirst(offset).prefix(pageSize)
+    let waitlist = cohort.waitlist.dropFirst(max(0, offset - cohort.enrolled.count)).prefix(pageSize - members.count)
+    let next = offset + members.count + waitlist.count
     return .with {
-      $0.cohort = cohort.proto
-      $0.members = cohort.enrolled.map(entry)
-      $0.waitlist = cohort.waitlist.map(entry)
+      $0.cohort = Self.proto(cohort, tenantID: principal.tenantID, in: directory)
+      $0.members = members.map(entry)
+      $0.waitlist = waitlist.map(entry)
       $0.position = position
+      if next < cohort.enrolled.count + cohort.waitlist.count { $0.nextPageToken = PageToken.encode(next) }
     }
+  }
+
+  /// The cohort with its revenue (validated payments less refunds).
+  private static func proto(_ cohort: CohortView, tenantID: UUID, in directory: CustomerDirectory) -> Cohort_V1_Cohort {
+    var proto = cohort.proto
+    let revenue = directory.payments(tenantID: tenantID).filter { $0.cohortNumber == cohort.number }.compactMap(\.net)
+    proto.revenue = Dictionary(grouping: revenue, by: \.currency).sorted { $0.key.code < $1.key.code }.map {
+      Money.unchecked($0.value.reduce(0) { $0 + $1.amountMinor }, $0.key).proto
+    }
+    return proto
   }
 
   func getCohortReport(

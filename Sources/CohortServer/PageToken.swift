@@ -6,11 +6,16 @@ enum PageToken {
   static let defaultPageSize = 50
   static let maximumPageSize = 500
 
-  static func pageSize(_ requested: Int32) throws(DomainError) -> Int {
-    if requested == 0 { return defaultPageSize }
-    guard (1...Int32(maximumPageSize)).contains(requested) else {
-      throw DomainError(
-        .invalidArgument(field: "page_size"), "page_size must be 1 to \(maximumPageSize); got \(requested)")
+  /// Roster pages: a 300-member cohort is one page by default; a 100,000-member one is not sent whole.
+  static let rosterPageSize = 1_000
+  static let maximumRosterPageSize = 5_000
+
+  static func pageSize(
+    _ requested: Int32, default defaultSize: Int = defaultPageSize, maximum: Int = maximumPageSize
+  ) throws(DomainError) -> Int {
+    if requested == 0 { return defaultSize }
+    guard (1...Int32(maximum)).contains(requested) else {
+      throw DomainError(.invalidArgument(field: "page_size"), "page_size must be 1 to \(maximum); got \(requested)")
     }
     return Int(requested)
   }

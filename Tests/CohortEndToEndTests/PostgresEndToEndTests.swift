@@ -48,6 +48,52 @@ struct PostgresEndToEndTests {
     }
   }
 
+  @Test("automatic enrollment with two servers on one PostgreSQL: both react to every payment, each seats once")
+  func automaticEnrollmentOnTwoServers() async throws {
+    try await ThrowawayPostgres.withServer { postgres in
+      try await PortOneStandIn.withServer(databaseURL: postgres.url) { first, portOne in
+        let second = try await TestServer.start(databaseURL: postgres.url)
+        let token = try first.ownerToken
+        let owner = try first.ownerSession()
+        _ = try await cohort(
+          "cohorts", "schedule", "--number", "6", "--title", "6기", "--price", "100000", "--capacity", "3", "--starts",
+          "2027-01-01", "--ends", "2027-02-01", in: owner)
+        _ = try await cohort("cohorts", "open", "6", in: owner)
+        for index in 0..<5 {
+          _ = try await cohort("people", "add", "--name", "P\(index)", "--email", "p\(index)@example.com", in: owner)
+          _ = try await cohort(
+            "payments", "expect", "--email", "p\(index)@example.com", "--cohort", "6", "--payment-id", "pay-\(index)",
+            in: owner)
+          portOne.set("pay-\(index)", .init(status: "PAID", total: 100_000))
+          _ = try await PortOneStandIn.send(
+            PortOneStandIn.body("Transaction.Paid", paymentID: "pay-\(index)"), to: first)
+        }
+        var rosters: [Cohort_V1_GetCohortReply] = []
+        for server in [first, second] {
+          let session = Session(settings: server.settings(token: token))
+          var roster = Cohort_V1_GetCohortReply()
+          for _ in 0..<200 {
+            roster = try Cohort_V1_GetCohortReply(
+              jsonString: try await cohort("cohorts", "show", "6", "--output", "json", in: session))
+            if roster.members.count + roster.waitlist.count >= 5 { break }
+            try await Task.sleep(for: .milliseconds(25))
+          }
+          rosters.append(roster)
+        }
+        try await Task.sleep(for: .milliseconds(300))  // both reactors are done by now; nothing more may come
+        let settled = try Cohort_V1_GetCohortReply(
+          jsonString: try await cohort(
+            "cohorts", "show", "6", "--output", "json", in: Session(settings: second.settings(token: token))))
+        for roster in rosters + [settled] {
+          #expect(roster.members.count == 3 && roster.waitlist.count == 2)
+          #expect(Set((roster.members + roster.waitlist).map(\.memberID)).count == 5, "each person once")
+        }
+        #expect(rosters[0].members == rosters[1].members && rosters[0].waitlist == rosters[1].waitlist)
+        try await second.stop()
+      }
+    }
+  }
+
   @Test("partner groups through the CLI on PostgreSQL: partners record for their own group only")
   func groupsJourney() async throws {
     try await ThrowawayPostgres.withServer { postgres in

@@ -195,4 +195,61 @@ struct InProcessPipelineTests {
       #expect(!after.members.contains { $0.memberID == roster.members[0].memberID }, "the legacy member withdrew")
     }
   }
+
+  @Test("rosters page with a cursor: members first, then the waitlist; a bad cursor or size is refused")
+  func rosterPages() async throws {
+    try await withServer { enrollment, owner in
+      var schedule = Self.schedule()
+      schedule.capacity = 3
+      _ = try await enrollment.scheduleCohort(schedule, metadata: owner)
+      _ = try await enrollment.openEnrollment(
+        .with {
+          $0.requestID = UUID().uuidString
+          $0.cohortNumber = 9
+        }, metadata: owner)
+      var position: Int64 = 0
+      for index in 1...5 {
+        position = try await enrollment.enroll(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = 9
+            $0.name = "수강생 \(index)"
+            $0.email = "s\(index)@example.com"
+          }, metadata: owner
+        ).reply.position
+      }
+      var pages: [[String]] = []
+      var token = ""
+      repeat {
+        let page = try await enrollment.getCohort(
+          .with {
+            $0.cohortNumber = 9
+            $0.pageSize = 2
+            $0.pageToken = token
+            $0.consistency.minPosition = position
+          }, metadata: owner)
+        pages.append(page.members.map(\.name) + page.waitlist.map { "waiting " + $0.name })
+        token = page.nextPageToken
+      } while !token.isEmpty
+      #expect(pages == [["수강생 1", "수강생 2"], ["수강생 3", "waiting 수강생 4"], ["waiting 수강생 5"]])
+      let whole = try await enrollment.getCohort(.with { $0.cohortNumber = 9 }, metadata: owner)
+      #expect(whole.members.count == 3 && whole.waitlist.count == 2 && whole.nextPageToken.isEmpty)
+      let badSize = await Self.code {
+        _ = try await enrollment.getCohort(
+          .with {
+            $0.cohortNumber = 9
+            $0.pageSize = 5_001
+          }, metadata: owner)
+      }
+      #expect(badSize == .invalidArgument)
+      let badToken = await Self.code {
+        _ = try await enrollment.getCohort(
+          .with {
+            $0.cohortNumber = 9
+            $0.pageToken = "not a token"
+          }, metadata: owner)
+      }
+      #expect(badToken == .invalidArgument)
+    }
+  }
 }

@@ -23,7 +23,10 @@ struct SQLiteEventStoreTests {
   static let directory = SQLiteTestDirectory()
   static let factory = SQLiteFactory(path: directory.databasePath)
 
-  @Test("contract", RemovingSQLiteTestDirectory(directory: directory), arguments: EventStoreContract.cases)
+  // One case at a time: they share the file, and 18 writers at once on a loaded machine can wait
+  // out SQLite's busy timeout (seen once in CI-like load: "store unavailable").
+  @Test(
+    "contract", .serialized, RemovingSQLiteTestDirectory(directory: directory), arguments: EventStoreContract.cases)
   func contract(_ check: EventStoreContract.Case) async throws {
     try await check.run(Self.factory)
   }

@@ -202,8 +202,9 @@ struct Fuzz: AsyncParsableCommand {
           $0.requestID = UUID().uuidString
           $0.number = number
           $0.title = "fuzz cohort \(number)"
+          // Free, so that well-formed Enrolls (the probes') take seats without a payment.
           $0.price = .with {
-            $0.amountMinor = 100_000
+            $0.amountMinor = 0
             $0.currency = "KRW"
           }
           $0.capacity = number == probeCohort ? 10_000 : 3

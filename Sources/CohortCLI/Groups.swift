@@ -195,14 +195,19 @@ public struct Groups: AsyncParsableCommand {
     public init() {}
 
     public func output(_ session: Session) async throws -> String {
-      let reply = try await session.groups { service in
-        try await service.getGroup(
-          .with {
-            $0.cohortNumber = cohort
-            $0.group = group
-          })
-      }
+      let reply = try await Groups.get(cohort: cohort, group: group, in: session)
       return try output.render(reply) { Rendering.group(reply) }
+    }
+  }
+
+  /// One group's roster, sessions, posts and presentations.
+  static func get(cohort: Int32, group: String, in session: Session) async throws -> Cohort_V1_GetGroupReply {
+    try await session.groups { service in
+      try await service.getGroup(
+        .with {
+          $0.cohortNumber = cohort
+          $0.group = group
+        })
     }
   }
 
@@ -272,13 +277,7 @@ public struct Sessions: AsyncParsableCommand {
     public init() {}
 
     public func output(_ session: Session) async throws -> String {
-      let reply = try await session.groups { service in
-        try await service.getGroup(
-          .with {
-            $0.cohortNumber = cohort
-            $0.group = group
-          })
-      }
+      let reply = try await Groups.get(cohort: cohort, group: group, in: session)
       return try output.render(reply) { Rendering.sessions(reply) }
     }
   }
@@ -378,13 +377,7 @@ public struct Posts: AsyncParsableCommand {
     public init() {}
 
     public func output(_ session: Session) async throws -> String {
-      let reply = try await session.groups { service in
-        try await service.getGroup(
-          .with {
-            $0.cohortNumber = cohort
-            $0.group = group
-          })
-      }
+      let reply = try await Groups.get(cohort: cohort, group: group, in: session)
       return try output.render(reply) { Rendering.posts(reply) }
     }
   }

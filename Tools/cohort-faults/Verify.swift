@@ -65,11 +65,25 @@ struct Verify: AsyncParsableCommand {
           do {
             var options = CallOptions.defaults
             options.timeout = .seconds(20)
-            let reply = try await service.getCohort(
-              .with {
-                $0.cohortNumber = cohort.number
-                $0.consistency = .with { $0.minPosition = head }
-              }, options: options)
+            // Every page of the roster (a page holds 1,000 entries by default).
+            var reply = Cohort_V1_GetCohortReply()
+            var token = ""
+            repeat {
+              let page = try await service.getCohort(
+                .with {
+                  $0.cohortNumber = cohort.number
+                  $0.consistency = .with { $0.minPosition = head }
+                  $0.pageSize = 5_000
+                  $0.pageToken = token
+                }, options: options)
+              if token.isEmpty {
+                reply = page
+              } else {
+                reply.members += page.members
+                reply.waitlist += page.waitlist
+              }
+              token = page.nextPageToken
+            } while !token.isEmpty
             mismatches += Self.compare(reply, cohort, server: index)
           } catch {
             mismatches.append("server \(index): GetCohort(\(cohort.number)) failed: \(error)")

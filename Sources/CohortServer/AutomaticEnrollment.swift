@@ -2,6 +2,7 @@ import CohortAPI
 import CohortDomain
 import EventStore
 import Foundation
+import GRPCCore
 import Logging
 import SwiftProtobuf
 
@@ -68,14 +69,27 @@ final class AutomaticEnrollment: Sendable {
           "automatic enrollment: nothing to do",
           metadata: ["payment-event": "\(job.eventID)", "why": "\(refusal.message)"])
         return
-      } catch {
+      } catch  where Self.isPassing(error) {
         logger.warning(
           "automatic enrollment failed; retrying",
           metadata: ["payment-event": "\(job.eventID)", "error": "\(error)", "retry-in": "\(delay)"])
         try? await Task.sleep(for: delay)
         delay = min(delay * 2, .seconds(5))
+      } catch {
+        // Not a passing failure: retrying would hold up every later payment behind this one.
+        logger.error(
+          "automatic enrollment refused; the payment stays paid but not seated",
+          metadata: ["payment-event": "\(job.eventID)", "error": "\(error)"])
+        return
       }
     }
+  }
+
+  /// The store unreachable, or the cohort changed concurrently too often: worth another try.
+  private static func isPassing(_ error: any Error) -> Bool {
+    if let error = error as? EventStoreError { return error.code == .unavailable }
+    if let error = error as? RPCError { return error.code == .unavailable || error.code == .aborted }
+    return false
   }
 
   private func enroll(_ job: Job, core: ServerCore, logger: Logger) async throws {

@@ -176,6 +176,19 @@ public enum Cohort_V1_EnrollmentService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "TransferMember" metadata.
+        public enum TransferMember: Sendable {
+            /// Request type for "TransferMember".
+            public typealias Input = Cohort_V1_TransferMemberRequest
+            /// Response type for "TransferMember".
+            public typealias Output = Cohort_V1_TransferMemberReply
+            /// Descriptor for "TransferMember".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "cohort.v1.EnrollmentService"),
+                method: "TransferMember",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "cohort.v1.EnrollmentService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ScheduleCohort.descriptor,
@@ -189,7 +202,8 @@ public enum Cohort_V1_EnrollmentService: Sendable {
             CompleteCohort.descriptor,
             CancelCohort.descriptor,
             GrantDiscount.descriptor,
-            GetCohortReport.descriptor
+            GetCohortReport.descriptor,
+            TransferMember.descriptor
         ]
     }
 }
@@ -408,6 +422,26 @@ extension Cohort_V1_EnrollmentService {
             request: GRPCCore.StreamingServerRequest<Cohort_V1_GetCohortReportRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CohortReport>
+
+        /// Handle the "TransferMember" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Moves a member to a later cohort: frees their seat (the first waiting takes it), takes a seat or
+        /// > a waitlist place in the new cohort with the same kind of seat, carries the payment over and
+        /// > records the difference in price as due or as credit.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Cohort_V1_TransferMemberRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Cohort_V1_TransferMemberReply` messages.
+        func transferMember(
+            request: GRPCCore.StreamingServerRequest<Cohort_V1_TransferMemberRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_TransferMemberReply>
     }
 
     /// Service protocol for the "cohort.v1.EnrollmentService" service.
@@ -610,6 +644,26 @@ extension Cohort_V1_EnrollmentService {
             request: GRPCCore.ServerRequest<Cohort_V1_GetCohortReportRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CohortReport>
+
+        /// Handle the "TransferMember" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Moves a member to a later cohort: frees their seat (the first waiting takes it), takes a seat or
+        /// > a waitlist place in the new cohort with the same kind of seat, carries the payment over and
+        /// > records the difference in price as due or as credit.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_TransferMemberRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Cohort_V1_TransferMemberReply` message.
+        func transferMember(
+            request: GRPCCore.ServerRequest<Cohort_V1_TransferMemberRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Cohort_V1_TransferMemberReply>
     }
 
     /// Simple service protocol for the "cohort.v1.EnrollmentService" service.
@@ -810,6 +864,26 @@ extension Cohort_V1_EnrollmentService {
             request: Cohort_V1_GetCohortReportRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Cohort_V1_CohortReport
+
+        /// Handle the "TransferMember" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Moves a member to a later cohort: frees their seat (the first waiting takes it), takes a seat or
+        /// > a waitlist place in the new cohort with the same kind of seat, carries the payment over and
+        /// > records the difference in price as due or as credit.
+        ///
+        /// - Parameters:
+        ///   - request: A `Cohort_V1_TransferMemberRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Cohort_V1_TransferMemberReply` to respond with.
+        func transferMember(
+            request: Cohort_V1_TransferMemberRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Cohort_V1_TransferMemberReply
     }
 }
 
@@ -949,6 +1023,17 @@ extension Cohort_V1_EnrollmentService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Cohort_V1_EnrollmentService.Method.TransferMember.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_TransferMemberRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_TransferMemberReply>(),
+            handler: { request, context in
+                try await self.transferMember(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -1081,6 +1166,17 @@ extension Cohort_V1_EnrollmentService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_CohortReport> {
         let response = try await self.getCohortReport(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func transferMember(
+        request: GRPCCore.StreamingServerRequest<Cohort_V1_TransferMemberRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_TransferMemberReply> {
+        let response = try await self.transferMember(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1240,6 +1336,19 @@ extension Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Cohort_V1_CohortReport> {
         return GRPCCore.ServerResponse<Cohort_V1_CohortReport>(
             message: try await self.getCohortReport(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func transferMember(
+        request: GRPCCore.ServerRequest<Cohort_V1_TransferMemberRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Cohort_V1_TransferMemberReply> {
+        return GRPCCore.ServerResponse<Cohort_V1_TransferMemberReply>(
+            message: try await self.transferMember(
                 request: request.message,
                 context: context
             ),
@@ -1508,6 +1617,31 @@ extension Cohort_V1_EnrollmentService {
             deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_CohortReport>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_CohortReport>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "TransferMember" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Moves a member to a later cohort: frees their seat (the first waiting takes it), takes a seat or
+        /// > a waitlist place in the new cohort with the same kind of seat, carries the payment over and
+        /// > records the difference in price as due or as credit.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_TransferMemberRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_TransferMemberRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_TransferMemberReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func transferMember<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_TransferMemberRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_TransferMemberRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_TransferMemberReply>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_TransferMemberReply>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1911,6 +2045,42 @@ extension Cohort_V1_EnrollmentService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "TransferMember" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Moves a member to a later cohort: frees their seat (the first waiting takes it), takes a seat or
+        /// > a waitlist place in the new cohort with the same kind of seat, carries the payment over and
+        /// > records the difference in price as due or as credit.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_TransferMemberRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_TransferMemberRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_TransferMemberReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func transferMember<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_TransferMemberRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_TransferMemberRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_TransferMemberReply>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_TransferMemberReply>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Cohort_V1_EnrollmentService.Method.TransferMember.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -2232,6 +2402,37 @@ extension Cohort_V1_EnrollmentService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_GetCohortReportRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_CohortReport>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TransferMember" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Moves a member to a later cohort: frees their seat (the first waiting takes it), takes a seat or
+    /// > a waitlist place in the new cohort with the same kind of seat, carries the payment over and
+    /// > records the difference in price as due or as credit.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Cohort_V1_TransferMemberRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func transferMember<Result>(
+        request: GRPCCore.ClientRequest<Cohort_V1_TransferMemberRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_TransferMemberReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.transferMember(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_TransferMemberRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_TransferMemberReply>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2603,6 +2804,41 @@ extension Cohort_V1_EnrollmentService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getCohortReport(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TransferMember" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Moves a member to a later cohort: frees their seat (the first waiting takes it), takes a seat or
+    /// > a waitlist place in the new cohort with the same kind of seat, carries the payment over and
+    /// > records the difference in price as due or as credit.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func transferMember<Result>(
+        _ message: Cohort_V1_TransferMemberRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_TransferMemberReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Cohort_V1_TransferMemberRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.transferMember(
             request: request,
             options: options,
             onResponse: handleResponse

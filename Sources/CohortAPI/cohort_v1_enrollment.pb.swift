@@ -420,6 +420,118 @@ public nonisolated struct Cohort_V1_GrantDiscountRequest: Sendable {
   fileprivate var _person: Cohort_V1_PersonRef? = nil
 }
 
+public nonisolated struct Cohort_V1_TransferMemberRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var requestID: String = String()
+
+  public var member: Cohort_V1_PersonRef {
+    get {_member ?? Cohort_V1_PersonRef()}
+    set {_member = newValue}
+  }
+  /// Returns true if `member` has been explicitly set.
+  public var hasMember: Bool {self._member != nil}
+  /// Clears the value of `member`. Subsequent reads from it will return its default value.
+  public mutating func clearMember() {self._member = nil}
+
+  public var fromCohort: Int32 = 0
+
+  public var toCohort: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _member: Cohort_V1_PersonRef? = nil
+}
+
+public nonisolated struct Cohort_V1_TransferMemberReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var reply: Cohort_V1_CommandReply {
+    get {_reply ?? Cohort_V1_CommandReply()}
+    set {_reply = newValue}
+  }
+  /// Returns true if `reply` has been explicitly set.
+  public var hasReply: Bool {self._reply != nil}
+  /// Clears the value of `reply`. Subsequent reads from it will return its default value.
+  public mutating func clearReply() {self._reply = nil}
+
+  public var outcome: Cohort_V1_EnrollReply.Outcome = .unspecified
+
+  /// Who took the freed seat in the old cohort, if anyone.
+  public var promotedMemberID: String = String()
+
+  /// The new price less what was paid for the old cohort: more than zero is due, less is credit.
+  public var differenceDue: Cohort_V1_Money {
+    get {_differenceDue ?? Cohort_V1_Money()}
+    set {_differenceDue = newValue}
+  }
+  /// Returns true if `differenceDue` has been explicitly set.
+  public var hasDifferenceDue: Bool {self._differenceDue != nil}
+  /// Clears the value of `differenceDue`. Subsequent reads from it will return its default value.
+  public mutating func clearDifferenceDue() {self._differenceDue = nil}
+
+  public var credit: Cohort_V1_Money {
+    get {_credit ?? Cohort_V1_Money()}
+    set {_credit = newValue}
+  }
+  /// Returns true if `credit` has been explicitly set.
+  public var hasCredit: Bool {self._credit != nil}
+  /// Clears the value of `credit`. Subsequent reads from it will return its default value.
+  public mutating func clearCredit() {self._credit = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _reply: Cohort_V1_CommandReply? = nil
+  fileprivate var _differenceDue: Cohort_V1_Money? = nil
+  fileprivate var _credit: Cohort_V1_Money? = nil
+}
+
+public nonisolated struct Cohort_V1_TransferIn: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var memberID: String = String()
+
+  public var name: String = String()
+
+  public var fromCohort: Int32 = 0
+
+  /// What they still owe for the new cohort, or what is credited to them.
+  public var due: Cohort_V1_Money {
+    get {_due ?? Cohort_V1_Money()}
+    set {_due = newValue}
+  }
+  /// Returns true if `due` has been explicitly set.
+  public var hasDue: Bool {self._due != nil}
+  /// Clears the value of `due`. Subsequent reads from it will return its default value.
+  public mutating func clearDue() {self._due = nil}
+
+  public var credit: Cohort_V1_Money {
+    get {_credit ?? Cohort_V1_Money()}
+    set {_credit = newValue}
+  }
+  /// Returns true if `credit` has been explicitly set.
+  public var hasCredit: Bool {self._credit != nil}
+  /// Clears the value of `credit`. Subsequent reads from it will return its default value.
+  public mutating func clearCredit() {self._credit = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _due: Cohort_V1_Money? = nil
+  fileprivate var _credit: Cohort_V1_Money? = nil
+}
+
 public nonisolated struct Cohort_V1_GetCohortReportRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -549,6 +661,9 @@ public nonisolated struct Cohort_V1_CohortReport: Sendable {
   public var alumni: Int32 = 0
 
   public var position: Int64 = 0
+
+  /// Members who came from an earlier cohort, with the difference in price.
+  public var transfersIn: [Cohort_V1_TransferIn] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1229,6 +1344,163 @@ nonisolated extension Cohort_V1_GrantDiscountRequest: SwiftProtobuf.Message, Swi
   }
 }
 
+nonisolated extension Cohort_V1_TransferMemberRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TransferMemberRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}member\0\u{3}from_cohort\0\u{3}to_cohort\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._member) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.fromCohort) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.toCohort) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.requestID.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 1)
+    }
+    try { if let v = self._member {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.fromCohort != 0 {
+      try visitor.visitSingularInt32Field(value: self.fromCohort, fieldNumber: 3)
+    }
+    if self.toCohort != 0 {
+      try visitor.visitSingularInt32Field(value: self.toCohort, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_TransferMemberRequest, rhs: Cohort_V1_TransferMemberRequest) -> Bool {
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs._member != rhs._member {return false}
+    if lhs.fromCohort != rhs.fromCohort {return false}
+    if lhs.toCohort != rhs.toCohort {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_TransferMemberReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TransferMemberReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}reply\0\u{1}outcome\0\u{3}promoted_member_id\0\u{3}difference_due\0\u{1}credit\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._reply) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.promotedMemberID) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._differenceDue) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._credit) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._reply {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 2)
+    }
+    if !self.promotedMemberID.isEmpty {
+      try visitor.visitSingularStringField(value: self.promotedMemberID, fieldNumber: 3)
+    }
+    try { if let v = self._differenceDue {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._credit {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_TransferMemberReply, rhs: Cohort_V1_TransferMemberReply) -> Bool {
+    if lhs._reply != rhs._reply {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.promotedMemberID != rhs.promotedMemberID {return false}
+    if lhs._differenceDue != rhs._differenceDue {return false}
+    if lhs._credit != rhs._credit {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_TransferIn: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TransferIn"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}name\0\u{3}from_cohort\0\u{1}due\0\u{1}credit\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.memberID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.fromCohort) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._due) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._credit) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.memberID.isEmpty {
+      try visitor.visitSingularStringField(value: self.memberID, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if self.fromCohort != 0 {
+      try visitor.visitSingularInt32Field(value: self.fromCohort, fieldNumber: 3)
+    }
+    try { if let v = self._due {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._credit {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_TransferIn, rhs: Cohort_V1_TransferIn) -> Bool {
+    if lhs.memberID != rhs.memberID {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.fromCohort != rhs.fromCohort {return false}
+    if lhs._due != rhs._due {return false}
+    if lhs._credit != rhs._credit {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Cohort_V1_GetCohortReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetCohortReportRequest"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}cohort_number\0\u{1}consistency\0")
@@ -1368,7 +1640,7 @@ nonisolated extension Cohort_V1_PaidNotSeated: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Cohort_V1_CohortReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CohortReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cohort\0\u{3}seats_taken\0\u{1}capacity\0\u{1}waitlist\0\u{1}paying\0\u{1}scholarships\0\u{3}free_seats\0\u{1}revenue\0\u{3}refund_rate_basis_points\0\u{3}refunds_due\0\u{3}paid_not_seated\0\u{1}alumni\0\u{1}position\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cohort\0\u{3}seats_taken\0\u{1}capacity\0\u{1}waitlist\0\u{1}paying\0\u{1}scholarships\0\u{3}free_seats\0\u{1}revenue\0\u{3}refund_rate_basis_points\0\u{3}refunds_due\0\u{3}paid_not_seated\0\u{1}alumni\0\u{1}position\0\u{3}transfers_in\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1389,6 +1661,7 @@ nonisolated extension Cohort_V1_CohortReport: SwiftProtobuf.Message, SwiftProtob
       case 11: try { try decoder.decodeRepeatedMessageField(value: &self.paidNotSeated) }()
       case 12: try { try decoder.decodeSingularInt32Field(value: &self.alumni) }()
       case 13: try { try decoder.decodeSingularInt64Field(value: &self.position) }()
+      case 14: try { try decoder.decodeRepeatedMessageField(value: &self.transfersIn) }()
       default: break
       }
     }
@@ -1438,6 +1711,9 @@ nonisolated extension Cohort_V1_CohortReport: SwiftProtobuf.Message, SwiftProtob
     if self.position != 0 {
       try visitor.visitSingularInt64Field(value: self.position, fieldNumber: 13)
     }
+    if !self.transfersIn.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.transfersIn, fieldNumber: 14)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1455,6 +1731,7 @@ nonisolated extension Cohort_V1_CohortReport: SwiftProtobuf.Message, SwiftProtob
     if lhs.paidNotSeated != rhs.paidNotSeated {return false}
     if lhs.alumni != rhs.alumni {return false}
     if lhs.position != rhs.position {return false}
+    if lhs.transfersIn != rhs.transfersIn {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -271,6 +271,12 @@ public nonisolated struct Cohort_V1_Events_MemberEnrolled: Sendable {
   /// automatic enrollment's id).
   public var grantedByTokenID: String = String()
 
+  /// A transfer from an earlier cohort (0: none), and the new price less what was paid there, in
+  /// minor units (negative: credit).
+  public var transferredFrom: Int32 = 0
+
+  public var transferDifferenceMinor: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -321,6 +327,10 @@ public nonisolated struct Cohort_V1_Events_MemberWaitlisted: Sendable {
 
   public var grantedByTokenID: String = String()
 
+  public var transferredFrom: Int32 = 0
+
+  public var transferDifferenceMinor: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -351,6 +361,9 @@ public nonisolated struct Cohort_V1_Events_MemberWithdrew: Sendable {
   public mutating func clearAt() {self._at = nil}
 
   public var refundDue: Bool = false
+
+  /// Left for this later cohort (0: not a transfer).
+  public var transferredTo: Int32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1747,7 +1760,7 @@ nonisolated extension Cohort_V1_Events_EnrollmentClosed: SwiftProtobuf.Message, 
 
 nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MemberEnrolled"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0\u{1}personal\0\u{1}seat\0\u{3}seat_reason\0\u{3}granted_by_token_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0\u{1}personal\0\u{1}seat\0\u{3}seat_reason\0\u{3}granted_by_token_id\0\u{3}transferred_from\0\u{3}transfer_difference_minor\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1762,6 +1775,8 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
       case 5: try { try decoder.decodeSingularEnumField(value: &self.seat) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.seatReason) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.grantedByTokenID) }()
+      case 8: try { try decoder.decodeSingularInt32Field(value: &self.transferredFrom) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.transferDifferenceMinor) }()
       default: break
       }
     }
@@ -1792,6 +1807,12 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
     }
     if !self.grantedByTokenID.isEmpty {
       try visitor.visitSingularStringField(value: self.grantedByTokenID, fieldNumber: 7)
+    }
+    if self.transferredFrom != 0 {
+      try visitor.visitSingularInt32Field(value: self.transferredFrom, fieldNumber: 8)
+    }
+    if self.transferDifferenceMinor != 0 {
+      try visitor.visitSingularInt64Field(value: self.transferDifferenceMinor, fieldNumber: 9)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1804,6 +1825,8 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
     if lhs.seat != rhs.seat {return false}
     if lhs.seatReason != rhs.seatReason {return false}
     if lhs.grantedByTokenID != rhs.grantedByTokenID {return false}
+    if lhs.transferredFrom != rhs.transferredFrom {return false}
+    if lhs.transferDifferenceMinor != rhs.transferDifferenceMinor {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1811,7 +1834,7 @@ nonisolated extension Cohort_V1_Events_MemberEnrolled: SwiftProtobuf.Message, Sw
 
 nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MemberWaitlisted"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0\u{1}personal\0\u{1}seat\0\u{3}seat_reason\0\u{3}granted_by_token_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}contact\0\u{1}at\0\u{1}personal\0\u{1}seat\0\u{3}seat_reason\0\u{3}granted_by_token_id\0\u{3}transferred_from\0\u{3}transfer_difference_minor\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1826,6 +1849,8 @@ nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, 
       case 5: try { try decoder.decodeSingularEnumField(value: &self.seat) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.seatReason) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.grantedByTokenID) }()
+      case 8: try { try decoder.decodeSingularInt32Field(value: &self.transferredFrom) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.transferDifferenceMinor) }()
       default: break
       }
     }
@@ -1857,6 +1882,12 @@ nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, 
     if !self.grantedByTokenID.isEmpty {
       try visitor.visitSingularStringField(value: self.grantedByTokenID, fieldNumber: 7)
     }
+    if self.transferredFrom != 0 {
+      try visitor.visitSingularInt32Field(value: self.transferredFrom, fieldNumber: 8)
+    }
+    if self.transferDifferenceMinor != 0 {
+      try visitor.visitSingularInt64Field(value: self.transferDifferenceMinor, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1868,6 +1899,8 @@ nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, 
     if lhs.seat != rhs.seat {return false}
     if lhs.seatReason != rhs.seatReason {return false}
     if lhs.grantedByTokenID != rhs.grantedByTokenID {return false}
+    if lhs.transferredFrom != rhs.transferredFrom {return false}
+    if lhs.transferDifferenceMinor != rhs.transferDifferenceMinor {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1875,7 +1908,7 @@ nonisolated extension Cohort_V1_Events_MemberWaitlisted: SwiftProtobuf.Message, 
 
 nonisolated extension Cohort_V1_Events_MemberWithdrew: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MemberWithdrew"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}reason\0\u{3}was_waitlisted\0\u{1}at\0\u{3}refund_due\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0\u{1}reason\0\u{3}was_waitlisted\0\u{1}at\0\u{3}refund_due\0\u{3}transferred_to\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1888,6 +1921,7 @@ nonisolated extension Cohort_V1_Events_MemberWithdrew: SwiftProtobuf.Message, Sw
       case 3: try { try decoder.decodeSingularBoolField(value: &self.wasWaitlisted) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._at) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.refundDue) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.transferredTo) }()
       default: break
       }
     }
@@ -1913,6 +1947,9 @@ nonisolated extension Cohort_V1_Events_MemberWithdrew: SwiftProtobuf.Message, Sw
     if self.refundDue != false {
       try visitor.visitSingularBoolField(value: self.refundDue, fieldNumber: 5)
     }
+    if self.transferredTo != 0 {
+      try visitor.visitSingularInt32Field(value: self.transferredTo, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1922,6 +1959,7 @@ nonisolated extension Cohort_V1_Events_MemberWithdrew: SwiftProtobuf.Message, Sw
     if lhs.wasWaitlisted != rhs.wasWaitlisted {return false}
     if lhs._at != rhs._at {return false}
     if lhs.refundDue != rhs.refundDue {return false}
+    if lhs.transferredTo != rhs.transferredTo {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

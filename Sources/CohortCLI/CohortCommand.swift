@@ -17,7 +17,8 @@ public struct CohortCommand: AsyncParsableCommand {
       19 failed precondition, 20 aborted (retry), 24 unavailable, 26 unauthenticated.
       """,
     subcommands: [
-      Cohorts.self, Enroll.self, Withdraw.self, Discounts.self, People.self, Interest.self, Payments.self, Funnel.self,
+      Cohorts.self, Enroll.self, Withdraw.self, Transfer.self, Discounts.self, People.self, Interest.self,
+      Payments.self, Funnel.self,
       Groups.self, Sessions.self, AttendanceCommand.self, Posts.self, Presentations.self, Experiments.self,
       Attempts.self, Followups.self, WhoAmI.self, Tokens.self, Health.self,
     ])

@@ -132,3 +132,38 @@ public struct Discounts: AsyncParsableCommand {
     }
   }
 }
+
+/// `cohort transfer --email minji@example.com --from 9 --to 10`
+public struct Transfer: CLICommand {
+  public static let configuration = CommandConfiguration(
+    abstract: "Move a member to a later cohort, with their kind of seat and their payment.",
+    discussion: "The old seat goes to the first on its waitlist; the difference in price is shown as due or as credit.")
+  @OptionGroup public var connection: ConnectionOptions
+  @OptionGroup var output: OutputOptions
+  @Option(help: "The member's e-mail or person id.") var email: String
+  @Option(help: "The cohort they leave.") var from: Int32
+  @Option(help: "The later cohort they join.") var to: Int32
+
+  public init() {}
+
+  public func output(_ session: Session) async throws -> String {
+    let requestID = UUID().uuidString
+    let reply = try await session.enrollment { service in
+      try await service.transferMember(
+        .with {
+          $0.requestID = requestID
+          $0.member = .named(email)
+          $0.fromCohort = from
+          $0.toCohort = to
+        })
+    }
+    return try output.render(reply) {
+      var text =
+        "Moved \(email) from cohort \(from) to cohort \(to)"
+        + (reply.outcome == .waitlisted ? " (on its waitlist: it is full)." : ".")
+      if reply.hasDifferenceDue { text += " Still due: \(Rendering.money(reply.differenceDue))." }
+      if reply.hasCredit { text += " Credit: \(Rendering.money(reply.credit))." }
+      return text
+    }
+  }
+}

@@ -105,6 +105,15 @@ enum Rendering {
       }
       lines += ["", table.rendered]
     }
+    if !reply.transfersIn.isEmpty {
+      var table = Table("TRANSFERRED IN", "FROM", "DUE", "CREDIT", "MEMBER ID")
+      for moved in reply.transfersIn {
+        table.add(
+          moved.name.isEmpty ? "(erased)" : moved.name, "\(moved.fromCohort)", moved.hasDue ? money(moved.due) : "",
+          moved.hasCredit ? money(moved.credit) : "", moved.memberID)
+      }
+      lines += ["", table.rendered]
+    }
     if !reply.paidNotSeated.isEmpty {
       var table = Table("PAID, NOT SEATED", "NAME", "", "PERSON ID")
       for unseated in reply.paidNotSeated {

@@ -10,6 +10,11 @@ public struct CohortReport: Equatable, Sendable {
     public var why: String
   }
 
+  public struct TransferIn: Equatable, Sendable {
+    public var memberID: UUID
+    public var transfer: Transfer
+  }
+
   public struct Unseated: Equatable, Sendable {
     public var personID: UUID
     public var amount: Money
@@ -31,6 +36,8 @@ public struct CohortReport: Equatable, Sendable {
   public var paidNotSeated: [Unseated]
   /// Seated members who completed an earlier cohort.
   public var alumni: Int
+  /// Members (seated or waiting) who came from an earlier cohort, with the difference in price.
+  public var transfersIn: [TransferIn]
 
   /// - Parameters:
   ///   - payments: every payment for this cohort.
@@ -55,7 +62,11 @@ public struct CohortReport: Equatable, Sendable {
     self.revenue = revenue
     refundRateBasisPoints = validated == 0 ? nil : Int(refunded * 10_000 / validated)
     let seated = Set(cohort.enrolled.map(\.memberID))
-    paying = cohort.enrolled.count { (paidBy[$0.memberID] ?? 0) > 0 }
+    // A paid seat carried over from an earlier cohort is paid for there.
+    paying = cohort.enrolled.count { (paidBy[$0.memberID] ?? 0) > 0 || ($0.transfer != nil && $0.seat == .paid) }
+    transfersIn = (cohort.enrolled + cohort.waitlist).compactMap { entry in
+      entry.transfer.map { TransferIn(memberID: entry.memberID, transfer: $0) }
+    }
     scholarships = cohort.enrolled.count { if case .scholarship = $0.seat { true } else { false } }
     freeSeats = cohort.enrolled.count { if case .free = $0.seat { true } else { false } }
     func money(_ minor: Int64) -> Money { Money.unchecked(minor, cohort.price.currency) }

@@ -82,9 +82,11 @@ public struct CohortView: Equatable, Sendable {
     case .enrollmentClosed:
       status = .closed
     case .memberEnrolled(let e):
-      enrolled.append(RosterEntry(memberID: e.memberID, contact: e.contact, since: e.at, seat: e.seat))
+      enrolled.append(
+        RosterEntry(memberID: e.memberID, contact: e.contact, since: e.at, seat: e.seat, transfer: e.transfer))
     case .memberWaitlisted(let e):
-      waitlist.append(RosterEntry(memberID: e.memberID, contact: e.contact, since: e.at, seat: e.seat))
+      waitlist.append(
+        RosterEntry(memberID: e.memberID, contact: e.contact, since: e.at, seat: e.seat, transfer: e.transfer))
     case .memberWithdrew(let e):
       if let entry = (enrolled + waitlist).first(where: { $0.memberID == e.memberID }) {
         withdrawals.append(Withdrawal(entry: entry, refundDue: e.refundDue))
@@ -95,7 +97,9 @@ public struct CohortView: Equatable, Sendable {
       guard let index = waitlist.firstIndex(where: { $0.memberID == e.memberID }) else { return }
       let waiting = waitlist.remove(at: index)
       enrolled.append(
-        RosterEntry(memberID: waiting.memberID, contact: waiting.contact, since: e.at, seat: waiting.seat))
+        RosterEntry(
+          memberID: waiting.memberID, contact: waiting.contact, since: e.at, seat: waiting.seat,
+          transfer: waiting.transfer))
     case .cohortStarted:
       status = .started
     case .cohortCompleted:

@@ -14,13 +14,18 @@ public struct Enroll: Equatable, Sendable {
   /// For a paid seat: what the person's validated payments for this cohort come to, less
   /// refunds (`nil`: none), as the payments area says.
   public let paid: Money?
+  /// Coming from this earlier cohort: the seat is carried over (`paid` is what was paid there).
+  public let transferFrom: Int?
 
   /// Creates the command; nothing is validated until `Enrollment.decide`.
-  public init(memberID: UUID, name: String, email: String, seat: Seat = .paid, paid: Money? = nil) {
+  public init(
+    memberID: UUID, name: String, email: String, seat: Seat = .paid, paid: Money? = nil, transferFrom: Int? = nil
+  ) {
     self.memberID = memberID
     self.name = name
     self.email = email
     self.seat = seat
     self.paid = paid
+    self.transferFrom = transferFrom
   }
 }

@@ -61,14 +61,23 @@ extension Enrollment {
       throw DomainError(
         .alreadyExists, "this person is already on the waitlist for cohort \(state.number)")
     }
-    if seat == .paid { try requirePaid(command, state: state) }
+    // A transfer carries the seat over: what was paid before counts, the difference is recorded.
+    let transfer = command.transferFrom.map { from in
+      Transfer(
+        from: from,
+        differenceMinor: seat == .paid
+          ? (due(for: command.memberID, in: state)?.amountMinor ?? 0) - (command.paid?.amountMinor ?? 0) : 0)
+    }
+    if seat == .paid, transfer == nil { try requirePaid(command, state: state) }
     guard state.enrolled.count < state.capacity else {
       return [
-        .memberWaitlisted(MemberWaitlisted(memberID: command.memberID, contact: contact, seat: seat, at: now))
+        .memberWaitlisted(
+          MemberWaitlisted(memberID: command.memberID, contact: contact, seat: seat, transfer: transfer, at: now))
       ]
     }
     return [
-      .memberEnrolled(MemberEnrolled(memberID: command.memberID, contact: contact, seat: seat, at: now))
+      .memberEnrolled(
+        MemberEnrolled(memberID: command.memberID, contact: contact, seat: seat, transfer: transfer, at: now))
     ]
   }
 
@@ -199,7 +208,8 @@ extension Enrollment {
       return [
         .memberWithdrew(
           MemberWithdrew(
-            memberID: command.memberID, reason: reason, wasWaitlisted: true, refundDue: command.refundDue, at: now))
+            memberID: command.memberID, reason: reason, wasWaitlisted: true, refundDue: command.refundDue,
+            transferredTo: command.transferredTo, at: now))
       ]
     }
     guard state.enrolled.contains(command.memberID) else {
@@ -210,7 +220,8 @@ extension Enrollment {
     }
     let withdrew = EnrollmentEvent.memberWithdrew(
       MemberWithdrew(
-        memberID: command.memberID, reason: reason, wasWaitlisted: false, refundDue: command.refundDue, at: now))
+        memberID: command.memberID, reason: reason, wasWaitlisted: false, refundDue: command.refundDue,
+        transferredTo: command.transferredTo, at: now))
     guard let next = state.waitlist.first else { return [withdrew] }
     return [withdrew, .memberPromoted(MemberPromoted(memberID: next, at: now))]
   }

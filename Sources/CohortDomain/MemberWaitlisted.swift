@@ -8,14 +8,17 @@ public struct MemberWaitlisted: Equatable, Sendable {
   public let contact: Contact?
   /// How they hold the seat; `nil` in events written before seats were checked against payments.
   public let seat: Seat?
+  /// Set when they came from an earlier cohort.
+  public let transfer: Transfer?
   /// When the member joined the waitlist.
   public let at: Date
 
   /// Creates the event.
-  public init(memberID: UUID, contact: Contact?, seat: Seat? = nil, at: Date) {
+  public init(memberID: UUID, contact: Contact?, seat: Seat? = nil, transfer: Transfer? = nil, at: Date) {
     self.memberID = memberID
     self.contact = contact
     self.seat = seat
+    self.transfer = transfer
     self.at = at
   }
 

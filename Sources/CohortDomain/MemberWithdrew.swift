@@ -10,15 +10,21 @@ public struct MemberWithdrew: Equatable, Sendable {
   public let wasWaitlisted: Bool
   /// A refund is due to them.
   public let refundDue: Bool
+  /// Left for this later cohort.
+  public let transferredTo: Int?
   /// When the member withdrew.
   public let at: Date
 
   /// Creates the event.
-  public init(memberID: UUID, reason: String, wasWaitlisted: Bool, refundDue: Bool = false, at: Date) {
+  public init(
+    memberID: UUID, reason: String, wasWaitlisted: Bool, refundDue: Bool = false, transferredTo: Int? = nil,
+    at: Date
+  ) {
     self.memberID = memberID
     self.reason = reason
     self.wasWaitlisted = wasWaitlisted
     self.refundDue = refundDue
+    self.transferredTo = transferredTo
     self.at = at
   }
 }

@@ -10,18 +10,21 @@ public struct RosterEntry: Equatable, Sendable {
   public let since: Date
   /// How they hold it; `nil` for entries from before seats were checked against payments.
   public let seat: Seat?
+  /// Set when they came from an earlier cohort.
+  public let transfer: Transfer?
 
   /// Creates an entry.
-  public init(memberID: UUID, contact: Contact?, since: Date, seat: Seat? = nil) {
+  public init(memberID: UUID, contact: Contact?, since: Date, seat: Seat? = nil, transfer: Transfer? = nil) {
     self.memberID = memberID
     self.contact = contact
     self.since = since
     self.seat = seat
+    self.transfer = transfer
   }
 
   /// The same entry with another contact (`nil`: the member was forgotten).
   func with(contact: Contact?) -> RosterEntry {
-    RosterEntry(memberID: memberID, contact: contact, since: since, seat: seat)
+    RosterEntry(memberID: memberID, contact: contact, since: since, seat: seat, transfer: transfer)
   }
 
   /// Creates the entry of a member who has not been forgotten.

@@ -8,6 +8,20 @@ public enum Seat: Equatable, Sendable {
   case free(reason: String, grantedBy: UUID)
 }
 
+/// A member coming from an earlier cohort: their seat is carried over, and the difference in price
+/// (the new price less their discount, less what they paid for the old cohort) is due or credit.
+public struct Transfer: Equatable, Sendable {
+  /// The cohort they left.
+  public var from: Int
+  /// The new price less what was paid before, in minor units: more than zero is due, less is credit.
+  public var differenceMinor: Int64
+
+  public init(from: Int, differenceMinor: Int64) {
+    self.from = from
+    self.differenceMinor = differenceMinor
+  }
+}
+
 /// A discount for one person in one cohort, granted before they pay.
 public struct GrantDiscount: Equatable, Sendable {
   public enum Size: Equatable, Sendable {

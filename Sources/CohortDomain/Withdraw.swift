@@ -8,11 +8,14 @@ public struct Withdraw: Equatable, Sendable {
   public let reason: String
   /// A refund is due to them (the refund itself is a payment's command).
   public let refundDue: Bool
+  /// They leave for this later cohort (a transfer).
+  public let transferredTo: Int?
 
   /// Creates the command; nothing is validated until `Enrollment.decide`.
-  public init(memberID: UUID, reason: String = "", refundDue: Bool = false) {
+  public init(memberID: UUID, reason: String = "", refundDue: Bool = false, transferredTo: Int? = nil) {
     self.memberID = memberID
     self.reason = reason
     self.refundDue = refundDue
+    self.transferredTo = transferredTo
   }
 }

@@ -57,6 +57,7 @@ enum AccessPolicy {
       Enrollment.CancelCohort.descriptor: .roles(managers, action: "cancel cohorts"),
       Enrollment.GrantDiscount.descriptor: .roles(managers, action: "grant discounts"),
       Enrollment.GetCohortReport.descriptor: .roles(managers, action: "see a cohort's report"),
+      Enrollment.TransferMember.descriptor: .roles(managers, action: "transfer members"),
       // People and payments are personal data and money: the community's managers only, but a
       // member whose token is bound to them sees their own record (with their own payments).
       People.RegisterPerson.descriptor: .roles(managers, action: "register people"),

@@ -40,7 +40,8 @@ enum EnrollmentEventCodec {
               return .memberEnrolled(
                 MemberEnrolled(
                   memberID: memberID, contact: try open(m.personal, of: memberID),
-                  seat: try seat(m.seat, reason: m.seatReason, grantedBy: m.grantedByTokenID), at: m.at.date))
+                  seat: try seat(m.seat, reason: m.seatReason, grantedBy: m.grantedByTokenID),
+                  transfer: transfer(m.transferredFrom, m.transferDifferenceMinor), at: m.at.date))
             },
           ]),
         .message(
@@ -56,14 +57,15 @@ enum EnrollmentEventCodec {
               return .memberWaitlisted(
                 MemberWaitlisted(
                   memberID: memberID, contact: try open(m.personal, of: memberID),
-                  seat: try seat(m.seat, reason: m.seatReason, grantedBy: m.grantedByTokenID), at: m.at.date))
+                  seat: try seat(m.seat, reason: m.seatReason, grantedBy: m.grantedByTokenID),
+                  transfer: transfer(m.transferredFrom, m.transferDifferenceMinor), at: m.at.date))
             },
           ]),
         .message(Cohort_V1_Events_MemberWithdrew.self) { m, _ in
           .memberWithdrew(
             MemberWithdrew(
               memberID: try UUID(field: "member_id", m.memberID), reason: m.reason, wasWaitlisted: m.wasWaitlisted,
-              refundDue: m.refundDue, at: m.at.date))
+              refundDue: m.refundDue, transferredTo: m.transferredTo == 0 ? nil : Int(m.transferredTo), at: m.at.date))
         },
         .message(Cohort_V1_Events_MemberPromoted.self) { m, _ in
           .memberPromoted(MemberPromoted(memberID: try UUID(field: "member_id", m.memberID), at: m.at.date))
@@ -90,6 +92,10 @@ enum EnrollmentEventCodec {
     case .free: return .free(reason: reason, grantedBy: try UUID(field: "granted_by_token_id", grantedBy))
     case .unspecified, .UNRECOGNIZED: return nil
     }
+  }
+
+  @Sendable private static func transfer(_ from: Int32, _ difference: Int64) -> Transfer? {
+    from == 0 ? nil : Transfer(from: Int(from), differenceMinor: difference)
   }
 
   private static func store(_ seat: Seat?) -> (kind: Cohort_V1_SeatKind, reason: String, grantedBy: String) {
@@ -123,6 +129,8 @@ enum EnrollmentEventCodec {
         $0.memberID = e.memberID.lowercased
         $0.personal = try sealed(e.contact, of: e.memberID, keys: keys)
         ($0.seat, $0.seatReason, $0.grantedByTokenID) = store(e.seat)
+        $0.transferredFrom = Int32(e.transfer?.from ?? 0)
+        $0.transferDifferenceMinor = e.transfer?.differenceMinor ?? 0
         $0.at = .init(e.at)
       }
     case .memberWaitlisted(let e):
@@ -130,6 +138,8 @@ enum EnrollmentEventCodec {
         $0.memberID = e.memberID.lowercased
         $0.personal = try sealed(e.contact, of: e.memberID, keys: keys)
         ($0.seat, $0.seatReason, $0.grantedByTokenID) = store(e.seat)
+        $0.transferredFrom = Int32(e.transfer?.from ?? 0)
+        $0.transferDifferenceMinor = e.transfer?.differenceMinor ?? 0
         $0.at = .init(e.at)
       }
     case .memberWithdrew(let e):
@@ -138,6 +148,7 @@ enum EnrollmentEventCodec {
         $0.reason = e.reason
         $0.wasWaitlisted = e.wasWaitlisted
         $0.refundDue = e.refundDue
+        $0.transferredTo = Int32(e.transferredTo ?? 0)
         $0.at = .init(e.at)
       }
     case .memberPromoted(let e):

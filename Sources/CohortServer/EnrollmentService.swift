@@ -143,6 +143,67 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     ).reply
   }
 
+  func transferMember(
+    request: Cohort_V1_TransferMemberRequest, context: ServerContext
+  ) async throws -> Cohort_V1_TransferMemberReply {
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
+    let fromNumber = try Int(positive: request.fromCohort, field: "from_cohort")
+    let toNumber = try Int(positive: request.toCohort, field: "to_cohort")
+    let memberID = try identity.personID(of: request.member, field: "member", tenantID: principal.tenantID)
+    let found = readModel.read { model in
+      (
+        model.catalog.cohort(tenantID: principal.tenantID, number: fromNumber),
+        model.catalog.cohort(tenantID: principal.tenantID, number: toNumber),
+        model.people.directory.person(tenantID: principal.tenantID, personID: memberID)
+      )
+    }
+    guard let from = found.0 else { throw DomainError(.notFound, "cohort \(fromNumber) is not scheduled") }
+    guard let to = found.1 else { throw DomainError(.notFound, "cohort \(toNumber) is not scheduled") }
+    guard toNumber > fromNumber else {
+      throw DomainError(.invalidArgument(field: "to_cohort"), "a transfer goes to a later cohort than \(fromNumber)")
+    }
+    guard from.price.currency == to.price.currency else {
+      throw DomainError(
+        .failedPrecondition, "cohorts \(fromNumber) and \(toNumber) are priced in different currencies: no transfer")
+    }
+    guard let entry = (from.enrolled + from.waitlist).first(where: { $0.memberID == memberID }) else {
+      throw DomainError(.notFound, "this person holds no seat or waitlist place in cohort \(fromNumber)")
+    }
+    guard let person = found.2, !person.erased, let details = person.details else {
+      throw DomainError(.failedPrecondition, "this person was forgotten: they cannot be transferred")
+    }
+    _ = try await core.keys.key(for: memberID, tenantID: principal.tenantID)
+    // Two streams, two steps under request ids derived from this one: the new place first (if it is
+    // refused nothing changed), then the old seat is freed. A retry finishes what a failure left.
+    func step(_ name: String) throws -> RequestFingerprint {
+      try RequestFingerprint(
+        requestID: UUID(namespace: Self.transferNamespace, name: "\(fingerprint.requestID.lowercased)/\(name)"),
+        method: "cohort.v1.EnrollmentService/TransferMember (\(name))", request: request)
+    }
+    let paid = paid(by: memberID, cohort: fromNumber, tenantID: principal.tenantID)
+    let joined = try await run(
+      .enroll(
+        Enroll(
+          memberID: memberID, name: details.name, email: details.email, seat: entry.seat ?? .paid, paid: paid,
+          transferFrom: fromNumber)), number: toNumber, request: try step("to"), principal: principal)
+    let left = try await run(
+      .withdraw(Withdraw(memberID: memberID, reason: "transferred to cohort \(toNumber)", transferredTo: toNumber)),
+      number: fromNumber, request: try step("from"), principal: principal)
+    var difference: Int64 = 0
+    for case .memberEnrolled(let e) in joined.events { difference = e.transfer?.differenceMinor ?? 0 }
+    for case .memberWaitlisted(let e) in joined.events { difference = e.transfer?.differenceMinor ?? 0 }
+    return .with {
+      $0.reply = left.reply
+      $0.outcome =
+        joined.events.contains { if case .memberWaitlisted = $0 { true } else { false } } ? .waitlisted : .enrolled
+      for case .memberPromoted(let promoted) in left.events { $0.promotedMemberID = promoted.memberID.lowercased }
+      if difference > 0 { $0.differenceDue = Money.unchecked(difference, to.price.currency).proto }
+      if difference < 0 { $0.credit = Money.unchecked(-difference, to.price.currency).proto }
+    }
+  }
+
+  private static let transferNamespace = UUID(uuidString: "7b9d1f3b-5d7f-4b9d-8f1b-3d5f7b9d1f09")!
+
   /// What the person's validated payments for the cohort come to, less refunds.
   private func paid(by personID: UUID, cohort number: Int, tenantID: UUID) -> Money? {
     readModel.read { model in
@@ -314,6 +375,16 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
           }
         }
         $0.alumni = Int32(report.alumni)
+        $0.transfersIn = report.transfersIn.map { moved in
+          .with {
+            $0.memberID = moved.memberID.lowercased
+            $0.name = name(moved.memberID)
+            $0.fromCohort = Int32(moved.transfer.from)
+            let difference = moved.transfer.differenceMinor
+            if difference > 0 { $0.due = Money.unchecked(difference, cohort.price.currency).proto }
+            if difference < 0 { $0.credit = Money.unchecked(-difference, cohort.price.currency).proto }
+          }
+        }
         $0.position = position
       }
     }

@@ -164,4 +164,32 @@ struct PaidSeatTests {
     #expect(Set(cancelled.refundsDue.map(\.memberID)) == [emily.id, Self.minji.id] && cancelled.paidNotSeated.isEmpty)
     #expect(cancelled.seatsTaken == 0)
   }
+
+  @Test("a transfer carries the seat over: no payment check, the difference recorded as due or as credit")
+  func transfers() throws {
+    func transferIn(
+      paid: Int64?, seat: Seat = .paid, history: [EnrollmentEvent] = Self.open
+    ) throws -> [EnrollmentEvent] {
+      try given(history).when(
+        .enroll(
+          Enroll(
+            memberID: Self.minji.id, name: Self.minji.name, email: Self.minji.email, seat: seat,
+            paid: paid.map(Fixture.krw), transferFrom: 8)))
+    }
+    func difference(_ events: [EnrollmentEvent]) -> Int64? {
+      guard case .memberEnrolled(let e) = events.first else { return nil }
+      return e.transfer?.differenceMinor
+    }
+    #expect(difference(try transferIn(paid: 200_000)) == 0)
+    #expect(difference(try transferIn(paid: 150_000)) == 50_000, "50,000 KRW still due")
+    #expect(difference(try transferIn(paid: 250_000)) == -50_000, "50,000 KRW of credit")
+    #expect(difference(try transferIn(paid: nil, seat: .free(reason: "강사", grantedBy: Self.staff))) == 0)
+    let withdrew = try given(Self.open + [Self.minji.enrolled()]).when(
+      .withdraw(Withdraw(memberID: Self.minji.id, reason: "transferred to cohort 10", transferredTo: 10)))
+    guard case .memberWithdrew(let left) = withdrew.first else {
+      Issue.record("no withdrawal")
+      return
+    }
+    #expect(left.transferredTo == 10 && !left.refundDue)
+  }
 }

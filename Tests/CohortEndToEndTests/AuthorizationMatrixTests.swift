@@ -90,6 +90,7 @@ struct AuthorizationMatrixTests {
       Enrollment.CancelCohort.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Enrollment.GrantDiscount.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Enrollment.GetCohortReport.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
+      Enrollment.TransferMember.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Admin.WhoAmI.descriptor: Expectation(roles: everyone, fromOtherTenant: nil),
       Admin.IssueToken.descriptor: Expectation(roles: [.owner], fromOtherTenant: nil),
       Grpc_Health_V1_Health.Method.Check.descriptor: Expectation(roles: nil, fromOtherTenant: nil),
@@ -615,6 +616,17 @@ private final class Matrix: Sendable {
             $0.person = person
             $0.percent = 10
             $0.reason = "matrix"
+          }, metadata: md)
+      case Enrollment.TransferMember.descriptor:
+        let email = "transfer\(next())@example.com"
+        let from = try await cohort(open: true, member: email)
+        let to = try await cohort(open: true)
+        _ = try await enrollment.transferMember(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.member = .with { $0.email = email }
+            $0.fromCohort = from
+            $0.toCohort = to
           }, metadata: md)
       case Enrollment.GetCohortReport.descriptor:
         let number = try await cohort()

@@ -93,6 +93,20 @@ enum CohortLifecycleJourney {
     }
     #expect(next.paidNotSeated.map(\.name) == [people[5].name])
 
+    // C moves to cohort 13: their paid seat and payment come along, nothing more is due; 12 frees a seat.
+    _ = try await say("cohorts", "open", "13")
+    let moved = try await say("transfer", "--email", people[2].email, "--from", "12", "--to", "13")
+    #expect(moved.contains("Moved c@example.com from cohort 12 to cohort 13."), "\(moved)")
+    next = try await json(Cohort_V1_CohortReport.self, "cohorts", "report", "13")
+    #expect(next.transfersIn.map(\.name) == [people[2].name] && next.transfersIn.first?.hasDue == false)
+    #expect(next.paying == 1, "the carried paid seat")
+    #expect(next.paidNotSeated.map(\.name) == [people[5].name], "F's payment, validated before 13 opened")
+    report = try await json(Cohort_V1_CohortReport.self, "cohorts", "report", "12")
+    #expect(report.seatsTaken == 3 && report.refundsDue.isEmpty, "a transfer is not a refund")
+    let backwards = try await cohortFailure(
+      "transfer", "--email", people[2].email, "--from", "13", "--to", "12", in: owner)
+    #expect(backwards.exitCode == 13, "only to a later cohort: \(backwards)")
+
     // The cohort runs and completes: its members are alumni when they come back.
     let late = try await cohortFailure("cohorts", "complete", "12", in: owner)
     #expect(late.exitCode == 19 && late.description.contains("has not started"), "\(late)")
@@ -101,10 +115,9 @@ enum CohortLifecycleJourney {
       "enroll", "12", "--name", "늦은 사람", "--email", "late@example.com", "--free", "x", in: owner)
     #expect(closed.description.contains("has started"), "\(closed)")
     _ = try await say("cohorts", "complete", "12")
-    _ = try await say("cohorts", "open", "13")
     _ = try await say("enroll", "13", "--name", people[0].name, "--email", people[0].email, "--free", "재수강")
-    let comeback = try await cohort("13") { $0.members.count == 1 }
-    #expect(comeback.members.first?.alumni == true)
+    let comeback = try await cohort("13") { $0.members.count == 2 }
+    #expect(comeback.members.map(\.alumni) == [false, true], "C left 12 before it completed; A completed it")
     next = try await json(Cohort_V1_CohortReport.self, "cohorts", "report", "13")
     #expect(next.alumni == 1)
     #expect(try await say("cohorts", "show", "13").contains("alumni"))

@@ -166,7 +166,10 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       throw DomainError(
         .failedPrecondition, "cohorts \(fromNumber) and \(toNumber) are priced in different currencies: no transfer")
     }
-    guard let entry = (from.enrolled + from.waitlist).first(where: { $0.memberID == memberID }) else {
+    // Their place in the old cohort; or, for a retry of a transfer already done, the new one.
+    let placed = (from.enrolled + from.waitlist).first { $0.memberID == memberID }
+    let moved = (to.enrolled + to.waitlist).first { $0.memberID == memberID && $0.transfer?.from == fromNumber }
+    guard let entry = placed ?? moved else {
       throw DomainError(.notFound, "this person holds no seat or waitlist place in cohort \(fromNumber)")
     }
     guard let person = found.2, !person.erased, let details = person.details else {

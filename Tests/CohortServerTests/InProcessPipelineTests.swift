@@ -252,4 +252,43 @@ struct InProcessPipelineTests {
       #expect(badToken == .invalidArgument)
     }
   }
+
+  @Test("a transfer retried with its request id answers the first time's answer and moves nobody twice")
+  func transferRetry() async throws {
+    try await withServer { enrollment, owner in
+      for number: Int32 in [9, 10] {
+        _ = try await enrollment.scheduleCohort(Self.schedule(number), metadata: owner)
+        _ = try await enrollment.openEnrollment(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.cohortNumber = number
+          }, metadata: owner)
+      }
+      _ = try await enrollment.enroll(
+        .with {
+          $0.requestID = UUID().uuidString
+          $0.cohortNumber = 9
+          $0.name = "김민지"
+          $0.email = "minji@example.com"
+        }, metadata: owner)
+      let request = Cohort_V1_TransferMemberRequest.with {
+        $0.requestID = UUID().uuidString
+        $0.member = .with { $0.email = "minji@example.com" }
+        $0.fromCohort = 9
+        $0.toCohort = 10
+      }
+      let first = try await enrollment.transferMember(request, metadata: owner)
+      var consistent = Cohort_V1_GetCohortRequest.with {
+        $0.cohortNumber = 10
+        $0.consistency.minPosition = first.reply.position
+      }
+      _ = try await enrollment.getCohort(consistent, metadata: owner)
+      let retry = try await enrollment.transferMember(request, metadata: owner)
+      #expect(retry.reply.position == first.reply.position && retry.reply.eventTypes.isEmpty)
+      let ten = try await enrollment.getCohort(consistent, metadata: owner)
+      consistent.cohortNumber = 9
+      let nine = try await enrollment.getCohort(consistent, metadata: owner)
+      #expect(ten.members.map(\.email) == ["minji@example.com"] && nine.members.isEmpty)
+    }
+  }
 }

@@ -7,6 +7,8 @@ public struct CohortCatalog: Equatable, Sendable {
   private struct Tenant: Equatable, Sendable {
     var cohorts: [UUID: CohortView] = [:]
     var cohortIDsByNumber: [Int: UUID] = [:]
+    /// Who held a seat when a cohort completed: member → those cohorts' numbers.
+    var completed: [UUID: Set<Int>] = [:]
 
     mutating func add(_ cohort: CohortView) {
       cohorts[cohort.cohortID] = cohort
@@ -28,6 +30,9 @@ public struct CohortCatalog: Equatable, Sendable {
       tenants[tenantID, default: Tenant()].add(CohortView(cohortID: cohortID, scheduled: scheduled))
     } else {
       tenants[tenantID]?.cohorts[cohortID]?.apply(event)
+      if case .cohortCompleted = event, let cohort = tenants[tenantID]?.cohorts[cohortID] {
+        for entry in cohort.enrolled { tenants[tenantID]?.completed[entry.memberID, default: []].insert(cohort.number) }
+      }
     }
   }
 
@@ -36,6 +41,12 @@ public struct CohortCatalog: Equatable, Sendable {
   public mutating func erase(memberID: UUID, tenantID: UUID) {
     guard let ids = tenants[tenantID]?.cohorts.keys else { return }
     for id in ids { tenants[tenantID]?.cohorts[id]?.erase(memberID) }
+  }
+
+  /// People who held a seat in a completed cohort of the tenant other than `except` (kept as
+  /// cohorts complete, so a query does not walk every roster).
+  public func alumni(tenantID: UUID, except number: Int) -> Set<UUID> {
+    Set((tenants[tenantID]?.completed ?? [:]).filter { !$0.value.subtracting([number]).isEmpty }.keys)
   }
 
   /// The tenant's cohorts, lowest number first (earliest scheduled first for equal numbers).

@@ -95,12 +95,3 @@ public struct CohortReport: Equatable, Sendable {
     self.alumni = cohort.enrolled.count { alumni.contains($0.memberID) }
   }
 }
-
-extension CohortCatalog {
-  /// People who held a seat in a completed cohort of the tenant other than `except`.
-  public func alumni(tenantID: UUID, except number: Int) -> Set<UUID> {
-    Set(
-      cohorts(tenantID: tenantID).filter { $0.status == .completed && $0.number != number }
-        .flatMap { $0.enrolled.map(\.memberID) })
-  }
-}

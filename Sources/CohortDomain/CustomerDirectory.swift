@@ -113,6 +113,7 @@ public struct CustomerDirectory: Equatable, Sendable {
     var payments: [UUID: PaymentRecord] = [:]
     var paymentOrder: [UUID] = []
     var paymentsByPerson: [UUID: [UUID]] = [:]
+    var paymentsByCohort: [Int: [UUID]] = [:]
     var byPhone: [String: Set<UUID>] = [:]
     var byProviderPaymentID: [String: UUID] = [:]
 
@@ -171,6 +172,7 @@ public struct CustomerDirectory: Equatable, Sendable {
       tenant.payments[paymentID]?.expectedAt = expected.at
       if let provider = expected.providerPaymentID { tenant.byProviderPaymentID[provider] = paymentID }
       tenant.paymentsByPerson[expected.personID, default: []].append(paymentID)
+      tenant.paymentsByCohort[expected.cohortNumber, default: []].append(paymentID)
     case .paymentValidated(let validated):
       tenant.payments[paymentID]?.method = validated.method
       tenant.payments[paymentID]?.validatedAt = validated.at
@@ -218,6 +220,12 @@ public struct CustomerDirectory: Equatable, Sendable {
   }
 
   /// The tenant's payments (with `status`, if given), oldest first.
+  /// The tenant's payments for one cohort, in the order they were first seen.
+  public func payments(tenantID: UUID, cohortNumber: Int) -> [PaymentRecord] {
+    guard let tenant = tenants[tenantID] else { return [] }
+    return (tenant.paymentsByCohort[cohortNumber] ?? []).compactMap { tenant.payments[$0] }
+  }
+
   public func payments(tenantID: UUID, status: PaymentRecord.Status? = nil) -> [PaymentRecord] {
     guard let tenant = tenants[tenantID] else { return [] }
     return tenant.paymentOrder.compactMap { tenant.payments[$0] }.filter { status == nil || $0.status == status }
@@ -226,8 +234,10 @@ public struct CustomerDirectory: Equatable, Sendable {
   /// What `personID` paid for cohort `cohortNumber` in `currency`: validated payments less
   /// refunds; `nil` when nothing.
   public func paid(tenantID: UUID, personID: UUID, cohortNumber: Int, currency: Currency) -> Money? {
-    let total = payments(tenantID: tenantID).filter { $0.personID == personID && $0.cohortNumber == cohortNumber }
-      .compactMap(\.net).filter { $0.currency == currency }.reduce(Int64(0)) { $0 + $1.amountMinor }
+    guard let tenant = tenants[tenantID] else { return nil }
+    let total = (tenant.paymentsByPerson[personID] ?? []).compactMap { tenant.payments[$0] }
+      .filter { $0.cohortNumber == cohortNumber }.compactMap(\.net).filter { $0.currency == currency }
+      .reduce(Int64(0)) { $0 + $1.amountMinor }
     return total > 0 ? Money.unchecked(total, currency) : nil
   }
 

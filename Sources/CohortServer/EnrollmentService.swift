@@ -328,7 +328,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   /// The cohort with its revenue (validated payments less refunds).
   private static func proto(_ cohort: CohortView, tenantID: UUID, in directory: CustomerDirectory) -> Cohort_V1_Cohort {
     var proto = cohort.proto
-    let revenue = directory.payments(tenantID: tenantID).filter { $0.cohortNumber == cohort.number }.compactMap(\.net)
+    let revenue = directory.payments(tenantID: tenantID, cohortNumber: cohort.number).compactMap(\.net)
     proto.revenue = Dictionary(grouping: revenue, by: \.currency).sorted { $0.key.code < $1.key.code }.map {
       Money.unchecked($0.value.reduce(0) { $0 + $1.amountMinor }, $0.key).proto
     }
@@ -344,7 +344,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     let report = readModel.snapshot { model, position -> Cohort_V1_CohortReport? in
       guard let cohort = model.catalog.cohort(tenantID: principal.tenantID, number: number) else { return nil }
       let directory = model.people.directory
-      let payments = directory.payments(tenantID: principal.tenantID).filter { $0.cohortNumber == number }
+      let payments = directory.payments(tenantID: principal.tenantID, cohortNumber: number)
       let report = CohortReport(
         cohort, payments: payments, alumni: model.catalog.alumni(tenantID: principal.tenantID, except: number))
       func name(_ id: UUID) -> String {

@@ -192,4 +192,21 @@ struct PaidSeatTests {
     }
     #expect(left.transferredTo == 10 && !left.refundDue)
   }
+
+  @Test("alumni are the members seated when a cohort completed, of any cohort but the one asked about")
+  func alumni() {
+    var catalog = CohortCatalog()
+    let history: [EnrollmentEvent] =
+      Self.open + [
+        Self.minji.enrolled(), Member.junho.enrolled(),
+        .memberWithdrew(MemberWithdrew(memberID: Member.junho.id, reason: "", wasWaitlisted: false, at: Fixture.now)),
+        .cohortStarted(at: Fixture.now),
+      ]
+    for event in history { catalog.apply(tenantID: Fixture.tenantID, cohortID: Fixture.cohortID, event: event) }
+    #expect(catalog.alumni(tenantID: Fixture.tenantID, except: 10).isEmpty, "not completed yet")
+    catalog.apply(tenantID: Fixture.tenantID, cohortID: Fixture.cohortID, event: .cohortCompleted(at: Fixture.now))
+    #expect(catalog.alumni(tenantID: Fixture.tenantID, except: 10) == [Self.minji.id], "junho left before the end")
+    #expect(catalog.alumni(tenantID: Fixture.tenantID, except: 9).isEmpty, "not alumni of their own cohort")
+    #expect(catalog.alumni(tenantID: UUID(), except: 10).isEmpty)
+  }
 }

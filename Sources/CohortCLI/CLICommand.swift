@@ -12,7 +12,8 @@ extension CLICommand {
   public func run() async throws {
     do {
       let text = try await output(try Session(connection))
-      if !text.isEmpty { print(text) }
+      // Server text is printed safely whatever the format (JSON escapes stay valid JSON).
+      if !text.isEmpty { print(TerminalText.safe(text)) }
     } catch let error as CLIError {
       FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
       throw ExitCode(error.exitCode)

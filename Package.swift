@@ -19,6 +19,7 @@ let dependencies: [Package.Dependency] = [
   .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
   .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
   .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+  .package(url: "https://github.com/yaslab/CSV.swift.git", exact: "2.5.2"),
 ]
 
 // Our own code: Swift 6 language mode, explicit existentials, and no warnings.
@@ -146,8 +147,9 @@ let package = Package(
     .target(
       name: "CohortCLI",
       dependencies: [
-        "CohortAPI", "CohortClient", "CohortDomain", "CohortMapping",
+        "CohortAPI", "CohortClient", "CohortDomain", "CohortMapping", "EventStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "CSV", package: "CSV.swift"),
       ] + grpc,
       swiftSettings: strict
     ),

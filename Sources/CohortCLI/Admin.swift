@@ -13,18 +13,20 @@ public struct WhoAmI: CLICommand {
 
   public init() {}
 
-  public func output(_ session: Session) async throws -> String {
+  public func output(_ session: Session) async throws -> Printout {
     let reply = try await session.admin { service in
       try await service.whoAmI(.init())
     }
-    if output.format == .json { return try Rendering.json(reply) }
-    return """
+    return try output.render(reply) {
+      """
       Community: \(reply.tenantName) (\(reply.tenantID))
       Role:      \(AccessRole(reply.role)?.rawValue ?? "unknown")
       Token:     \(reply.tokenLabel) (\(reply.tokenID))
       Person:    \(reply.personID.isEmpty ? "none (the token is bound to nobody)" : reply.personID)
       Server:    \(session.settings.address)
+      Context:   \(session.contextName)
       """
+    }
   }
 }
 
@@ -48,7 +50,7 @@ public struct Tokens: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let reply = try await session.admin { service in
         try await service.issueToken(
@@ -59,8 +61,7 @@ public struct Tokens: AsyncParsableCommand {
             if let email { $0.person = .named(email) }
           })
       }
-      if output.format == .json { return try Rendering.json(reply) }
-      return "Token for \(label) (\(role.rawValue)), shown only this once:\n\(reply.token)"
+      return try output.render(reply) { "Token for \(label) (\(role.rawValue)), shown only this once:\n\(reply.token)" }
     }
   }
 }
@@ -72,7 +73,7 @@ public struct Health: CLICommand {
 
   public init() {}
 
-  public func output(_ session: Session) async throws -> String {
+  public func output(_ session: Session) async throws -> Printout {
     let reply = try await session.call { client in
       try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init())
     }

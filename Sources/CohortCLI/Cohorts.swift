@@ -21,28 +21,25 @@ public struct Cohorts: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(help: "Only cohorts that are scheduled, open, closed, started, completed or cancelled.")
     var status: StatusFilter?
+    @OptionGroup var limit: LimitOptions
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
-      var cohorts: [Cohort_V1_Cohort] = []
-      var token = ""
-      repeat {
+    public func output(_ session: Session) async throws -> Printout {
+      let cohorts = try await limit.collect { token, size in
         let page = try await session.enrollment { service in
           try await service.listCohorts(
             .with {
               $0.status = status?.proto ?? .unspecified
-              $0.pageSize = 500
+              $0.pageSize = size
               $0.pageToken = token
             })
         }
-        cohorts += page.cohorts
-        token = page.nextPageToken
-      } while !token.isEmpty
-      switch output.format {
-      case .table: return Rendering.cohorts(cohorts)
-      case .json: return try Rendering.json(Cohort_V1_ListCohortsReply.with { $0.cohorts = cohorts })
+        return (page.cohorts, page.nextPageToken)
       }
+      return try output.render(
+        Cohort_V1_ListCohortsReply.with { $0.cohorts = cohorts }, text: { Rendering.cohorts(cohorts) },
+        sheets: { [Rendering.cohortsSheet(cohorts)] })
     }
   }
 
@@ -54,7 +51,7 @@ public struct Cohorts: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       // Every page of the roster, gathered into one reply.
       var reply = Cohort_V1_GetCohortReply()
       var token = ""
@@ -76,7 +73,7 @@ public struct Cohorts: AsyncParsableCommand {
         token = page.nextPageToken
       } while !token.isEmpty
       reply.nextPageToken = ""
-      return try output.render(reply) { Rendering.cohort(reply) }
+      return try output.render(reply, text: { Rendering.cohort(reply) }, sheets: { [Rendering.rosterSheet(reply)] })
     }
   }
 
@@ -98,7 +95,7 @@ public struct Cohorts: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let money: Money
       let startsOn: CalendarDate
       let endsOn: CalendarDate
@@ -134,7 +131,7 @@ public struct Cohorts: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       try await Cohorts.step(.open, number: number, session: session, output: output)
     }
   }
@@ -147,7 +144,7 @@ public struct Cohorts: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       try await Cohorts.step(.close, number: number, session: session, output: output)
     }
   }
@@ -161,7 +158,7 @@ public struct Cohorts: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       try await Cohorts.step(.start, number: number, session: session, output: output)
     }
   }
@@ -174,7 +171,7 @@ public struct Cohorts: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       try await Cohorts.step(.complete, number: number, session: session, output: output)
     }
   }
@@ -189,7 +186,7 @@ public struct Cohorts: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       if !yes { try Confirmation.ask("Cancel cohort \(number) for good?") }
       return try await Cohorts.step(.cancel, number: number, session: session, output: output)
     }
@@ -204,11 +201,11 @@ public struct Cohorts: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let reply = try await session.enrollment { service in
         try await service.getCohortReport(.with { $0.cohortNumber = number })
       }
-      return try output.render(reply) { Rendering.report(reply) }
+      return try output.render(reply, text: { Rendering.report(reply) }, sheets: { Rendering.reportSheets(reply) })
     }
   }
 }
@@ -219,7 +216,7 @@ extension Cohorts {
   }
 
   /// One step in a cohort's life: the commands differ only in the RPC and the words.
-  static func step(_ step: Step, number: Int32, session: Session, output: OutputOptions) async throws -> String {
+  static func step(_ step: Step, number: Int32, session: Session, output: OutputOptions) async throws -> Printout {
     let request = Cohort_V1_CohortCommandRequest.with {
       $0.requestID = UUID().uuidString
       $0.cohortNumber = number

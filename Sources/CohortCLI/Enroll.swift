@@ -25,7 +25,7 @@ public struct Enroll: CLICommand {
 
   public init() {}
 
-  public func output(_ session: Session) async throws -> String {
+  public func output(_ session: Session) async throws -> Printout {
     let requestID = UUID().uuidString
     let reply = try await session.enrollment { service in
       try await service.enroll(
@@ -38,10 +38,11 @@ public struct Enroll: CLICommand {
           if let free { $0.free = free }
         })
     }
-    if output.format == .json { return try Rendering.json(reply) }
-    return reply.outcome == .waitlisted
-      ? "Cohort \(cohort) is full: \(name) is on the waitlist (member \(reply.memberID))."
-      : "Enrolled \(name) in cohort \(cohort) (member \(reply.memberID))."
+    return try output.render(reply) {
+      reply.outcome == .waitlisted
+        ? "Cohort \(cohort) is full: \(name) is on the waitlist (member \(reply.memberID))."
+        : "Enrolled \(name) in cohort \(cohort) (member \(reply.memberID))."
+    }
   }
 }
 
@@ -66,7 +67,7 @@ public struct Withdraw: CLICommand {
     }
   }
 
-  public func output(_ session: Session) async throws -> String {
+  public func output(_ session: Session) async throws -> Printout {
     let requestID = UUID().uuidString
     let reply = try await session.enrollment { service in
       try await service.withdraw(
@@ -79,10 +80,11 @@ public struct Withdraw: CLICommand {
           $0.refundDue = refundDue
         })
     }
-    if output.format == .json { return try Rendering.json(reply) }
-    var text = "Withdrew \(email ?? memberID ?? "the member") from cohort \(cohort)."
-    if !reply.promotedMemberID.isEmpty { text += " Member \(reply.promotedMemberID) moved up from the waitlist." }
-    return text
+    return try output.render(reply) {
+      var text = "Withdrew \(email ?? memberID ?? "the member") from cohort \(cohort)."
+      if !reply.promotedMemberID.isEmpty { text += " Member \(reply.promotedMemberID) moved up from the waitlist." }
+      return text
+    }
   }
 }
 
@@ -112,7 +114,7 @@ public struct Discounts: AsyncParsableCommand {
       guard (amount == nil) != (percent == nil) else { throw ValidationError("give either --amount or --percent") }
     }
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let off = try amount.map { try parseMoney($0, currency: currency, field: "amount") }
       let reply = try await session.enrollment { service in
@@ -146,7 +148,7 @@ public struct Transfer: CLICommand {
 
   public init() {}
 
-  public func output(_ session: Session) async throws -> String {
+  public func output(_ session: Session) async throws -> Printout {
     let requestID = UUID().uuidString
     let reply = try await session.enrollment { service in
       try await service.transferMember(

@@ -28,7 +28,7 @@ public struct Groups: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let reply = try await session.groups { service in
         try await service.createGroup(
@@ -58,7 +58,7 @@ public struct Groups: AsyncParsableCommand {
       guard name != nil || partner != nil else { throw ValidationError("give --name, --partner or both") }
     }
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let reply = try await session.groups { service in
         try await service.updateGroup(
@@ -84,7 +84,7 @@ public struct Groups: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let reply = try await place(session, cohort: cohort, member: email, group: group, allowMove: false)
       return try output.render(reply) { "\(email) is in group \(group) of cohort \(cohort)." }
     }
@@ -100,7 +100,7 @@ public struct Groups: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let reply = try await place(session, cohort: cohort, member: email, group: group, allowMove: true)
       return try output.render(reply) { "\(email) moved to group \(group) of cohort \(cohort)." }
     }
@@ -115,7 +115,7 @@ public struct Groups: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let reply = try await place(session, cohort: cohort, member: email, group: "", allowMove: false)
       return try output.render(reply) { "\(email) is in no group of cohort \(cohort)." }
     }
@@ -131,7 +131,7 @@ public struct Groups: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let reply = try await session.groups { service in
         try await service.balanceGroups(
@@ -154,7 +154,7 @@ public struct Groups: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let reply = try await session.groups { service in
         try await service.dissolveGroup(
@@ -174,13 +174,15 @@ public struct Groups: AsyncParsableCommand {
     @OptionGroup public var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "The cohort's number.") var cohort: Int32
+    @OptionGroup var limit: LimitOptions
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
-      let reply = try await session.groups { service in try await service.listGroups(.with { $0.cohortNumber = cohort })
+    public func output(_ session: Session) async throws -> Printout {
+      var reply = try await session.groups { service in try await service.listGroups(.with { $0.cohortNumber = cohort })
       }
-      return try output.render(reply) { Rendering.groups(reply) }
+      reply.groups = limit.apply(reply.groups)
+      return try output.render(reply, text: { Rendering.groups(reply) }, sheets: { [Rendering.groupsSheet(reply)] })
     }
   }
 
@@ -194,9 +196,9 @@ public struct Groups: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let reply = try await Groups.get(cohort: cohort, group: group, in: session)
-      return try output.render(reply) { Rendering.group(reply) }
+      return try output.render(reply, text: { Rendering.group(reply) }, sheets: { [Rendering.membersTable(reply)] })
     }
   }
 
@@ -249,7 +251,7 @@ public struct Sessions: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let day = try usage { () throws(DomainError) in try CalendarDate(iso: date) }
       let reply = try await session.groups { service in
@@ -274,11 +276,14 @@ public struct Sessions: AsyncParsableCommand {
     @Argument(help: "The cohort's number.") var cohort: Int32
     @Option(help: "The group's name or id.") var group: String
 
+    @OptionGroup var limit: LimitOptions
+
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
-      let reply = try await Groups.get(cohort: cohort, group: group, in: session)
-      return try output.render(reply) { Rendering.sessions(reply) }
+    public func output(_ session: Session) async throws -> Printout {
+      var reply = try await Groups.get(cohort: cohort, group: group, in: session)
+      reply.sessions = limit.apply(reply.sessions)
+      return try output.render(reply, text: { Rendering.sessions(reply) }, sheets: { [Rendering.sessionsTable(reply)] })
     }
   }
 }
@@ -309,7 +314,7 @@ public struct AttendanceCommand: AsyncParsableCommand {
       }
     }
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       func people(_ values: [String]) -> [Cohort_V1_PersonRef] {
         values.flatMap { $0.split(separator: ",") }.map { .named($0.trimmingCharacters(in: .whitespaces)) }
@@ -349,7 +354,7 @@ public struct Posts: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let day = try date.map { text in try usage { () throws(DomainError) in try CalendarDate(iso: text) } }
       let reply = try await session.groups { service in
@@ -374,11 +379,14 @@ public struct Posts: AsyncParsableCommand {
     @Argument(help: "The cohort's number.") var cohort: Int32
     @Option(help: "The group's name or id.") var group: String
 
+    @OptionGroup var limit: LimitOptions
+
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
-      let reply = try await Groups.get(cohort: cohort, group: group, in: session)
-      return try output.render(reply) { Rendering.posts(reply) }
+    public func output(_ session: Session) async throws -> Printout {
+      var reply = try await Groups.get(cohort: cohort, group: group, in: session)
+      reply.posts = limit.apply(reply.posts)
+      return try output.render(reply, text: { Rendering.posts(reply) }, sheets: { [Rendering.postsTable(reply)] })
     }
   }
 }
@@ -401,7 +409,7 @@ public struct Presentations: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let reply = try await session.groups { service in
         try await service.addPresentation(

@@ -29,7 +29,7 @@ public struct Experiments: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let price = try price.money()
       let startsOn = try starts.map { text in try usage { () throws(DomainError) in try CalendarDate(iso: text) } }
@@ -55,12 +55,15 @@ public struct Experiments: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(abstract: "List experiments, with totals per founder.")
     @OptionGroup public var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var limit: LimitOptions
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
-      let reply = try await session.outreach { service in try await service.listExperiments(.init()) }
-      return try output.render(reply) { Rendering.experiments(reply) }
+    public func output(_ session: Session) async throws -> Printout {
+      var reply = try await session.outreach { service in try await service.listExperiments(.init()) }
+      reply.experiments = limit.apply(reply.experiments)
+      return try output.render(
+        reply, text: { Rendering.experiments(reply) }, sheets: { Rendering.experimentsSheets(reply) })
     }
   }
 
@@ -72,11 +75,13 @@ public struct Experiments: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let reply = try await session.outreach { service in
         try await service.getExperiment(.with { $0.experimentID = experiment })
       }
-      return try output.render(reply) { Rendering.experiment(reply.experiment) }
+      return try output.render(
+        reply, text: { Rendering.experiment(reply.experiment) },
+        sheets: { Rendering.experimentSheets(reply.experiment) })
     }
   }
 
@@ -91,7 +96,7 @@ public struct Experiments: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let reply = try await session.outreach { service in
         try await service.concludeExperiment(
@@ -134,7 +139,7 @@ public struct Attempts: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let (outcome, nextStep) = try self.outcome.proto()
       let on = try on.map { text in try usage { () throws(DomainError) in try CalendarDate(iso: text) } }
@@ -171,7 +176,7 @@ public struct Attempts: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let (outcome, nextStep) = try self.outcome.proto()
       let reply = try await session.outreach { service in
@@ -194,14 +199,17 @@ public struct Attempts: AsyncParsableCommand {
     @OptionGroup public var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "The experiment's id.") var experiment: String
+    @OptionGroup var limit: LimitOptions
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
-      let reply = try await session.outreach { service in
+    public func output(_ session: Session) async throws -> Printout {
+      var reply = try await session.outreach { service in
         try await service.listAttempts(.with { $0.experimentID = experiment })
       }
-      return try output.render(reply) { Rendering.attempts(reply.attempts) }
+      reply.attempts = limit.apply(reply.attempts)
+      return try output.render(
+        reply, text: { Rendering.attempts(reply.attempts) }, sheets: { [Rendering.attemptsTable(reply.attempts)] })
     }
   }
 }
@@ -212,12 +220,15 @@ public struct Followups: CLICommand {
     abstract: "Next steps of attempts, due and overdue, soonest first.")
   @OptionGroup public var connection: ConnectionOptions
   @OptionGroup var output: OutputOptions
+  @OptionGroup var limit: LimitOptions
 
   public init() {}
 
-  public func output(_ session: Session) async throws -> String {
-    let reply = try await session.outreach { service in try await service.listFollowups(.init()) }
-    return try output.render(reply) { Rendering.followups(reply.followups) }
+  public func output(_ session: Session) async throws -> Printout {
+    var reply = try await session.outreach { service in try await service.listFollowups(.init()) }
+    reply.followups = limit.apply(reply.followups)
+    return try output.render(
+      reply, text: { Rendering.followups(reply.followups) }, sheets: { [Rendering.followupsTable(reply.followups)] })
   }
 }
 

@@ -26,7 +26,7 @@ public struct Payments: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let money = try amount.money()
       let requestID = UUID().uuidString
       let reply = try await session.payments { service in
@@ -63,7 +63,7 @@ public struct Payments: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let money = try amount.money()
       let day = try date.map { text in
         try usage { () throws(DomainError) in try CalendarDate(iso: text, field: "date") }
@@ -99,7 +99,7 @@ public struct Payments: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let money = try amount.money()
       let requestID = UUID().uuidString
       let reply = try await session.payments { service in
@@ -123,28 +123,25 @@ public struct Payments: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(help: "Only payments that are pending, validated, refused, partially-refunded or refunded.")
     var status: PaymentRecord.Status?
+    @OptionGroup var limit: LimitOptions
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
-      var payments: [Cohort_V1_Payment] = []
-      var token = ""
-      repeat {
+    public func output(_ session: Session) async throws -> Printout {
+      let payments = try await limit.collect { token, size in
         let page = try await session.payments { service in
           try await service.listPayments(
             .with {
               $0.status = status?.proto ?? .unspecified
-              $0.pageSize = 500
+              $0.pageSize = size
               $0.pageToken = token
             })
         }
-        payments += page.payments
-        token = page.nextPageToken
-      } while !token.isEmpty
-      switch output.format {
-      case .table: return Rendering.payments(payments)
-      case .json: return try Rendering.json(Cohort_V1_ListPaymentsReply.with { $0.payments = payments })
+        return (page.payments, page.nextPageToken)
       }
+      return try output.render(
+        Cohort_V1_ListPaymentsReply.with { $0.payments = payments }, text: { Rendering.payments(payments) },
+        sheets: { [Rendering.paymentsSheet(payments)] })
     }
   }
 
@@ -156,7 +153,7 @@ public struct Payments: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let reply = try await session.payments { service in
         try await service.getPayment(.with { $0.paymentID = payment })
       }
@@ -177,7 +174,7 @@ public struct Funnel: CLICommand {
 
   public init() {}
 
-  public func output(_ session: Session) async throws -> String {
+  public func output(_ session: Session) async throws -> Printout {
     let from = try since.map { text in
       try usage { () throws(DomainError) in try CalendarDate(iso: text, field: "since") }
     }
@@ -191,7 +188,9 @@ public struct Funnel: CLICommand {
           if let to { $0.until = to.proto }
         })
     }
-    return try output.render(reply) { Rendering.funnel(reply, cohort: cohort) }
+    return try output.render(
+      reply, text: { Rendering.funnel(reply, cohort: cohort) },
+      sheets: { [Rendering.funnelSheet(reply, cohort: cohort)] })
   }
 }
 

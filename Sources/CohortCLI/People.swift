@@ -28,7 +28,7 @@ public struct People: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let requestID = UUID().uuidString
       let reply = try await session.people { service in
         try await service.registerPerson(
@@ -56,28 +56,25 @@ public struct People: AsyncParsableCommand {
     @OptionGroup public var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Only people who are interested, paying, refunded or erased.") var status: CustomerStatus?
+    @OptionGroup var limit: LimitOptions
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
-      var people: [Cohort_V1_Person] = []
-      var token = ""
-      repeat {
+    public func output(_ session: Session) async throws -> Printout {
+      let people = try await limit.collect { token, size in
         let page = try await session.people { service in
           try await service.listPeople(
             .with {
               $0.status = status?.proto ?? .unspecified
-              $0.pageSize = 500
+              $0.pageSize = size
               $0.pageToken = token
             })
         }
-        people += page.people
-        token = page.nextPageToken
-      } while !token.isEmpty
-      switch output.format {
-      case .table: return Rendering.people(people)
-      case .json: return try Rendering.json(Cohort_V1_ListPeopleReply.with { $0.people = people })
+        return (page.people, page.nextPageToken)
       }
+      return try output.render(
+        Cohort_V1_ListPeopleReply.with { $0.people = people }, text: { Rendering.people(people) },
+        sheets: { [Rendering.peopleTable(people)] })
     }
   }
 
@@ -89,7 +86,7 @@ public struct People: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       let reply = try await session.people { service in
         try await service.getPerson(.with { $0.person = .named(person) })
       }
@@ -110,7 +107,7 @@ public struct People: AsyncParsableCommand {
 
     public init() {}
 
-    public func output(_ session: Session) async throws -> String {
+    public func output(_ session: Session) async throws -> Printout {
       if !yes { try Confirmation.ask("Forget \(person) for good? Their personal data cannot be brought back.") }
       let requestID = UUID().uuidString
       let reply = try await session.people { service in
@@ -137,7 +134,7 @@ public struct Interest: CLICommand {
 
   public init() {}
 
-  public func output(_ session: Session) async throws -> String {
+  public func output(_ session: Session) async throws -> Printout {
     let requestID = UUID().uuidString
     let reply = try await session.people { service in
       try await service.recordInterest(

@@ -58,11 +58,10 @@ extension Rendering {
       "",
       "Weekly attempts (current streak: \(summary.currentStreak) \(summary.currentStreak == 1 ? "week" : "weeks")):",
     ]
-    let widest = max(1, summary.weeks.map(\.attempts).max() ?? 1)
-    for week in summary.weeks {
-      let bar = String(repeating: "█", count: Int((Double(week.attempts) / Double(widest) * 20).rounded(.up)))
-      lines.append("  \(date(week.monday))  \(bar) \(week.attempts)")
-    }
+    lines.append(Chart.sparkline(summary.weeks.map { Double($0.attempts) }).map { "  \($0)" } ?? "  none yet")
+    lines.append(
+      Chart.bars(
+        summary.weeks.map { (label: date($0.monday), value: Double($0.attempts)) }, format: { String(Int($0)) }))
     return lines.joined(separator: "\n")
   }
 
@@ -78,16 +77,79 @@ extension Rendering {
     return table.rendered + flagged
   }
 
+  static func attemptsTable(_ attempts: [Cohort_V1_Attempt]) -> Table {
+    var table = Table(
+      "number", "day", "target", "channel", "outcome", "reason", "detail", "paid_validated", "compliments_only",
+      "next_step", "due", "over_budget", "attempt_id")
+    for attempt in attempts {
+      let outcome = attempt.outcome
+      table.add(
+        "\(attempt.number)", date(attempt.on), target(attempt), channel(attempt.channel), kind(outcome.kind),
+        outcome.kind == .rejected ? rejection(outcome.rejectionReason) : "", outcome.detail,
+        outcome.kind == .paid ? (attempt.paidValidated ? "yes" : "no") : "", attempt.complimentsOnly ? "yes" : "no",
+        attempt.hasNextStep ? attempt.nextStep.action : "", attempt.hasNextStep ? date(attempt.nextStep.due) : "",
+        attempt.overBudget ? "yes" : "no", attempt.attemptID)
+    }
+    return table
+  }
+
+  static func experimentsSheets(_ reply: Cohort_V1_ListExperimentsReply) -> [Table] {
+    var table = Table(
+      "experiment_id", "offer", "founder", "attempts", "budget", "rejected", "paying_customers", "status")
+    for experiment in reply.experiments {
+      let summary = experiment.summary
+      table.add(
+        experiment.experimentID, experiment.offer, experiment.founder, "\(summary.attemptsUsed)", "\(summary.budget)",
+        "\(count(.rejected, in: summary))", "\(summary.validatedCustomers)", status(experiment))
+    }
+    var founders = Table("founder", "experiments", "attempts", "budget", "rejected", "paying_customers")
+    for founder in reply.founders {
+      founders.add(
+        founder.founder, "\(founder.experiments)", "\(founder.attemptsUsed)", "\(founder.budget)",
+        "\(founder.rejections)", "\(founder.validatedCustomers)")
+    }
+    return [table, founders]
+  }
+
+  /// The experiment's figures, then its weeks.
+  static func experimentSheets(_ experiment: Cohort_V1_Experiment) -> [Table] {
+    let summary = experiment.summary
+    var figures = Table("figure", "value")
+    figures.add("experiment_id", experiment.experimentID)
+    figures.add("status", status(experiment))
+    figures.add("hypothesis", experiment.hypothesis)
+    figures.add("offer", experiment.offer)
+    figures.add("price", plainAmount(experiment.price))
+    figures.add("currency", experiment.price.currency)
+    figures.add("founder", experiment.founder)
+    figures.add("starts_on", date(experiment.startsOn))
+    figures.add("attempts", "\(summary.attemptsUsed)")
+    figures.add("budget", "\(summary.budget)")
+    figures.add("paying_customers", "\(summary.validatedCustomers)")
+    figures.add("paid_not_validated", "\(summary.paidNotValidated)")
+    for outcome in summary.outcomes { figures.add("outcome_\(kind(outcome.kind))", "\(outcome.count)") }
+    for reason in summary.rejectionReasons { figures.add("rejected_\(rejection(reason.reason))", "\(reason.count)") }
+    figures.add("compliments_only", "\(summary.complimentsOnly)")
+    figures.add("current_streak_weeks", "\(summary.currentStreak)")
+    var weeks = Table("week_of", "attempts")
+    for week in summary.weeks { weeks.add(date(week.monday), "\(week.attempts)") }
+    return [figures, weeks]
+  }
+
   static func followups(_ followups: [Cohort_V1_Followup]) -> String {
     guard !followups.isEmpty else { return "No next steps are due." }
-    var table = Table("DUE", "", "NEXT STEP", "TARGET", "OFFER", "ATTEMPT ID")
+    return followupsTable(followups).rendered
+  }
+
+  static func followupsTable(_ followups: [Cohort_V1_Followup]) -> Table {
+    var table = Table("DUE", "OVERDUE", "NEXT STEP", "TARGET", "OFFER", "ATTEMPT ID")
     for followup in followups {
       let attempt = followup.attempt
       table.add(
         date(attempt.nextStep.due), followup.overdue ? "overdue" : "", attempt.nextStep.action, target(attempt),
         followup.offer, attempt.attemptID)
     }
-    return table.rendered
+    return table
   }
 
   private static func status(_ experiment: Cohort_V1_Experiment) -> String {

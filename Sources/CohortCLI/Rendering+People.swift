@@ -30,13 +30,17 @@ extension Rendering {
 
   static func people(_ people: [Cohort_V1_Person]) -> String {
     guard !people.isEmpty else { return "No people. Register one with `cohort people add`." }
+    return peopleTable(people).rendered
+  }
+
+  static func peopleTable(_ people: [Cohort_V1_Person]) -> Table {
     var table = Table("NAME", "EMAIL", "PHONE", "STATUS", "SOURCE", "REGISTERED", "PERSON ID")
     for person in people {
       table.add(
         name(person), person.email, person.phone, customerStatus(person.status), person.source,
         timestamp(person.registeredAt), person.personID)
     }
-    return table.rendered
+    return table
   }
 
   static func person(_ reply: Cohort_V1_GetPersonReply) -> String {
@@ -67,6 +71,38 @@ extension Rendering {
   static func payments(_ payments: [Cohort_V1_Payment]) -> String {
     guard !payments.isEmpty else { return "No payments. Expect one with `cohort payments expect`." }
     return paymentTable(payments)
+  }
+
+  static func paymentsSheet(_ payments: [Cohort_V1_Payment]) -> Table {
+    var table = Table(
+      "payment_id", "cohort", "amount", "currency", "status", "refunded", "method", "expected_at", "validated_at",
+      "person_id")
+    for payment in payments {
+      table.add(
+        payment.paymentID, "\(payment.cohortNumber)", plainAmount(payment.amount), payment.amount.currency,
+        paymentStatus(payment.status), plainAmount(payment.refunded), payment.method, timestamp(payment.expectedAt),
+        payment.hasValidatedAt ? timestamp(payment.validatedAt) : "", payment.personID)
+    }
+    return table
+  }
+
+  /// The funnel's figures, one per row.
+  static func funnelSheet(_ reply: Cohort_V1_GetFunnelReply, cohort: Int32?) -> Table {
+    var table = Table("figure", "value")
+    if let cohort { table.add("cohort", "\(cohort)") }
+    table.add("people", "\(reply.people)")
+    table.add("erased", "\(reply.erased)")
+    table.add("interested", "\(reply.interested)")
+    table.add("paying", "\(reply.paying)")
+    table.add("refunded", "\(reply.refunded)")
+    table.add(
+      "conversion_percent",
+      reply.hasConversionBasisPoints ? String(format: "%.2f", Double(reply.conversionBasisPoints) / 100) : "")
+    table.add(
+      "median_days_to_first_payment",
+      reply.hasMedianDaysToFirstPayment ? String(format: "%.1f", reply.medianDaysToFirstPayment) : "")
+    for revenue in reply.revenue { table.add("revenue_\(revenue.currency.lowercased())", plainAmount(revenue)) }
+    return table
   }
 
   private static func paymentTable(_ payments: [Cohort_V1_Payment]) -> String {
@@ -111,6 +147,16 @@ extension Rendering {
     lines.append(
       "Revenue:     " + (reply.revenue.isEmpty ? "none" : reply.revenue.map(money).joined(separator: ", "))
         + " (net of refunds)")
+    if reply.people > 0 {
+      lines += [
+        "",
+        Chart.bars(
+          [
+            ("people", Double(reply.people)), ("interested", Double(reply.interested)),
+            ("paying", Double(reply.paying)), ("refunded", Double(reply.refunded)),
+          ], format: { String(Int($0)) }),
+      ]
+    }
     return lines.joined(separator: "\n")
   }
 }

@@ -33,6 +33,19 @@ enum Rendering {
     }
   }
 
+  /// A money amount as a spreadsheet reads a number: major units, no grouping ("200000", "12.50").
+  static func plainAmount(_ money: Cohort_V1_Money) -> String {
+    guard let currency = try? Currency(money.currency) else { return "\(money.amountMinor)" }
+    let exponent = currency.minorUnitExponent
+    guard exponent > 0 else { return "\(money.amountMinor)" }
+    var divisor: Int64 = 1
+    for _ in 0..<exponent { divisor *= 10 }
+    let sign = money.amountMinor < 0 ? "-" : ""
+    let fraction = String(abs(money.amountMinor) % divisor)
+    return "\(sign)\(abs(money.amountMinor) / divisor)." + String(repeating: "0", count: exponent - fraction.count)
+      + fraction
+  }
+
   static func cohorts(_ cohorts: [Cohort_V1_Cohort]) -> String {
     guard !cohorts.isEmpty else { return "No cohorts yet. Schedule one with `cohort cohorts schedule`." }
     var table = Table("NUMBER", "TITLE", "STATUS", "SEATS", "WAITLIST", "PRICE", "REVENUE", "STARTS", "ENDS")
@@ -44,6 +57,42 @@ enum Rendering {
         date(cohort.endsOn))
     }
     return table.rendered
+  }
+
+  static func cohortsSheet(_ cohorts: [Cohort_V1_Cohort]) -> Table {
+    var table = Table(
+      "number", "title", "status", "seats_taken", "capacity", "waitlist", "price", "currency", "revenue", "starts_on",
+      "ends_on")
+    for cohort in cohorts {
+      table.add(
+        "\(cohort.number)", cohort.title, status(cohort.status), "\(cohort.seatsTaken)", "\(cohort.capacity)",
+        "\(cohort.waitlistLength)", plainAmount(cohort.price), cohort.price.currency,
+        cohort.revenue.first { $0.currency == cohort.price.currency }.map(plainAmount) ?? "0", date(cohort.startsOn),
+        date(cohort.endsOn))
+    }
+    return table
+  }
+
+  /// The roster and the waitlist as one sheet.
+  static func rosterSheet(_ reply: Cohort_V1_GetCohortReply) -> Table {
+    var table = Table("list", "place", "name", "email", "seat", "seat_reason", "alumni", "since", "member_id")
+    for (list, entries) in [("member", reply.members), ("waitlist", reply.waitlist)] {
+      for (index, entry) in entries.enumerated() {
+        table.add(
+          list, "\(index + 1)", entry.erased ? "(erased)" : entry.name, entry.email, seatKind(entry), entry.seatReason,
+          entry.alumni ? "yes" : "no", timestamp(entry.since), entry.memberID)
+      }
+    }
+    return table
+  }
+
+  private static func seatKind(_ entry: Cohort_V1_RosterEntry) -> String {
+    switch entry.seat {
+    case .paid: "paid"
+    case .scholarship: "scholarship"
+    case .free: "free"
+    default: ""
+    }
   }
 
   static func cohort(_ reply: Cohort_V1_GetCohortReply) -> String {
@@ -124,6 +173,56 @@ enum Rendering {
       lines += ["", table.rendered]
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// The report's figures as rows, then the members who need something, one sheet each.
+  static func reportSheets(_ reply: Cohort_V1_CohortReport) -> [Table] {
+    let cohort = reply.cohort
+    var figures = Table("figure", "value")
+    figures.add("cohort", "\(cohort.number)")
+    figures.add("title", cohort.title)
+    figures.add("status", status(cohort.status))
+    figures.add("capacity", "\(reply.capacity)")
+    figures.add("seats_taken", "\(reply.seatsTaken)")
+    figures.add("waitlist", "\(reply.waitlist)")
+    figures.add("paying", "\(reply.paying)")
+    figures.add("scholarships", "\(reply.scholarships)")
+    figures.add("free_seats", "\(reply.freeSeats)")
+    for revenue in reply.revenue { figures.add("revenue_\(revenue.currency.lowercased())", plainAmount(revenue)) }
+    figures.add(
+      "refund_rate_percent",
+      reply.hasRefundRateBasisPoints ? String(format: "%.2f", Double(reply.refundRateBasisPoints) / 100) : "")
+    figures.add("alumni", "\(reply.alumni)")
+    var sheets = [figures]
+    if !reply.refundsDue.isEmpty {
+      var table = Table("refund_due", "currency", "name", "why", "member_id")
+      for due in reply.refundsDue {
+        table.add(
+          plainAmount(due.amount), due.amount.currency, due.name.isEmpty ? "(erased)" : due.name, due.why, due.memberID)
+      }
+      sheets.append(table)
+    }
+    if !reply.transfersIn.isEmpty {
+      var table = Table("transferred_in", "from_cohort", "due", "credit", "currency", "member_id")
+      for moved in reply.transfersIn {
+        table.add(
+          moved.name.isEmpty ? "(erased)" : moved.name, "\(moved.fromCohort)",
+          moved.hasDue ? plainAmount(moved.due) : "",
+          moved.hasCredit ? plainAmount(moved.credit) : "", moved.hasDue ? moved.due.currency : moved.credit.currency,
+          moved.memberID)
+      }
+      sheets.append(table)
+    }
+    if !reply.paidNotSeated.isEmpty {
+      var table = Table("paid_not_seated", "currency", "name", "waitlisted", "person_id")
+      for unseated in reply.paidNotSeated {
+        table.add(
+          plainAmount(unseated.amount), unseated.amount.currency, unseated.name.isEmpty ? "(erased)" : unseated.name,
+          unseated.waitlisted ? "yes" : "no", unseated.personID)
+      }
+      sheets.append(table)
+    }
+    return sheets
   }
 
   static func timestamp(_ timestamp: Google_Protobuf_Timestamp) -> String {

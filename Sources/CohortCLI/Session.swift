@@ -9,6 +9,8 @@ public struct Session: Sendable {
   public typealias Client = GRPCClient<HTTP2ClientTransport.Posix>
 
   public let settings: ClientSettings
+  /// The context the settings came from (`local`: the cohortd on this machine, or flags).
+  public var contextName = CLIConfigFile.localContext
   /// How often a call is tried when the server is unreachable or a record changed concurrently.
   /// Commands carry a request id, so a retry never applies a command twice.
   public var attempts = 3
@@ -17,6 +19,7 @@ public struct Session: Sendable {
     _ connection: ConnectionOptions, environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws {
     settings = try connection.settings(environment: environment)
+    contextName = connection.contextName(environment: environment)
   }
 
   public init(settings: ClientSettings) {

@@ -11,12 +11,14 @@ import SQLiteNIO
 extension SQLiteEventStore: KeyStore {
   public func key(for subject: UUID, tenantID: UUID) async throws(EventStoreError) -> EncryptionKey {
     try await gate.run { () async throws(EventStoreError) -> EncryptionKey in
-      try await keys.execute(
-        "INSERT OR IGNORE INTO personal_keys (subject_id, tenant_id, key, created_at) VALUES (?, ?, ?, ?)",
-        [
-          subject.sqliteBlob, tenantID.sqliteBlob, .blob(ByteBuffer(data: EncryptionKey.random().bytes)),
-          .integer(Int(Date().sqliteMicroseconds)),
-        ], while: "creating a personal-data key")
+      try await writeTurns.run { () async throws(EventStoreError) in
+        try await keys.execute(
+          "INSERT OR IGNORE INTO personal_keys (subject_id, tenant_id, key, created_at) VALUES (?, ?, ?, ?)",
+          [
+            subject.sqliteBlob, tenantID.sqliteBlob, .blob(ByteBuffer(data: EncryptionKey.random().bytes)),
+            .integer(Int(Date().sqliteMicroseconds)),
+          ], while: "creating a personal-data key")
+      }
       guard let key = try await storedKeys([subject])[subject] else {
         throw EventStoreError(.storage, "the personal-data key just created is missing")
       }
@@ -39,8 +41,10 @@ extension SQLiteEventStore: KeyStore {
 
   public func deleteKey(for subject: UUID) async throws(EventStoreError) {
     try await gate.run { () async throws(EventStoreError) in
-      try await keys.execute(
-        "DELETE FROM personal_keys WHERE subject_id = ?", [subject.sqliteBlob], while: "deleting a personal-data key")
+      try await writeTurns.run { () async throws(EventStoreError) in
+        try await keys.execute(
+          "DELETE FROM personal_keys WHERE subject_id = ?", [subject.sqliteBlob], while: "deleting a personal-data key")
+      }
       // Copy the zeroed page into the file now and empty the write-ahead log, so the old page
       // leaves it too. That waits for readers and holds off writers, so it may only try for a
       // moment; when the database is busy, a later checkpoint overwrites the old page.
@@ -56,12 +60,14 @@ extension SQLiteEventStore: KeyStore {
 
   public func sharedSecret(_ purpose: String) async throws(EventStoreError) -> EncryptionKey {
     try await gate.run { () async throws(EventStoreError) -> EncryptionKey in
-      try await keys.execute(
-        "INSERT OR IGNORE INTO shared_secrets (purpose, secret, created_at) VALUES (?, ?, ?)",
-        [
-          .text(purpose), .blob(ByteBuffer(data: EncryptionKey.random().bytes)),
-          .integer(Int(Date().sqliteMicroseconds)),
-        ], while: "creating the shared secret \(purpose)")
+      try await writeTurns.run { () async throws(EventStoreError) in
+        try await keys.execute(
+          "INSERT OR IGNORE INTO shared_secrets (purpose, secret, created_at) VALUES (?, ?, ?)",
+          [
+            .text(purpose), .blob(ByteBuffer(data: EncryptionKey.random().bytes)),
+            .integer(Int(Date().sqliteMicroseconds)),
+          ], while: "creating the shared secret \(purpose)")
+      }
       let rows = try await keys.rows(
         "SELECT secret FROM shared_secrets WHERE purpose = ?", [.text(purpose)], while: "reading a shared secret")
       guard case .blob(let bytes)? = rows.first?.column("secret"),

@@ -39,6 +39,8 @@ public final class SQLiteEventStore: EventStore {
   let threadPool: NIOThreadPool
   let logger: Logger
   let gate = OperationGate()
+  /// Shared by the writer and the keys connection (see ``WriteTurns``).
+  let writeTurns = WriteTurns()
   let committer: GroupCommitter
 
   private init(
@@ -51,7 +53,8 @@ public final class SQLiteEventStore: EventStore {
     self.threadPool = threadPool
     self.logger = logger
     let appendWriter = SQLiteAppendWriter(connection: writer, appends: appends, logger: logger)
-    committer = GroupCommitter { batch in await appendWriter.commit(batch) }
+    let turns = writeTurns
+    committer = GroupCommitter { batch in await turns.run { await appendWriter.commit(batch) } }
   }
 
   /// Opens the store in the SQLite file at `path`, creating the file and its directory if they

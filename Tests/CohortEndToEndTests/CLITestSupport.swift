@@ -9,7 +9,7 @@ func cohort(_ arguments: String..., in session: Session) async throws -> String 
     Issue.record("'\(arguments.joined(separator: " "))' is not a command that talks to the server")
     return ""
   }
-  return try await command.output(session)
+  return try await command.output(session).text
 }
 
 /// Runs a command that must fail, and returns the error the CLI would print.
@@ -17,7 +17,7 @@ func cohortFailure(_ arguments: String..., in session: Session) async throws -> 
   let parsed = try CohortCommand.parseAsRoot(arguments)
   let command = try #require(parsed as? any CLICommand)
   do {
-    let output = try await command.output(session)
+    let output = try await command.output(session).text
     Issue.record("expected '\(arguments.joined(separator: " "))' to fail, it printed: \(output)")
     return CLIError("", exitCode: 0)
   } catch let error as CLIError {

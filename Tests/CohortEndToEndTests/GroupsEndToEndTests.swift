@@ -14,7 +14,7 @@ enum GroupsJourney {
   static func run(on server: TestServer) async throws {
     let owner = try server.ownerSession()
     func say(_ arguments: [String], in session: Session) async throws -> String {
-      try await (try #require(try CohortCommand.parseAsRoot(arguments) as? any CLICommand)).output(session)
+      try await (try #require(try CohortCommand.parseAsRoot(arguments) as? any CLICommand)).output(session).text
     }
     func json<M: SwiftProtobuf.Message>(_: M.Type, _ arguments: [String], in session: Session) async throws -> M {
       try M(jsonString: try await say(arguments + ["--output", "json"], in: session))

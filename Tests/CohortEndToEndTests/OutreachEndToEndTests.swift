@@ -14,7 +14,7 @@ enum OutreachJourney {
   static func run(on server: TestServer, portOne: PortOneStandIn) async throws {
     let owner = try server.ownerSession()
     func say(_ arguments: [String]) async throws -> String {
-      try await (try #require(try CohortCommand.parseAsRoot(arguments) as? any CLICommand)).output(owner)
+      try await (try #require(try CohortCommand.parseAsRoot(arguments) as? any CLICommand)).output(owner).text
     }
     func json<M: SwiftProtobuf.Message>(_: M.Type, _ arguments: String...) async throws -> M {
       try M(jsonString: try await say(arguments + ["--output", "json"]))

@@ -23,13 +23,13 @@ enum PeopleJourney {
     var replies: [String] = []
     func say(_ arguments: String...) async throws -> String {
       let parsed = try CohortCommand.parseAsRoot(arguments)
-      let output = try await (try #require(parsed as? any CLICommand)).output(owner)
+      let output = try await (try #require(parsed as? any CLICommand)).output(owner).text
       replies.append(output)
       return output
     }
     func json<M: SwiftProtobuf.Message>(_: M.Type, _ arguments: String...) async throws -> M {
       let parsed = try CohortCommand.parseAsRoot(arguments + ["--output", "json"])
-      let output = try await (try #require(parsed as? any CLICommand)).output(owner)
+      let output = try await (try #require(parsed as? any CLICommand)).output(owner).text
       replies.append(output)
       return try M(jsonString: output)
     }

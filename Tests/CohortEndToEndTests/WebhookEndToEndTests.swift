@@ -13,7 +13,7 @@ enum WebhookJourney {
   static func run(on server: TestServer, portOne: PortOneStandIn) async throws {
     let owner = try server.ownerSession()
     func say(_ arguments: String...) async throws -> String {
-      try await (try #require(try CohortCommand.parseAsRoot(arguments) as? any CLICommand)).output(owner)
+      try await (try #require(try CohortCommand.parseAsRoot(arguments) as? any CLICommand)).output(owner).text
     }
     func person(_ email: String) async throws -> Cohort_V1_GetPersonReply {
       try Cohort_V1_GetPersonReply(jsonString: try await say("people", "show", email, "--output", "json"))

@@ -65,7 +65,7 @@ enum SheetValues {
     }
     throw LineProblem(
       field,
-      "\(quoted(text)) is not a \(field); write one of \(choices.map { $0.1[0] }.joined(separator: ", "))")
+      "\(quoted(text)) is not a known \(field); write one of \(choices.map { $0.1[0] }.joined(separator: ", "))")
   }
 
   static let channels: [(OutreachChannel, [String])] = [

@@ -92,6 +92,9 @@ enum SheetImporter {
   ) async throws -> ImportResult {
     let started = ContinuousClock.now
     return try await withClient(session) { client in
+      // Asked first, so that even a dry run knows the server takes the token (and the client is
+      // never left unused, which grpc-swift reports as an error).
+      _ = try await Cohort_V1_AdminService.Client(wrapping: client).whoAmI(.init())
       let lookup = try await plan.lookup(client)
 
       // Check every line first.

@@ -46,10 +46,24 @@ public enum Cohort_V1_AdminService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "TailEvents" metadata.
+        public enum TailEvents: Sendable {
+            /// Request type for "TailEvents".
+            public typealias Input = Cohort_V1_TailEventsRequest
+            /// Response type for "TailEvents".
+            public typealias Output = Cohort_V1_LoggedEvent
+            /// Descriptor for "TailEvents".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "cohort.v1.AdminService"),
+                method: "TailEvents",
+                type: .serverStreaming
+            )
+        }
         /// Descriptors for all methods in the "cohort.v1.AdminService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             WhoAmI.descriptor,
-            IssueToken.descriptor
+            IssueToken.descriptor,
+            TailEvents.descriptor
         ]
     }
 }
@@ -116,6 +130,31 @@ extension Cohort_V1_AdminService {
             request: GRPCCore.StreamingServerRequest<Cohort_V1_IssueTokenRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_IssueTokenReply>
+
+        /// Handle the "TailEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's community's events in log order, as they are stored: from a position on (or
+        /// > the newest few), then, with `follow`, each new one as it is appended until the client
+        /// > cancels or the server shuts down. Owner and staff only. Personal data is opened for roles
+        /// > that may read people (see LoggedEvent.data_json).
+        /// > 
+        /// > Errors: OUT_OF_RANGE when since_position is beyond the head of the log (the message names
+        /// > the head); INVALID_ARGUMENT, before any event is sent, for an unknown name in `types`, a
+        /// > negative position, or `last` out of range.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Cohort_V1_TailEventsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Cohort_V1_LoggedEvent` messages.
+        func tailEvents(
+            request: GRPCCore.StreamingServerRequest<Cohort_V1_TailEventsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_LoggedEvent>
     }
 
     /// Service protocol for the "cohort.v1.AdminService" service.
@@ -166,6 +205,31 @@ extension Cohort_V1_AdminService {
             request: GRPCCore.ServerRequest<Cohort_V1_IssueTokenRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Cohort_V1_IssueTokenReply>
+
+        /// Handle the "TailEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's community's events in log order, as they are stored: from a position on (or
+        /// > the newest few), then, with `follow`, each new one as it is appended until the client
+        /// > cancels or the server shuts down. Owner and staff only. Personal data is opened for roles
+        /// > that may read people (see LoggedEvent.data_json).
+        /// > 
+        /// > Errors: OUT_OF_RANGE when since_position is beyond the head of the log (the message names
+        /// > the head); INVALID_ARGUMENT, before any event is sent, for an unknown name in `types`, a
+        /// > negative position, or `last` out of range.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_TailEventsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Cohort_V1_LoggedEvent` messages.
+        func tailEvents(
+            request: GRPCCore.ServerRequest<Cohort_V1_TailEventsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_LoggedEvent>
     }
 
     /// Simple service protocol for the "cohort.v1.AdminService" service.
@@ -214,6 +278,32 @@ extension Cohort_V1_AdminService {
             request: Cohort_V1_IssueTokenRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Cohort_V1_IssueTokenReply
+
+        /// Handle the "TailEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's community's events in log order, as they are stored: from a position on (or
+        /// > the newest few), then, with `follow`, each new one as it is appended until the client
+        /// > cancels or the server shuts down. Owner and staff only. Personal data is opened for roles
+        /// > that may read people (see LoggedEvent.data_json).
+        /// > 
+        /// > Errors: OUT_OF_RANGE when since_position is beyond the head of the log (the message names
+        /// > the head); INVALID_ARGUMENT, before any event is sent, for an unknown name in `types`, a
+        /// > negative position, or `last` out of range.
+        ///
+        /// - Parameters:
+        ///   - request: A `Cohort_V1_TailEventsRequest` message.
+        ///   - response: A response stream of `Cohort_V1_LoggedEvent` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        func tailEvents(
+            request: Cohort_V1_TailEventsRequest,
+            response: GRPCCore.RPCWriter<Cohort_V1_LoggedEvent>,
+            context: GRPCCore.ServerContext
+        ) async throws
     }
 }
 
@@ -238,6 +328,17 @@ extension Cohort_V1_AdminService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_IssueTokenReply>(),
             handler: { request, context in
                 try await self.issueToken(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Cohort_V1_AdminService.Method.TailEvents.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_TailEventsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_LoggedEvent>(),
+            handler: { request, context in
+                try await self.tailEvents(
                     request: request,
                     context: context
                 )
@@ -270,6 +371,17 @@ extension Cohort_V1_AdminService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func tailEvents(
+        request: GRPCCore.StreamingServerRequest<Cohort_V1_TailEventsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_LoggedEvent> {
+        let response = try await self.tailEvents(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return response
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -298,6 +410,23 @@ extension Cohort_V1_AdminService.SimpleServiceProtocol {
                 context: context
             ),
             metadata: [:]
+        )
+    }
+
+    public func tailEvents(
+        request: GRPCCore.ServerRequest<Cohort_V1_TailEventsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_LoggedEvent> {
+        return GRPCCore.StreamingServerResponse<Cohort_V1_LoggedEvent>(
+            metadata: [:],
+            producer: { writer in
+                try await self.tailEvents(
+                    request: request.message,
+                    response: writer,
+                    context: context
+                )
+                return [:]
+            }
         )
     }
 }
@@ -360,6 +489,36 @@ extension Cohort_V1_AdminService {
             deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_IssueTokenReply>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_IssueTokenReply>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "TailEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's community's events in log order, as they are stored: from a position on (or
+        /// > the newest few), then, with `follow`, each new one as it is appended until the client
+        /// > cancels or the server shuts down. Owner and staff only. Personal data is opened for roles
+        /// > that may read people (see LoggedEvent.data_json).
+        /// > 
+        /// > Errors: OUT_OF_RANGE when since_position is beyond the head of the log (the message names
+        /// > the head); INVALID_ARGUMENT, before any event is sent, for an unknown name in `types`, a
+        /// > negative position, or `last` out of range.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_TailEventsRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_TailEventsRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_LoggedEvent` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func tailEvents<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_TailEventsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_TailEventsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_LoggedEvent>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Cohort_V1_LoggedEvent>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -451,6 +610,45 @@ extension Cohort_V1_AdminService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "TailEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's community's events in log order, as they are stored: from a position on (or
+        /// > the newest few), then, with `follow`, each new one as it is appended until the client
+        /// > cancels or the server shuts down. Owner and staff only. Personal data is opened for roles
+        /// > that may read people (see LoggedEvent.data_json).
+        /// > 
+        /// > Errors: OUT_OF_RANGE when since_position is beyond the head of the log (the message names
+        /// > the head); INVALID_ARGUMENT, before any event is sent, for an unknown name in `types`, a
+        /// > negative position, or `last` out of range.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_TailEventsRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_TailEventsRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_LoggedEvent` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func tailEvents<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_TailEventsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_TailEventsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_LoggedEvent>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Cohort_V1_LoggedEvent>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.serverStreaming(
+                request: request,
+                descriptor: Cohort_V1_AdminService.Method.TailEvents.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -511,6 +709,40 @@ extension Cohort_V1_AdminService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_IssueTokenRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_IssueTokenReply>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TailEvents" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller's community's events in log order, as they are stored: from a position on (or
+    /// > the newest few), then, with `follow`, each new one as it is appended until the client
+    /// > cancels or the server shuts down. Owner and staff only. Personal data is opened for roles
+    /// > that may read people (see LoggedEvent.data_json).
+    /// > 
+    /// > Errors: OUT_OF_RANGE when since_position is beyond the head of the log (the message names
+    /// > the head); INVALID_ARGUMENT, before any event is sent, for an unknown name in `types`, a
+    /// > negative position, or `last` out of range.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Cohort_V1_TailEventsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func tailEvents<Result>(
+        request: GRPCCore.ClientRequest<Cohort_V1_TailEventsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Cohort_V1_LoggedEvent>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.tailEvents(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_TailEventsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_LoggedEvent>(),
             options: options,
             onResponse: handleResponse
         )
@@ -581,6 +813,44 @@ extension Cohort_V1_AdminService.ClientProtocol {
             metadata: metadata
         )
         return try await self.issueToken(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TailEvents" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller's community's events in log order, as they are stored: from a position on (or
+    /// > the newest few), then, with `follow`, each new one as it is appended until the client
+    /// > cancels or the server shuts down. Owner and staff only. Personal data is opened for roles
+    /// > that may read people (see LoggedEvent.data_json).
+    /// > 
+    /// > Errors: OUT_OF_RANGE when since_position is beyond the head of the log (the message names
+    /// > the head); INVALID_ARGUMENT, before any event is sent, for an unknown name in `types`, a
+    /// > negative position, or `last` out of range.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func tailEvents<Result>(
+        _ message: Cohort_V1_TailEventsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Cohort_V1_LoggedEvent>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Cohort_V1_TailEventsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.tailEvents(
             request: request,
             options: options,
             onResponse: handleResponse

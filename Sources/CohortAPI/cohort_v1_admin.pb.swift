@@ -108,6 +108,98 @@ public nonisolated struct Cohort_V1_IssueTokenReply: Sendable {
   fileprivate var _reply: Cohort_V1_CommandReply? = nil
 }
 
+public nonisolated struct Cohort_V1_TailEventsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Send the events after this log position (0: from the very first). Unset: the newest `last`
+  /// events first. Positions are the log's own (those in CommandReply), shared by every community,
+  /// so the positions a caller sees have gaps where other communities' events are.
+  public var sincePosition: Int64 {
+    get {_sincePosition ?? 0}
+    set {_sincePosition = newValue}
+  }
+  /// Returns true if `sincePosition` has been explicitly set.
+  public var hasSincePosition: Bool {self._sincePosition != nil}
+  /// Clears the value of `sincePosition`. Subsequent reads from it will return its default value.
+  public mutating func clearSincePosition() {self._sincePosition = nil}
+
+  /// With since_position unset: how many of the newest matching events to send before the live
+  /// ones; unset means 20, 0 means none (with `follow`: only events appended from now on; without
+  /// it: nothing). At most 10000. Refused (INVALID_ARGUMENT) together with since_position.
+  public var last: Int32 {
+    get {_last ?? 0}
+    set {_last = newValue}
+  }
+  /// Returns true if `last` has been explicitly set.
+  public var hasLast: Bool {self._last != nil}
+  /// Clears the value of `last`. Subsequent reads from it will return its default value.
+  public mutating func clearLast() {self._last = nil}
+
+  /// Only events of these types: short names ("MemberEnrolled") or full ones
+  /// ("cohort.v1.events.MemberEnrolled"). Empty: every type.
+  public var types: [String] = []
+
+  /// Keep the stream open and send new events as they are appended. Without it, the stream ends
+  /// at the head of the log as it was when the call began.
+  public var follow: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _sincePosition: Int64? = nil
+  fileprivate var _last: Int32? = nil
+}
+
+/// One event of the log.
+public nonisolated struct Cohort_V1_LoggedEvent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var position: Int64 = 0
+
+  /// The stream within the community, for example "person-<uuid>" or "cohort-<uuid>".
+  public var stream: String = String()
+
+  /// The event's version within its stream (1 for the first).
+  public var streamVersion: Int64 = 0
+
+  /// The full type name as stored, for example "cohort.v1.events.MemberEnrolled".
+  public var type: String = String()
+
+  public var schemaVersion: Int32 = 0
+
+  public var recordedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_recordedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_recordedAt = newValue}
+  }
+  /// Returns true if `recordedAt` has been explicitly set.
+  public var hasRecordedAt: Bool {self._recordedAt != nil}
+  /// Clears the value of `recordedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearRecordedAt() {self._recordedAt = nil}
+
+  public var eventID: String = String()
+
+  /// The request id of the command that appended it; empty when none was recorded.
+  public var requestID: String = String()
+
+  /// The payload in the protobuf JSON mapping (lowerCamelCase field names), one line. Sealed
+  /// personal data is never shown as its ciphertext: for a caller whose role may read people it is
+  /// replaced by what it holds (for example "personal": {"name": "김민지", "email": ...}), by
+  /// {"erased": true} once the person is forgotten (their key is gone), and by "hidden" for other
+  /// roles, as is the contact stored in clear by version 1 of MemberEnrolled and MemberWaitlisted.
+  public var dataJson: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _recordedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "cohort.v1"
@@ -274,6 +366,129 @@ nonisolated extension Cohort_V1_IssueTokenReply: SwiftProtobuf.Message, SwiftPro
     if lhs._reply != rhs._reply {return false}
     if lhs.tokenID != rhs.tokenID {return false}
     if lhs.token != rhs.token {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_TailEventsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TailEventsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}since_position\0\u{1}last\0\u{1}types\0\u{1}follow\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self._sincePosition) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self._last) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.types) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.follow) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._sincePosition {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._last {
+      try visitor.visitSingularInt32Field(value: v, fieldNumber: 2)
+    } }()
+    if !self.types.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.types, fieldNumber: 3)
+    }
+    if self.follow != false {
+      try visitor.visitSingularBoolField(value: self.follow, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_TailEventsRequest, rhs: Cohort_V1_TailEventsRequest) -> Bool {
+    if lhs._sincePosition != rhs._sincePosition {return false}
+    if lhs._last != rhs._last {return false}
+    if lhs.types != rhs.types {return false}
+    if lhs.follow != rhs.follow {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_LoggedEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LoggedEvent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}position\0\u{1}stream\0\u{3}stream_version\0\u{1}type\0\u{3}schema_version\0\u{3}recorded_at\0\u{3}event_id\0\u{3}request_id\0\u{3}data_json\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.position) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.stream) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.streamVersion) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.type) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.schemaVersion) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._recordedAt) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.eventID) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.dataJson) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.position != 0 {
+      try visitor.visitSingularInt64Field(value: self.position, fieldNumber: 1)
+    }
+    if !self.stream.isEmpty {
+      try visitor.visitSingularStringField(value: self.stream, fieldNumber: 2)
+    }
+    if self.streamVersion != 0 {
+      try visitor.visitSingularInt64Field(value: self.streamVersion, fieldNumber: 3)
+    }
+    if !self.type.isEmpty {
+      try visitor.visitSingularStringField(value: self.type, fieldNumber: 4)
+    }
+    if self.schemaVersion != 0 {
+      try visitor.visitSingularInt32Field(value: self.schemaVersion, fieldNumber: 5)
+    }
+    try { if let v = self._recordedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if !self.eventID.isEmpty {
+      try visitor.visitSingularStringField(value: self.eventID, fieldNumber: 7)
+    }
+    if !self.requestID.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 8)
+    }
+    if !self.dataJson.isEmpty {
+      try visitor.visitSingularStringField(value: self.dataJson, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_LoggedEvent, rhs: Cohort_V1_LoggedEvent) -> Bool {
+    if lhs.position != rhs.position {return false}
+    if lhs.stream != rhs.stream {return false}
+    if lhs.streamVersion != rhs.streamVersion {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.schemaVersion != rhs.schemaVersion {return false}
+    if lhs._recordedAt != rhs._recordedAt {return false}
+    if lhs.eventID != rhs.eventID {return false}
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.dataJson != rhs.dataJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

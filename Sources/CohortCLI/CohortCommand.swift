@@ -20,7 +20,7 @@ public struct CohortCommand: AsyncParsableCommand {
       Cohorts.self, Enroll.self, Withdraw.self, Transfer.self, Discounts.self, People.self, Interest.self,
       Payments.self, Funnel.self, Import.self,
       Groups.self, Sessions.self, AttendanceCommand.self, Posts.self, Presentations.self, Experiments.self,
-      Attempts.self, Followups.self, WhoAmI.self, Tokens.self, Health.self, Context.self, Completion.self,
+      Attempts.self, Followups.self, Events.self, WhoAmI.self, Tokens.self, Health.self, Context.self, Completion.self,
     ])
 
   public init() {}

@@ -82,6 +82,9 @@ enum AccessPolicy {
       Outreach.ListFollowups.descriptor: .roles(managers, action: "see follow-ups"),
       Admin.WhoAmI.descriptor: .roles(everyone, action: "ask who they are"),
       Admin.IssueToken.descriptor: .roles([.owner], action: "issue tokens"),
+      // The whole log of the community as it happens: the managers only. What of it is personal
+      // data is shown as the caller may see people (``readsAnyonesPersonalData(_:)``).
+      Admin.TailEvents.descriptor: .roles(managers, action: "read the event log"),
       Grpc_Health_V1_Health.Method.Check.descriptor: .open,
       Grpc_Health_V1_Health.Method.Watch.descriptor: .open,
       Grpc_Reflection_V1_ServerReflection.Method.ServerReflectionInfo.descriptor:
@@ -90,4 +93,19 @@ enum AccessPolicy {
         .roles(everyone, action: "list the server's services"),
     ]
   }()
+}
+
+extension AccessPolicy {
+  /// Whether `role` may read anyone's personal data: it may list people and see any person's
+  /// record, not only its own. Readers of raw events (the event tail) open sealed data for these
+  /// roles only.
+  static func readsAnyonesPersonalData(_ role: Principal.Role) -> Bool {
+    [Cohort_V1_PeopleService.Method.ListPeople.descriptor, Cohort_V1_PeopleService.Method.GetPerson.descriptor]
+      .allSatisfy { method in
+        switch rules[method] {
+        case .roles(let roles, _)?, .rolesOrOwn(let roles, _, _)?: roles.contains(role)
+        case .open?, nil: false
+        }
+      }
+  }
 }

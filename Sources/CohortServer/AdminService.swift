@@ -4,8 +4,9 @@ import CohortMapping
 import Foundation
 import GRPCCore
 import Projections
+import ServiceLifecycle
 
-/// `cohort.v1.AdminService`: who am I, and tokens for more people.
+/// `cohort.v1.AdminService`: who am I, tokens for more people, and the event log as it happens.
 struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
   let core: ServerCore
   let identity: PersonIdentity
@@ -50,6 +51,20 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
       $0.reply = outcome.reply
       $0.tokenID = issued.tokenID.lowercased
       $0.token = token
+    }
+  }
+
+  /// The caller's community's events (``EventTail``). A following call ends when the client cancels
+  /// or graceful shutdown begins: the server waits for in-flight calls, and this one would never end.
+  func tailEvents(
+    request: Cohort_V1_TailEventsRequest, response: RPCWriter<Cohort_V1_LoggedEvent>, context: ServerContext
+  ) async throws {
+    let tail = try EventTail(request, principal: try Authorization.caller(), catalog: core.eventCatalog)
+    let core = self.core
+    try await cancelWhenGracefulShutdown {
+      try await tail.run(store: core.store, keys: core.keys.store, catalog: core.eventCatalog) { event in
+        try await response.write(event)
+      }
     }
   }
 

@@ -37,9 +37,19 @@ struct AuthenticationInterceptor: ServerInterceptor {
         principal.restrictedToOwn = true
       }
     }
-    return try await Principal.$current.withValue(principal) {
+    var response = try await Principal.$current.withValue(principal) {
       try await next(request, context)
     }
+    // A response that streams is produced after `next` returns: its producer needs the caller too.
+    if case .success(var contents) = response.accepted {
+      let producer = contents.producer
+      let caller = principal
+      contents.producer = { writer in
+        try await Principal.$current.withValue(caller) { try await producer(writer) }
+      }
+      response.accepted = .success(contents)
+    }
+    return response
   }
 
   private func authenticate(_ metadata: Metadata) throws -> Principal {

@@ -203,7 +203,7 @@ struct Codecs: Sendable {
   /// The people whose keys folding `batch` needs: those of person streams, the payers of
   /// validated bank transfers (their reference is sealed) and members who enrolled or joined a
   /// waitlist (their contact is sealed since schema version 2).
-  func subjects(in batch: [RecordedEvent]) -> Set<UUID> {
+  static func subjects(in batch: [RecordedEvent]) -> Set<UUID> {
     var subjects: Set<UUID> = []
     for event in batch {
       if let person = Self.personID(of: event.stream) {
@@ -238,7 +238,7 @@ struct Codecs: Sendable {
   /// Before a batch is folded: the keys it needs are loaded, and those of people it forgets are
   /// dropped (another server deleted them from the store already).
   func prepare(_ batch: [RecordedEvent]) async throws(EventStoreError) {
-    try await keys.load(subjects(in: batch))
+    try await keys.load(Self.subjects(in: batch))
     for event in batch where event.type == Cohort_V1_Events_PersonForgotten.protoMessageName {
       if let person = Self.personID(of: event.stream) { keys.dropFromMemory(person) }
     }

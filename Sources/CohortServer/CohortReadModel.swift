@@ -105,6 +105,8 @@ struct ServerCore: Sendable {
   let keys: KeyRing
   let codecs: Codecs
   let readModel: ProjectionRunner<CohortReadModel>
+  /// Every event type the log holds, for readers that show events as stored.
+  let eventCatalog: EventCatalog
   /// Seats people whose payment is validated (``AutomaticEnrollment``); runs as its own service.
   let automaticEnrollment: AutomaticEnrollment
 
@@ -114,6 +116,7 @@ struct ServerCore: Sendable {
     self.keys = KeyRing(store: keys)
     let codecs = Codecs(keys: self.keys)
     self.codecs = codecs
+    eventCatalog = EventCatalog(codecs: codecs)
     let automaticEnrollment = AutomaticEnrollment()
     self.automaticEnrollment = automaticEnrollment
     readModel = ProjectionRunner(

@@ -12,6 +12,9 @@ import SwiftProtobuf
 struct EventCodec<Event: Sendable>: Sendable {
   struct Row: Sendable {
     var type: String
+    /// The message stored under `type`, for readers that show events without folding them (the
+    /// event tail).
+    var message: any SwiftProtobuf.Message.Type
     /// The version the encoder writes: the newest reader's.
     var currentVersion: Int32
     var readers: [Int32: @Sendable (RecordedEvent) throws -> Event]
@@ -68,7 +71,7 @@ extension EventCodec.Row {
     _: M.Type, versions: [Int32: @Sendable (M, RecordedEvent) throws -> Event]
   ) -> Self {
     Self(
-      type: M.protoMessageName, currentVersion: versions.keys.max() ?? 1,
+      type: M.protoMessageName, message: M.self, currentVersion: versions.keys.max() ?? 1,
       readers: versions.mapValues { read in { recorded in try read(M(serializedBytes: recorded.data), recorded) } })
   }
 }

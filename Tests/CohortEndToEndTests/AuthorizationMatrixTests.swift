@@ -93,6 +93,8 @@ struct AuthorizationMatrixTests {
       Enrollment.TransferMember.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Admin.WhoAmI.descriptor: Expectation(roles: everyone, fromOtherTenant: nil),
       Admin.IssueToken.descriptor: Expectation(roles: [.owner], fromOtherTenant: nil),
+      // Another community's managers tail their own log: nothing of the first tenant's, and no error.
+      Admin.TailEvents.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
       Grpc_Health_V1_Health.Method.Check.descriptor: Expectation(roles: nil, fromOtherTenant: nil),
       Grpc_Health_V1_Health.Method.Watch.descriptor: Expectation(roles: nil, fromOtherTenant: nil),
       Grpc_Reflection_V1_ServerReflection.Method.ServerReflectionInfo.descriptor:
@@ -656,6 +658,10 @@ private final class Matrix: Sendable {
         _ = try await admin.whoAmI(.init(), metadata: md)
       case Admin.IssueToken.descriptor:
         _ = try await issueToken(role: .member, by: authorization ?? "")
+      case Admin.TailEvents.descriptor:
+        try await admin.tailEvents(.with { $0.last = 1 }, metadata: md) { response in
+          for try await _ in response.messages {}
+        }
       case Grpc_Health_V1_Health.Method.Check.descriptor:
         _ = try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init(), metadata: md)
       case Grpc_Health_V1_Health.Method.Watch.descriptor:

@@ -1,0 +1,38 @@
+import CohortAPI
+import SwiftProtobuf
+
+/// Every event type the log holds, by its stored (full) name, with its protobuf message: what the
+/// areas' codecs register, so that an event type is known here as soon as its codec reads it.
+/// Readers that show events without folding them (``EventTail``) decode by it.
+struct EventCatalog: Sendable {
+  /// The message stored under each type name.
+  let messages: [String: any SwiftProtobuf.Message.Type]
+  /// Short names ("MemberEnrolled") to full ones ("cohort.v1.events.MemberEnrolled").
+  private let fullNames: [String: String]
+
+  init(codecs: Codecs) {
+    // Every area's codec; a new area's belongs here (a test compares this with events.proto).
+    let rows =
+      Self.rows(codecs.enrollment) + Self.rows(codecs.people) + Self.rows(codecs.payments)
+      + Self.rows(AccessEventCodec.codec) + Self.rows(GroupsEventCodec.codec) + Self.rows(OutreachEventCodec.codec)
+    messages = Dictionary(rows) { first, _ in first }
+    fullNames = Dictionary(messages.keys.map { (Self.shortName($0), $0) }) { first, _ in first }
+  }
+
+  private static func rows<Event>(_ codec: EventCodec<Event>) -> [(String, any SwiftProtobuf.Message.Type)] {
+    codec.rows.values.map { ($0.type, $0.message) }
+  }
+
+  /// "MemberEnrolled" for "cohort.v1.events.MemberEnrolled".
+  static func shortName(_ type: String) -> String {
+    String(type.split(separator: ".").last ?? Substring(type))
+  }
+
+  /// The stored name of the type called `name` (short or full), if there is one.
+  func type(named name: String) -> String? {
+    messages[name] != nil ? name : fullNames[name]
+  }
+
+  /// Every type's short name, sorted: for an error that lists what may be asked for.
+  var shortNames: [String] { fullNames.keys.sorted() }
+}

@@ -9,6 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# tmux: the CLI's terminal tests type into it (send-keys) and read its screen (capture-pane).
+if ! command -v tmux >/dev/null; then
+  echo "test.sh: installing tmux from Debian packages" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tmux >&2
+fi
+
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/cohort-test-pg.XXXXXX")
 restartdir=$(mktemp -d "${TMPDIR:-/tmp}/cohort-test-pg-restart.XXXXXX")
 cleanup() {

@@ -48,6 +48,20 @@ struct PostgresEndToEndTests {
     }
   }
 
+  @Test("spreadsheets through the CLI on PostgreSQL: the CP949 roster twice, transfers, attendance, attempts, CSV out")
+  func spreadsheetJourney() async throws {
+    try await ThrowawayPostgres.withServer { postgres in
+      let server = try await TestServer.start(databaseURL: postgres.url)
+      do {
+        try await SpreadsheetJourney.run(on: server)
+      } catch {
+        try await server.stop()
+        throw error
+      }
+      try await server.stop()
+    }
+  }
+
   @Test("automatic enrollment with two servers on one PostgreSQL: both react to every payment, each seats once")
   func automaticEnrollmentOnTwoServers() async throws {
     try await ThrowawayPostgres.withServer { postgres in

@@ -58,6 +58,17 @@ enum SpreadsheetJourney {
     let broken = try await printout(["import", "people", SheetFixtures.path("people-broken.csv"), "--all-or-nothing"])
     #expect(broken.text.contains("Nothing was written") && broken.text.contains("Columns not imported: 가입일"))
     #expect(!(try await say("people", "list")).contains("gildong@example.com"))
+    // Every bad line by number and field: no name, a bad e-mail, a bad phone, an e-mail already on
+    // an earlier line, a cell more than the header.
+    let checked =
+      try JSONSerialization.jsonObject(
+        with: Data(
+          try await say("import", "people", SheetFixtures.path("people-broken.csv"), "--dry-run", "--output", "json")
+            .utf8)) as? [String: Any]
+    let refused = (checked?["lines"] as? [[String: Any]] ?? []).filter { $0["outcome"] as? String == "refused" }
+    #expect(refused.map { $0["line"] as? Int } == [3, 4, 5, 6, 7], "\(refused)")
+    #expect(refused.map { $0["field"] as? String } == ["name", "email", "phone", "email", nil], "\(refused)")
+    #expect(refused[3]["reason"] as? String == "gildong@example.com is on line 2 already", "\(refused)")
 
     // The funnel and the cohort report as CSV, as Excel opens them: UTF-8 with a byte order mark.
     guard case .file(let funnel) = try await printout(["funnel", "--cohort", "9", "--output", "csv"]).body else {
@@ -80,24 +91,46 @@ enum SpreadsheetJourney {
     #expect(reportText.contains("title,AI 부트캠프 9기\r\n") && reportText.contains("capacity,300\r\n"), "\(reportText)")
     #expect(try await say("funnel", "--cohort", "9").contains("interested  ██████████████████████████████ 298"))
 
-    // Bank transfers: found by name; a name the roster has 15 times, a withdrawal and a stranger
-    // are refused.
+    // Bank transfers: found by name; a name the roster has 16 times and a stranger are refused,
+    // the withdrawal (money out, on the same sheet) is skipped, no error.
     _ = try await say("people", "add", "--name", "김민지", "--email", "minji@example.com")
     _ = try await say("people", "add", "--name", "박서연", "--email", "seoyeon@example.com")
     let bank = try await printout([
-      "import", "payments", SheetFixtures.path("bank-export-cp949.csv"), "--cohort", "9", "--map", "출금액=ignore",
-      "--map", "잔액=ignore", "--map", "거래점=ignore",
+      "import", "payments", SheetFixtures.path("bank-export-cp949.csv"), "--cohort", "9", "--map", "잔액=ignore",
+      "--map", "거래점=ignore",
     ])
-    #expect(bank.text.contains("1 imported, 0 already there, 3 refused"), "\(bank.text)")
+    #expect(bank.text.contains("1 imported, 0 already there, 1 skipped, 2 refused"), "\(bank.text)")
     #expect(bank.text.contains("16 people are named 김민지; add an e-mail column"), "\(bank.text)")
     #expect(bank.text.contains("no registered person is named 아무개"), "\(bank.text)")
+    #expect(bank.text.contains("Skipped:") && bank.text.contains("withdrawal  a withdrawal of 50,000"), "\(bank.text)")
     #expect(!bank.text.contains("Columns not imported"))
     let paying = try Cohort_V1_ListPeopleReply(
       jsonString: try await say("people", "list", "--status", "paying", "--output", "json"))
     #expect(paying.people.map(\.email) == ["seoyeon@example.com"])
     let bankAgain = try await say(
-      "import", "payments", SheetFixtures.path("bank-export-cp949.csv"), "--cohort", "9", "--map", "출금액=ignore")
-    #expect(bankAgain.contains("0 imported, 1 already there"), "\(bankAgain)")
+      "import", "payments", SheetFixtures.path("bank-export-cp949.csv"), "--cohort", "9", "--output", "json")
+    let again = try JSONSerialization.jsonObject(with: Data(bankAgain.utf8)) as? [String: Any]
+    #expect(again?["imported"] as? Int == 0 && again?["alreadyThere"] as? Int == 1, "\(bankAgain)")
+    #expect(again?["skipped"] as? Int == 1 && again?["refused"] as? Int == 2, "\(bankAgain)")
+
+    // An attendance sheet for a partner group: a session per day is added, an unknown name refused.
+    _ = try await say("people", "add", "--name", "이지우", "--email", "jiwoo@example.com")
+    _ = try await say("groups", "create", "9", "--name", "1조")
+    _ = try await say("cohorts", "open", "9")
+    for (name, email) in [("김민지", "minji@example.com"), ("박서연", "seoyeon@example.com"), ("이지우", "jiwoo@example.com")] {
+      _ = try await say("enroll", "9", "--name", name, "--email", email, "--free", "운영진")
+    }
+    for email in ["minji@example.com", "seoyeon@example.com", "jiwoo@example.com"] {
+      _ = try await say("groups", "assign", "9", "--group", "1조", "--email", email)
+    }
+    let attendance = ["import", "attendance", SheetFixtures.path("attendance.csv"), "--cohort", "9", "--group", "1조"]
+    let marked = try await printout(attendance)
+    #expect(marked.text.contains("4 imported, 0 already there, 1 refused"), "\(marked.text)")
+    #expect(marked.text.contains("6     name   nobody named 없는사람 is in group 1조"), "\(marked.text)")
+    #expect(try await printout(attendance).text.contains("0 imported, 4 already there, 1 refused"))
+    let group = try Cohort_V1_GetGroupReply(
+      jsonString: try await say("groups", "show", "9", "1조", "--output", "json"))
+    #expect(group.sessions.map { [$0.date.month, $0.date.day] } == [[12, 5], [12, 12]], "\(group.sessions)")
 
     // An outreach sheet in Korean.
     let experiment = try Cohort_V1_ExperimentCommandReply(

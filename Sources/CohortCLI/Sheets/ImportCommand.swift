@@ -94,23 +94,25 @@ enum ImportReport {
     let source =
       "\(result.file) (\(result.encoding == SheetEncoding.cp949.rawValue ? "CP949" : "UTF-8"), \(result.delimiter)-separated, \(result.lines.count) \(result.lines.count == 1 ? "line" : "lines"))"
     let refused = result.count(.refused)
+    let skipped = result.count(.skipped) > 0 ? "\(result.count(.skipped)) skipped, " : ""
     var lines: [String]
     if result.dryRun {
       lines = [
-        "Dry run of \(source): \(result.count(.notSent)) would be sent, \(refused) refused. Nothing was written."
+        "Dry run of \(source): \(result.count(.notSent)) would be sent, \(skipped)\(refused) refused. Nothing was written."
       ]
     } else if result.count(.notSent) > 0 {
       lines = ["Nothing was written from \(source): \(refused) refused, and --all-or-nothing is set."]
     } else {
       lines = [
-        "Imported \(source) in \(String(format: "%.1f", result.seconds)) s: \(result.count(.imported)) imported, \(result.count(.alreadyThere)) already there, \(refused) refused."
+        "Imported \(source) in \(String(format: "%.1f", result.seconds)) s: \(result.count(.imported)) imported, \(result.count(.alreadyThere)) already there, \(skipped)\(refused) refused."
       ]
     }
-    let problems = result.lines.filter { $0.outcome == .refused }
-    if !problems.isEmpty {
-      var table = Table("LINE", "FIELD", "PROBLEM")
-      for problem in problems { table.add("\(problem.line)", problem.field ?? "", problem.reason ?? "") }
-      lines += ["", "Refused:", table.rendered]
+    for (outcome, title) in [(ImportResult.Outcome.refused, "Refused:"), (.skipped, "Skipped:")] {
+      let listed = result.lines.filter { $0.outcome == outcome }
+      guard !listed.isEmpty else { continue }
+      var table = Table("LINE", "FIELD", outcome == .refused ? "PROBLEM" : "WHY")
+      for line in listed { table.add("\(line.line)", line.field ?? "", line.reason ?? "") }
+      lines += ["", title, table.rendered]
     }
     if !result.unknownColumns.isEmpty {
       lines += [
@@ -126,7 +128,8 @@ enum ImportReport {
       var result: ImportResult
       func encode(to encoder: any Encoder) throws {
         enum Keys: String, CodingKey {
-          case file, encoding, delimiter, dryRun, imported, alreadyThere, refused, notSent, unknownColumns, lines
+          case file, encoding, delimiter, dryRun, imported, alreadyThere, refused, skipped, notSent, unknownColumns,
+            lines
         }
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(result.file, forKey: .file)
@@ -136,6 +139,7 @@ enum ImportReport {
         try container.encode(result.count(.imported), forKey: .imported)
         try container.encode(result.count(.alreadyThere), forKey: .alreadyThere)
         try container.encode(result.count(.refused), forKey: .refused)
+        try container.encode(result.count(.skipped), forKey: .skipped)
         try container.encode(result.count(.notSent), forKey: .notSent)
         try container.encode(result.unknownColumns, forKey: .unknownColumns)
         try container.encode(result.lines, forKey: .lines)

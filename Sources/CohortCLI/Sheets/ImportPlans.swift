@@ -64,7 +64,7 @@ struct ImportPeople: CLICommand {
                 return !reply.reply.eventTypes.isEmpty
               })
           }
-          return (steps, email)
+          return (steps, ("email", email))
         }), session: session)
   }
 }
@@ -175,6 +175,9 @@ struct ImportPayments: CLICommand {
     SheetField(
       "amount", headers: ["금액", "입금액", "입금금액", "거래금액", "맡기신금액", "입금", "deposit"], required: true,
       help: "how much"),
+    SheetField(
+      "withdrawal", headers: ["출금액", "출금", "출금금액", "찾으신금액", "withdrawal"],
+      help: "money that went out (such lines are skipped)"),
     SheetField("cohort", headers: ["기수", "코호트"], help: "the cohort paid for"),
     SheetField(
       "date", headers: ["거래일", "거래일시", "거래일자", "입금일", "입금일시", "날짜", "일자", "transferred on"],
@@ -192,6 +195,10 @@ struct ImportPayments: CLICommand {
         kind: "payments", fields: Self.fields,
         lookup: { client in try await SheetValues.peopleByName(client) },
         prepare: { line, people throws(LineProblem) in
+          // A bank's export has the money that went out on the same sheet: not a payment, no error.
+          if let withdrawal = SheetValues.withdrawal(line, currency: currency) {
+            throw LineProblem.skip("withdrawal", "a withdrawal of \(withdrawal)")
+          }
           let person = try SheetValues.payer(line, people: people)
           let amount = try SheetValues.amount(line["amount"], currency: currency)
           let number = try line["cohort"].isEmpty ? cohort : SheetValues.cohort(line["cohort"])
@@ -232,6 +239,8 @@ struct ImportAttendance: CLICommand {
   @OptionGroup var sheet: ImportOptions
   @Option(help: "The cohort's number.") var cohort: Int32
   @Option(help: "The group's name or id.") var group: String
+  @Option(help: "online or offline: how a session the sheet adds was held, when it has no 방식 column.")
+  var mode: SessionMode = .offline
 
   static let fields = [
     SheetField("email", headers: ["이메일", "메일", "e-mail"], help: "the member's e-mail"),
@@ -241,6 +250,7 @@ struct ImportAttendance: CLICommand {
       "attendance", headers: ["출석", "출결", "출석여부", "참석", "참석여부", "상태", "status", "present"], required: true,
       help: "present, absent or excused"),
     SheetField("topic", headers: ["주제", "subject"], help: "the session's topic"),
+    SheetField("mode", headers: ["방식", "진행방식", "온오프라인", "온/오프라인", "format"], help: "online or offline"),
   ]
 
   struct GroupLookup: Sendable {
@@ -252,6 +262,7 @@ struct ImportAttendance: CLICommand {
   func output(_ session: Session) async throws -> Printout {
     let cohort = self.cohort
     let group = self.group
+    let defaultMode = mode
     return try await sheet.run(
       SheetImportPlan(
         kind: "attendance", scope: "\(cohort)\u{1F}\(group)", fields: Self.fields,
@@ -288,7 +299,14 @@ struct ImportAttendance: CLICommand {
           let day = try SheetValues.day(line["date"], field: "date")
           let mark = try SheetValues.choice(line["attendance"], field: "attendance", SheetValues.attendance)
           let known = lookup.sessions[day.iso]
-          let topic = line["topic"]
+          // A session needs a topic; a sheet without one names it by its day.
+          let topic = line["topic"].isEmpty ? "\(group) \(day.iso)" : line["topic"]
+          let mode =
+            line["mode"].isEmpty
+            ? defaultMode
+            : try SheetValues.choice(
+              line["mode"], field: "mode",
+              [(.online, ["online", "온라인", "zoom", "줌"]), (.offline, ["offline", "오프라인", "대면"])])
           let groupID = lookup.groupID
           let step = ImportStep(name: "attendance") { client, ids in
             let groups = Cohort_V1_GroupsService.Client(wrapping: client)
@@ -303,6 +321,7 @@ struct ImportAttendance: CLICommand {
                   $0.group = groupID
                   $0.date = day.proto
                   $0.topic = topic
+                  $0.mode = mode.proto
                 })
               sessionID = added.sessionID
               appended = !added.reply.eventTypes.isEmpty

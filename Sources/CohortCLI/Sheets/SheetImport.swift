@@ -12,14 +12,22 @@ struct SheetLine: Sendable {
   subscript(field: String) -> String { values[field] ?? "" }
 }
 
-/// What is wrong with a line, and in which field.
+/// What is wrong with a line, and in which field; or why a line is not for this import at all
+/// (`skipped`: a withdrawal in a bank's export), which is no error.
 struct LineProblem: Error, Sendable, Equatable {
   var field: String?
   var message: String
+  var skipped = false
 
   init(_ field: String?, _ message: String) {
     self.field = field
     self.message = message
+  }
+
+  static func skip(_ field: String?, _ reason: String) -> LineProblem {
+    var problem = LineProblem(field, reason)
+    problem.skipped = true
+    return problem
   }
 }
 
@@ -50,8 +58,9 @@ struct SheetImportPlan<Lookup: Sendable>: Sendable {
   var fields: [SheetField]
   var lookup: @Sendable (Session.Client) async throws -> Lookup
   /// The commands for a line, or what is wrong with it. `unique` names what may appear on one
-  /// line only (a person's e-mail).
-  var prepare: @Sendable (SheetLine, Lookup) throws(LineProblem) -> (steps: [ImportStep], unique: String?)
+  /// line only (a person's e-mail), and its field.
+  var prepare:
+    @Sendable (SheetLine, Lookup) throws(LineProblem) -> (steps: [ImportStep], unique: (field: String, value: String)?)
 }
 
 /// What became of each line.
@@ -60,6 +69,8 @@ struct ImportResult: Sendable, Codable, Equatable {
     case imported
     case alreadyThere = "already-there"
     case refused
+    /// Not for this import (a withdrawal in a bank's export); nothing to send.
+    case skipped
     /// A dry run, or an all-or-nothing import that refused another line.
     case notSent = "not-sent"
   }
@@ -120,10 +131,11 @@ enum SheetImporter {
         do throws(LineProblem) {
           let (steps, unique) = try plan.prepare(line, lookup)
           if let unique {
-            if let first = seenUnique[unique] {
-              throw LineProblem(nil, "\(unique) is on line \(first) already")
+            let key = unique.value.precomposedStringWithCanonicalMapping.lowercased()
+            if let first = seenUnique[key] {
+              throw LineProblem(unique.field, "\(unique.value) is on line \(first) already")
             }
-            seenUnique[unique] = record.line
+            seenUnique[key] = record.line
           }
           occurrences[content, default: 0] += 1
           let key = "\(plan.kind)\u{1F}\(plan.scope)\u{1F}\(content)\u{1F}\(occurrences[content] ?? 1)"
@@ -133,12 +145,16 @@ enum SheetImporter {
         }
       }
 
-      let refusedAny = prepared.contains { if case .failure = $0.result { true } else { false } }
+      let refusedAny = prepared.contains {
+        if case .failure(let problem) = $0.result { !problem.skipped } else { false }
+      }
       let send = !options.dryRun && !(options.allOrNothing && refusedAny)
       var lines = prepared.map { item -> ImportResult.Line in
         switch item.result {
         case .failure(let problem):
-          ImportResult.Line(line: item.line, outcome: .refused, field: problem.field, reason: problem.message)
+          ImportResult.Line(
+            line: item.line, outcome: problem.skipped ? .skipped : .refused, field: problem.field,
+            reason: problem.message)
         case .success: ImportResult.Line(line: item.line, outcome: .notSent)
         }
       }
@@ -149,8 +165,8 @@ enum SheetImporter {
         try await withThrowingTaskGroup(of: (Int, ImportResult.Line).self) { group in
           var next = 0
           func enqueue() {
-            while next < prepared.count, case .failure = prepared[next].result {
-              progress?.advance(refused: true)
+            while next < prepared.count, case .failure(let problem) = prepared[next].result {
+              progress?.advance(refused: !problem.skipped)
               next += 1
             }
             guard next < prepared.count, case .success(let (steps, key)) = prepared[next].result else { return }

@@ -46,6 +46,14 @@ enum SheetValues {
     return money
   }
 
+  /// The amount of a withdrawal line (money out, none in), as the sheet wrote it; nil otherwise.
+  static func withdrawal(_ line: SheetLine, currency: Currency) -> String? {
+    func positive(_ text: String) -> Bool { (try? amount(text, currency: currency)) != nil }
+    let deposit = line["amount"]
+    guard positive(line["withdrawal"]), !positive(deposit) else { return nil }
+    return line["withdrawal"]
+  }
+
   /// Yes or no: empty, no, n, false, 0, x, 아니오 are no; yes, y, true, 1, o, ✓, 예, 네 are yes.
   static func yes(_ text: String, field: String) throws(LineProblem) -> Bool {
     switch text.lowercased() {

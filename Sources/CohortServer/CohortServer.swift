@@ -139,7 +139,8 @@ public final class CohortServer: Service, Sendable {
       })
     let server = try Self.grpcServer(
       transport: transport, core: core, identity: identity, health: health,
-      queryWaitLimit: configuration.queryWaitLimit)
+      reads: ReadConsistency(
+        limit: configuration.queryWaitLimit, maximumWaiting: configuration.maximumWaitingQueries))
     do {
       try await withGracefulShutdownHandler {
         try await withThrowingDiscardingTaskGroup { serving in
@@ -165,12 +166,12 @@ public final class CohortServer: Service, Sendable {
   /// service, behind the authentication and authorization interceptor.
   static func grpcServer<Transport: ServerTransport>(
     transport: Transport, core: ServerCore, identity: PersonIdentity, health: HealthService,
-    queryWaitLimit: Duration
+    reads: ReadConsistency
   ) throws -> GRPCServer<Transport> {
     let readModel = core.readModel
     return GRPCServer(
       transport: transport,
-      services: try services(core: core, identity: identity, health: health, queryWaitLimit: queryWaitLimit),
+      services: try services(core: core, identity: identity, health: health, reads: reads),
       interceptors: [
         AuthenticationInterceptor { token in readModel.read { $0.access.principal(forToken: token) } }
       ])
@@ -178,16 +179,16 @@ public final class CohortServer: Service, Sendable {
 
   /// Every service the server serves.
   private static func services(
-    core: ServerCore, identity: PersonIdentity, health: HealthService, queryWaitLimit: Duration
+    core: ServerCore, identity: PersonIdentity, health: HealthService, reads: ReadConsistency
   ) throws -> [any RegistrableRPCService] {
     let reflection = try ReflectionService()
     return [
-      EnrollmentService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
+      EnrollmentService(core: core, identity: identity, reads: reads),
       AdminService(core: core, identity: identity),
-      PeopleService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
-      PaymentsService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
-      OutreachService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
-      GroupsService(core: core, identity: identity, queryWaitLimit: queryWaitLimit),
+      PeopleService(core: core, identity: identity, reads: reads),
+      PaymentsService(core: core, identity: identity, reads: reads),
+      OutreachService(core: core, identity: identity, reads: reads),
+      GroupsService(core: core, identity: identity, reads: reads),
       health,
       reflection,
       ReflectionAlphaService(reflection: reflection),
@@ -198,7 +199,8 @@ public final class CohortServer: Service, Sendable {
   static func servedMethods() throws -> [MethodDescriptor] {
     let services = try services(
       core: ServerCore(store: InMemoryEventStore(), keys: InMemoryKeyStore(), logger: Logger(label: "unused")),
-      identity: PersonIdentity(secret: .random()), health: HealthService(services: []), queryWaitLimit: .zero)
+      identity: PersonIdentity(secret: .random()), health: HealthService(services: []),
+      reads: ReadConsistency(limit: .zero, maximumWaiting: 0))
     var router = RPCRouter<HTTP2ServerTransport.Posix>()
     for service in services { service.registerMethods(with: &router) }
     return router.methods

@@ -15,7 +15,7 @@ import SwiftProtobuf
 struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   let core: ServerCore
   let identity: PersonIdentity
-  let queryWaitLimit: Duration
+  let reads: ReadConsistency
 
   private var readModel: ProjectionRunner<CohortReadModel> { core.readModel }
 
@@ -277,7 +277,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     let pageSize = try PageToken.pageSize(request.pageSize)
     let after = try PageToken.decode(request.pageToken)
     let status = request.status
-    try await ReadConsistency.wait(for: request.consistency, in: readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: readModel)
     return readModel.snapshot { model, position in
       let matching = model.catalog.cohorts(tenantID: principal.tenantID).filter {
         $0.number > after && (status == .unspecified || $0.status.proto == status)
@@ -297,7 +297,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     let pageSize = try PageToken.pageSize(
       request.pageSize, default: PageToken.rosterPageSize, maximum: PageToken.maximumRosterPageSize)
     let offset = try PageToken.decode(request.pageToken)
-    try await ReadConsistency.wait(for: request.consistency, in: readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: readModel)
     // One look at the model: the cohort, who its alumni are and the payments behind its revenue.
     let found = readModel.snapshot { model, position in
       model.catalog.cohort(tenantID: principal.tenantID, number: number).map {
@@ -340,7 +340,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   ) async throws -> Cohort_V1_CohortReport {
     let principal = try Authorization.caller()
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
-    try await ReadConsistency.wait(for: request.consistency, in: readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: readModel)
     let report = readModel.snapshot { model, position -> Cohort_V1_CohortReport? in
       guard let cohort = model.catalog.cohort(tenantID: principal.tenantID, number: number) else { return nil }
       let directory = model.people.directory

@@ -12,7 +12,7 @@ import Projections
 struct GroupsService: Cohort_V1_GroupsService.SimpleServiceProtocol {
   let core: ServerCore
   let identity: PersonIdentity
-  let queryWaitLimit: Duration
+  let reads: ReadConsistency
 
   private static let namespace = UUID(uuidString: "6c8e0a2c-4e6a-4c8e-9a2c-4e6a8c0e2a07")!
 
@@ -253,7 +253,7 @@ struct GroupsService: Cohort_V1_GroupsService.SimpleServiceProtocol {
     request: Cohort_V1_ListGroupsRequest, context: ServerContext
   ) async throws -> Cohort_V1_ListGroupsReply {
     let principal = try Authorization.caller()
-    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: core.readModel)
     let cohort = try cohort(request.cohortNumber, tenantID: principal.tenantID)
     return core.readModel.snapshot { model, position in
       let view = GroupsProjection(model: model, tenantID: principal.tenantID)
@@ -273,7 +273,7 @@ struct GroupsService: Cohort_V1_GroupsService.SimpleServiceProtocol {
 
   func getGroup(request: Cohort_V1_GetGroupRequest, context: ServerContext) async throws -> Cohort_V1_GetGroupReply {
     let principal = try Authorization.caller()
-    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: core.readModel)
     let cohort = try cohort(request.cohortNumber, tenantID: principal.tenantID)
     let group = try group(request.group, in: cohort, tenantID: principal.tenantID)
     try Authorization.requireGroup(group)

@@ -11,7 +11,7 @@ import Projections
 struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
   let core: ServerCore
   let identity: PersonIdentity
-  let queryWaitLimit: Duration
+  let reads: ReadConsistency
 
   private static let experimentNamespace = UUID(uuidString: "8d2c4b6a-1e3f-4a5b-9c7d-0e1f2a3b4c05")!
   private static let attemptNamespace = UUID(uuidString: "3f5a7c9e-2b4d-4f6a-8c0e-1a2b3c4d5e06")!
@@ -98,7 +98,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
   private func reply(
     _ outcome: CommandHandler.Outcome<OutreachEvent>, experimentID: UUID, attemptID: UUID, tenantID: UUID
   ) async throws -> Cohort_V1_AttemptCommandReply {
-    _ = await core.readModel.waitUntil(position: outcome.position, timeout: queryWaitLimit)
+    _ = await core.readModel.waitUntil(position: outcome.position, timeout: reads.limit)
     let attempt = core.readModel.read { model in
       model.outreach.book.experiment(tenantID: tenantID, id: experimentID)?.attempts.first {
         $0.attemptID == attemptID
@@ -147,7 +147,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
     request: Cohort_V1_ListExperimentsRequest, context: ServerContext
   ) async throws -> Cohort_V1_ListExperimentsReply {
     let principal = try Authorization.caller()
-    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: core.readModel)
     let today = today
     return core.readModel.snapshot { model, position in
       let view = OutreachProjection(model: model, tenantID: principal.tenantID, today: today)
@@ -176,7 +176,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
   ) async throws -> Cohort_V1_GetExperimentReply {
     let principal = try Authorization.caller()
     let experimentID = try UUID(field: "experiment_id", request.experimentID)
-    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: core.readModel)
     let today = today
     let found = core.readModel.snapshot { model, position in
       model.outreach.book.experiment(tenantID: principal.tenantID, id: experimentID).map { experiment in
@@ -196,7 +196,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
   ) async throws -> Cohort_V1_ListAttemptsReply {
     let principal = try Authorization.caller()
     let experimentID = try UUID(field: "experiment_id", request.experimentID)
-    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: core.readModel)
     let found = core.readModel.snapshot { model, position in
       model.outreach.book.experiment(tenantID: principal.tenantID, id: experimentID).map { experiment in
         let view = OutreachProjection(model: model, tenantID: principal.tenantID, today: today)
@@ -214,7 +214,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
     request: Cohort_V1_ListFollowupsRequest, context: ServerContext
   ) async throws -> Cohort_V1_ListFollowupsReply {
     let principal = try Authorization.caller()
-    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: core.readModel)
     let today = today
     return core.readModel.snapshot { model, position in
       let view = OutreachProjection(model: model, tenantID: principal.tenantID, today: today)

@@ -15,7 +15,7 @@ import Projections
 struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
   let core: ServerCore
   let identity: PersonIdentity
-  let queryWaitLimit: Duration
+  let reads: ReadConsistency
 
   private var aggregate: Aggregate<CohortDomain.Payments> { Aggregate(codec: core.codecs.payments) }
 
@@ -91,7 +91,7 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
   private func reply(
     _ outcome: CommandHandler.Outcome<PaymentEvent>, paymentID: UUID, tenantID: UUID
   ) async -> Cohort_V1_PaymentCommandReply {
-    _ = await core.readModel.waitUntil(position: outcome.position, timeout: queryWaitLimit)
+    _ = await core.readModel.waitUntil(position: outcome.position, timeout: reads.limit)
     return .with {
       $0.reply = outcome.reply
       if let record = core.readModel.read({ $0.people.directory.payment(tenantID: tenantID, paymentID: paymentID) }) {
@@ -115,7 +115,7 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
     let pageSize = try PageToken.pageSize(request.pageSize)
     let offset = try PageToken.decode(request.pageToken)
     let status = try PaymentRecord.Status(filter: request.status)
-    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: core.readModel)
     return core.readModel.snapshot { model, position in
       let matching = model.people.directory.payments(tenantID: principal.tenantID, status: status)
       let page = matching.dropFirst(offset).prefix(pageSize)
@@ -137,7 +137,7 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
     request: Cohort_V1_GetPaymentRequest, context: ServerContext
   ) async throws -> Cohort_V1_GetPaymentReply {
     let principal = try Authorization.caller()
-    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: core.readModel)
     let paymentID = try payment(named: request.paymentID, tenantID: principal.tenantID)
     let found = core.readModel.snapshot { model, position in
       model.people.directory.payment(tenantID: principal.tenantID, paymentID: paymentID).map { payment in
@@ -163,7 +163,7 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
     if let since, let until, since >= until {
       throw DomainError(.invalidArgument(field: "until"), "until must be after since")
     }
-    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: core.readModel)
     return core.readModel.snapshot { model, position in
       let funnel = model.people.directory.funnel(
         tenantID: principal.tenantID, cohortNumber: cohort, since: since, until: until)

@@ -11,7 +11,7 @@ import Projections
 struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
   let core: ServerCore
   let identity: PersonIdentity
-  let queryWaitLimit: Duration
+  let reads: ReadConsistency
 
   // MARK: Commands
 
@@ -84,7 +84,7 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
     let pageSize = try PageToken.pageSize(request.pageSize)
     let offset = try PageToken.decode(request.pageToken)
     let status = try CustomerStatus(filter: request.status)
-    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: core.readModel)
     return core.readModel.snapshot { model, position in
       let matching = model.people.directory.people(tenantID: principal.tenantID, status: status)
       let page = matching.dropFirst(offset).prefix(pageSize)
@@ -101,7 +101,7 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
     let personID = try identity.personID(of: request.person, field: "person", tenantID: principal.tenantID)
     // Before the look-up: whether somebody else's record exists is not a member's business either.
     try Authorization.requireRecord(of: personID)
-    try await ReadConsistency.wait(for: request.consistency, in: core.readModel, limit: queryWaitLimit)
+    try await reads.wait(for: request.consistency, in: core.readModel)
     let found = core.readModel.snapshot { model, position in
       model.people.directory.person(tenantID: principal.tenantID, personID: personID).map { person in
         Cohort_V1_GetPersonReply.with {

@@ -1,14 +1,45 @@
 import CohortAPI
 import GRPCCore
 import Projections
+import Synchronization
 
-/// Read-your-writes: a query may ask to see at least the log position a command returned.
-enum ReadConsistency {
-  static func wait<Model: Projection>(
-    for consistency: Cohort_V1_Consistency, in readModel: ProjectionRunner<Model>, limit: Duration
+/// Read-your-writes: a query may ask to see at least the log position a command returned. The
+/// wait is bounded in time, a position the log has not reached is refused at once (no command
+/// returned it, so waiting could never end well), and so is a wait beyond the number of queries
+/// allowed to wait at the same time: a caller cannot park the server's tasks.
+final class ReadConsistency: Sendable {
+  /// The longest a query waits for the read model.
+  let limit: Duration
+  /// How many queries may wait for a position at the same time.
+  let maximumWaiting: Int
+  private let waiting = Atomic<Int>(0)
+
+  /// How many queries wait now.
+  var waitingNow: Int { waiting.load(ordering: .relaxed) }
+
+  init(limit: Duration, maximumWaiting: Int) {
+    self.limit = limit
+    self.maximumWaiting = maximumWaiting
+  }
+
+  func wait<Model: Projection>(
+    for consistency: Cohort_V1_Consistency, in readModel: ProjectionRunner<Model>
   ) async throws {
     let target = consistency.minPosition
-    guard target > 0 else { return }
+    guard target > readModel.position else { return }
+    let head = try await readModel.headOfLog()
+    guard target <= head else {
+      throw RPCError(
+        code: .outOfRange,
+        message: "min_position \(target) is beyond the log's head (\(head)): ask for a position a command returned")
+    }
+    guard waiting.add(1, ordering: .relaxed).newValue <= maximumWaiting else {
+      waiting.subtract(1, ordering: .relaxed)
+      throw RPCError(
+        code: .resourceExhausted,
+        message: "\(maximumWaiting) queries are already waiting for the read model to catch up; retry shortly")
+    }
+    defer { waiting.subtract(1, ordering: .relaxed) }
     if await readModel.waitUntil(position: target, timeout: limit) { return }
     throw RPCError(
       code: .unavailable,

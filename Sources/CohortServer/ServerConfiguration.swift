@@ -26,6 +26,9 @@ public struct ServerConfiguration: Sendable {
   public var firstTenantName: String = "My community"
   /// The longest a query waits for the read model to reach the position it asked for.
   public var queryWaitLimit: Duration = .seconds(5)
+  /// How many queries may wait for the read model at the same time; more are refused
+  /// (RESOURCE_EXHAUSTED) rather than parked.
+  public var maximumWaitingQueries: Int = 1_000
   /// The largest request message accepted, in bytes.
   public var maximumRequestBytes: Int = 1 << 20
 

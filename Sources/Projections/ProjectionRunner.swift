@@ -49,6 +49,11 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
   /// The position of the last event folded in.
   public var position: Int64 { state.withLock { $0.position } }
 
+  /// The position of the log's newest event, which this model may not have folded yet.
+  public func headOfLog() async throws(EventStoreError) -> Int64 {
+    try await store.headPosition()
+  }
+
   /// Reads the model as of now.
   public func read<T>(_ body: (borrowing Model) throws -> T) rethrows -> T {
     try state.withLock { try body($0.model) }

@@ -34,7 +34,8 @@ struct InProcessPipelineTests {
     let transport = InProcessTransport()
     let server = try CohortServer.grpcServer(
       transport: transport.server, core: core, identity: PersonIdentity(secret: .random()),
-      health: HealthService(services: []), queryWaitLimit: .seconds(5))
+      health: HealthService(services: []),
+      reads: ReadConsistency(limit: .seconds(5), maximumWaiting: 100))
     var metadata: Metadata = [:]
     metadata.addString("Bearer \(token)", forKey: "authorization")
     try await withThrowingDiscardingTaskGroup { group in

@@ -16,7 +16,7 @@ public enum Access: Decider {
   ) throws(DomainError) -> [AccessEvent] {
     switch command {
     case .createTenant(let name, let owner):
-      let name = try Validate.text(name, field: "name", maxLength: 200)
+      let name = try PersonFields.text(name, field: "name", maxCharacters: 200, allowEmpty: false)
       guard owner.role == .owner else {
         throw .invalidArgument("role", "a tenant starts with an owner token, not a \(owner.role.rawValue) token")
       }
@@ -44,10 +44,7 @@ public enum Access: Decider {
   }
 
   private static func issue(_ token: NewToken, context: DecisionContext) throws(DomainError) -> AccessEvent {
-    let label = token.label.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard (1...200).contains(label.count) else {
-      throw .invalidArgument("label", "label must be 1 to 200 characters: who the token is for")
-    }
+    let label = try PersonFields.text(token.label, field: "label", maxCharacters: 200, allowEmpty: false)
     guard token.secretHash.count == 32 else {
       throw .invalidArgument("token", "a token is recorded by its SHA-256 hash (32 bytes)")
     }

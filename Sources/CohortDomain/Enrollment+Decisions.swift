@@ -7,7 +7,7 @@ extension Enrollment {
     _ command: ScheduleCohort, state: CohortState, cohortID: UUID, now: Date
   ) throws(DomainError) -> [EnrollmentEvent] {
     try Validate.number(command.number, in: 1...10_000, field: "number", label: "cohort number")
-    let title = try Validate.text(command.title, field: "title", maxLength: 200)
+    let title = try PersonFields.text(command.title, field: "title", maxCharacters: 200, allowEmpty: false)
     try Validate.number(command.capacity, in: 1...100_000, field: "capacity", label: "capacity")
     guard command.endsOn >= command.startsOn else {
       throw .invalidArgument(
@@ -198,8 +198,7 @@ extension Enrollment {
   static func decideWithdraw(
     _ command: Withdraw, state: CohortState, now: Date
   ) throws(DomainError) -> [EnrollmentEvent] {
-    let reason = try Validate.text(
-      command.reason, field: "reason", maxLength: 500, allowEmpty: true)
+    let reason = try PersonFields.text(command.reason, field: "reason", maxCharacters: 500, allowEmpty: true)
     try requireScheduled(state)
     guard state.status != .completed, state.status != .cancelled else {
       throw DomainError(.failedPrecondition, "cohort \(state.number) is over: nobody withdraws from it")

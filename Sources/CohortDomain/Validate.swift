@@ -3,21 +3,6 @@ import Foundation
 /// Field checks shared by the decisions. Each returns the normalized value or throws
 /// `invalidArgument` naming the field.
 enum Validate {
-  /// Trims `raw` and checks its length in characters.
-  static func text(
-    _ raw: String, field: String, maxLength: Int, allowEmpty: Bool = false
-  ) throws(DomainError) -> String {
-    let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard allowEmpty || !text.isEmpty else {
-      throw .invalidArgument(field, "\(field) must not be empty")
-    }
-    guard text.count <= maxLength else {
-      throw .invalidArgument(
-        field, "\(field) must be at most \(maxLength) characters; got \(text.count)")
-    }
-    return text
-  }
-
   /// Checks that `value` lies in `range`; `label` names the value in the message.
   static func number(
     _ value: Int, in range: ClosedRange<Int>, field: String, label: String

@@ -70,13 +70,21 @@ struct AccessTests {
       ])
   }
 
-  @Test("a token needs a label of 1 to 200 characters", arguments: ["", "   ", String(repeating: "가", count: 201)])
-  func tokenNeedsLabel(label: String) {
-    #expect(
-      throws: DomainError(.invalidArgument(field: "label"), "label must be 1 to 200 characters: who the token is for")
-    ) {
+  @Test(
+    "a token needs a label of 1 to 200 characters, without control, format or bidi characters",
+    arguments: [
+      ("", "label must not be empty"), ("   ", "label must not be empty"),
+      (String(repeating: "가", count: 201), "label must be at most 200 characters; got 201"),
+      ("e" + String(repeating: "\u{301}", count: 500), "label must be at most 800 bytes of UTF-8; got 1000"),
+      ("staff \u{202E}nimda", "label contains the invisible format character U+202E"),
+      ("staff\u{1B}[2J", "label contains the control character U+001B"),
+    ])
+  func tokenNeedsLabel(label: String, message: String) {
+    let error = #expect(throws: DomainError.self) {
       try Self.when(.issueToken(Self.token(.staff, label)), given: [Self.created])
     }
+    #expect(error?.kind == .invalidArgument(field: "label"))
+    #expect(error?.message.hasPrefix(message) == true, "\(String(describing: error?.message))")
   }
 
   @Test("a token is recorded by a SHA-256 hash, never by anything else")

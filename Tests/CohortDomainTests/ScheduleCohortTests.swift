@@ -48,12 +48,29 @@ struct ScheduleCohortTests {
     ) { try given().when(.schedule(cohort9(number: 0))) }
   }
 
-  @Test("rejects an empty or over-long title", arguments: ["", "   ", "\n\t", characters(201)])
+  @Test(
+    "rejects an empty or over-long title, one of endless combining marks, and control, format or bidi characters",
+    arguments: [
+      "", "   ", "\n\t", characters(201), "9" + String(repeating: "\u{301}", count: 500), "9기 \u{202E}", "9기\u{1B}[31m",
+      "9\u{200B}기",
+    ])
   func rejectsTitle(title: String) {
     let error = #expect(throws: DomainError.self) {
       try given().when(.schedule(cohort9(title: title)))
     }
     #expect(error?.kind == .invalidArgument(field: "title"))
+  }
+
+  @Test("a title is stored in NFC, so that one typed decomposed (ㅂ+ㅜ+ㅌ…) compares equal")
+  func titleInNFC() throws {
+    let decomposed = "AI 부트캠프".decomposedStringWithCanonicalMapping
+    #expect(decomposed.unicodeScalars.count > "AI 부트캠프".unicodeScalars.count)
+    let events = try given().when(.schedule(cohort9(title: decomposed)))
+    guard case .cohortScheduled(let scheduled) = events.first else {
+      Issue.record("\(events)")
+      return
+    }
+    #expect(Array(scheduled.title.unicodeScalars) == Array("AI 부트캠프".unicodeScalars))
   }
 
   @Test("explains what is wrong with the title")

@@ -9,6 +9,17 @@ import X509
 
 @Suite("Server pieces")
 struct ServerPiecesTests {
+  @Test("a refusal's message fits in 1,000 bytes of UTF-8 whatever it quotes, cut at a character")
+  func boundedMessages() {
+    let marks = "e" + String(repeating: "\u{301}", count: 5_000)
+    for message in [String(repeating: "가", count: 2_000), marks, "short"] {
+      let bounded = DomainError(.invalidArgument(field: "name"), message).rpcErrorMessage
+      #expect(bounded.utf8.count <= 1_000)
+      #expect(message == "short" ? bounded == "short" : bounded.hasSuffix("…"))
+      #expect(message.hasPrefix(bounded.dropLast()))
+    }
+  }
+
   @Test("page tokens round-trip and foreign ones are refused with the field named")
   func pageTokens() throws {
     #expect(try PageToken.decode(PageToken.encode(42)) == 42)

@@ -4,8 +4,9 @@
 # a user's build needs protoc or the code generators.
 #
 # Needs: protoc (Debian: apt-get install -y protobuf-compiler) and the two generator plugins,
-# which are products of this package's pinned dependencies. The first run builds them once into
-# .build-protoc (about 10 minutes on 2 cores); later runs reuse them.
+# which are products of this package's pinned dependencies. They are built in debug into .build,
+# sharing the modules the package's own build compiled (under a minute then; a release build of
+# them from scratch took about 10 minutes on 2 cores).
 #
 #   Scripts/generate-protos.sh           regenerate (and record checksums in Protos/generated.sha256)
 #   Scripts/generate-protos.sh --check   fail if the committed code differs from the protos
@@ -37,11 +38,9 @@ fi
 
 command -v protoc >/dev/null || { echo "protoc is missing: apt-get install -y protobuf-compiler" >&2; exit 1; }
 
-plugins=.build-protoc/release
-if [ ! -x "$plugins/protoc-gen-swift" ] || [ ! -x "$plugins/protoc-gen-grpc-swift-2" ]; then
-  swift build -c release --scratch-path .build-protoc --product protoc-gen-swift
-  swift build -c release --scratch-path .build-protoc --product protoc-gen-grpc-swift-2
-fi
+swift build --product protoc-gen-swift
+swift build --product protoc-gen-grpc-swift-2
+plugins=$(swift build --show-bin-path)
 
 out=Sources/CohortAPI
 if [ "${1:-}" = "--check" ]; then

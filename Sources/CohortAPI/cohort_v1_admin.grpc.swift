@@ -46,6 +46,32 @@ public enum Cohort_V1_AdminService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListTokens" metadata.
+        public enum ListTokens: Sendable {
+            /// Request type for "ListTokens".
+            public typealias Input = Cohort_V1_ListTokensRequest
+            /// Response type for "ListTokens".
+            public typealias Output = Cohort_V1_ListTokensReply
+            /// Descriptor for "ListTokens".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "cohort.v1.AdminService"),
+                method: "ListTokens",
+                type: .unary
+            )
+        }
+        /// Namespace for "RevokeToken" metadata.
+        public enum RevokeToken: Sendable {
+            /// Request type for "RevokeToken".
+            public typealias Input = Cohort_V1_RevokeTokenRequest
+            /// Response type for "RevokeToken".
+            public typealias Output = Cohort_V1_RevokeTokenReply
+            /// Descriptor for "RevokeToken".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "cohort.v1.AdminService"),
+                method: "RevokeToken",
+                type: .unary
+            )
+        }
         /// Namespace for "TailEvents" metadata.
         public enum TailEvents: Sendable {
             /// Request type for "TailEvents".
@@ -63,6 +89,8 @@ public enum Cohort_V1_AdminService: Sendable {
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             WhoAmI.descriptor,
             IssueToken.descriptor,
+            ListTokens.descriptor,
+            RevokeToken.descriptor,
             TailEvents.descriptor
         ]
     }
@@ -116,8 +144,10 @@ extension Cohort_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Creates a token (owner only). The token is in the reply once and never again: the server
-        /// > keeps only its hash.
+        /// > Creates a token. The token is in the reply once and never again: the server keeps only its
+        /// > hash. Owners issue any role; staff issue partner and member tokens only (PERMISSION_DENIED
+        /// > otherwise). A retried request_id whose first reply was lost answers ALREADY_EXISTS naming
+        /// > the token id it issued, so that the caller can revoke it; the secret cannot be shown again.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Cohort_V1_IssueTokenRequest` messages.
@@ -130,6 +160,46 @@ extension Cohort_V1_AdminService {
             request: GRPCCore.StreamingServerRequest<Cohort_V1_IssueTokenRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_IssueTokenReply>
+
+        /// Handle the "ListTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The community's tokens, newest first, with their state (owner and staff). Never a secret or
+        /// > a hash.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Cohort_V1_ListTokensRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Cohort_V1_ListTokensReply` messages.
+        func listTokens(
+            request: GRPCCore.StreamingServerRequest<Cohort_V1_ListTokensRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_ListTokensReply>
+
+        /// Handle the "RevokeToken" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Refuses a token from now on, on every server sharing the log once its projection has the
+        /// > event (normally well under a second). Owners revoke any token but the community's last
+        /// > valid owner token (FAILED_PRECONDITION); staff revoke partner and member tokens only.
+        /// > NOT_FOUND for an unknown token id; revoking a revoked token changes nothing.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Cohort_V1_RevokeTokenRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Cohort_V1_RevokeTokenReply` messages.
+        func revokeToken(
+            request: GRPCCore.StreamingServerRequest<Cohort_V1_RevokeTokenRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_RevokeTokenReply>
 
         /// Handle the "TailEvents" method.
         ///
@@ -191,8 +261,10 @@ extension Cohort_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Creates a token (owner only). The token is in the reply once and never again: the server
-        /// > keeps only its hash.
+        /// > Creates a token. The token is in the reply once and never again: the server keeps only its
+        /// > hash. Owners issue any role; staff issue partner and member tokens only (PERMISSION_DENIED
+        /// > otherwise). A retried request_id whose first reply was lost answers ALREADY_EXISTS naming
+        /// > the token id it issued, so that the caller can revoke it; the secret cannot be shown again.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Cohort_V1_IssueTokenRequest` message.
@@ -205,6 +277,46 @@ extension Cohort_V1_AdminService {
             request: GRPCCore.ServerRequest<Cohort_V1_IssueTokenRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Cohort_V1_IssueTokenReply>
+
+        /// Handle the "ListTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The community's tokens, newest first, with their state (owner and staff). Never a secret or
+        /// > a hash.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_ListTokensRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Cohort_V1_ListTokensReply` message.
+        func listTokens(
+            request: GRPCCore.ServerRequest<Cohort_V1_ListTokensRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Cohort_V1_ListTokensReply>
+
+        /// Handle the "RevokeToken" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Refuses a token from now on, on every server sharing the log once its projection has the
+        /// > event (normally well under a second). Owners revoke any token but the community's last
+        /// > valid owner token (FAILED_PRECONDITION); staff revoke partner and member tokens only.
+        /// > NOT_FOUND for an unknown token id; revoking a revoked token changes nothing.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_RevokeTokenRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Cohort_V1_RevokeTokenReply` message.
+        func revokeToken(
+            request: GRPCCore.ServerRequest<Cohort_V1_RevokeTokenRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Cohort_V1_RevokeTokenReply>
 
         /// Handle the "TailEvents" method.
         ///
@@ -264,8 +376,10 @@ extension Cohort_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Creates a token (owner only). The token is in the reply once and never again: the server
-        /// > keeps only its hash.
+        /// > Creates a token. The token is in the reply once and never again: the server keeps only its
+        /// > hash. Owners issue any role; staff issue partner and member tokens only (PERMISSION_DENIED
+        /// > otherwise). A retried request_id whose first reply was lost answers ALREADY_EXISTS naming
+        /// > the token id it issued, so that the caller can revoke it; the secret cannot be shown again.
         ///
         /// - Parameters:
         ///   - request: A `Cohort_V1_IssueTokenRequest` message.
@@ -278,6 +392,46 @@ extension Cohort_V1_AdminService {
             request: Cohort_V1_IssueTokenRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Cohort_V1_IssueTokenReply
+
+        /// Handle the "ListTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The community's tokens, newest first, with their state (owner and staff). Never a secret or
+        /// > a hash.
+        ///
+        /// - Parameters:
+        ///   - request: A `Cohort_V1_ListTokensRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Cohort_V1_ListTokensReply` to respond with.
+        func listTokens(
+            request: Cohort_V1_ListTokensRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Cohort_V1_ListTokensReply
+
+        /// Handle the "RevokeToken" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Refuses a token from now on, on every server sharing the log once its projection has the
+        /// > event (normally well under a second). Owners revoke any token but the community's last
+        /// > valid owner token (FAILED_PRECONDITION); staff revoke partner and member tokens only.
+        /// > NOT_FOUND for an unknown token id; revoking a revoked token changes nothing.
+        ///
+        /// - Parameters:
+        ///   - request: A `Cohort_V1_RevokeTokenRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Cohort_V1_RevokeTokenReply` to respond with.
+        func revokeToken(
+            request: Cohort_V1_RevokeTokenRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Cohort_V1_RevokeTokenReply
 
         /// Handle the "TailEvents" method.
         ///
@@ -334,6 +488,28 @@ extension Cohort_V1_AdminService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Cohort_V1_AdminService.Method.ListTokens.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_ListTokensRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_ListTokensReply>(),
+            handler: { request, context in
+                try await self.listTokens(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Cohort_V1_AdminService.Method.RevokeToken.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_RevokeTokenRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_RevokeTokenReply>(),
+            handler: { request, context in
+                try await self.revokeToken(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Cohort_V1_AdminService.Method.TailEvents.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_TailEventsRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_LoggedEvent>(),
@@ -366,6 +542,28 @@ extension Cohort_V1_AdminService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_IssueTokenReply> {
         let response = try await self.issueToken(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listTokens(
+        request: GRPCCore.StreamingServerRequest<Cohort_V1_ListTokensRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_ListTokensReply> {
+        let response = try await self.listTokens(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func revokeToken(
+        request: GRPCCore.StreamingServerRequest<Cohort_V1_RevokeTokenRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Cohort_V1_RevokeTokenReply> {
+        let response = try await self.revokeToken(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -406,6 +604,32 @@ extension Cohort_V1_AdminService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Cohort_V1_IssueTokenReply> {
         return GRPCCore.ServerResponse<Cohort_V1_IssueTokenReply>(
             message: try await self.issueToken(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listTokens(
+        request: GRPCCore.ServerRequest<Cohort_V1_ListTokensRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Cohort_V1_ListTokensReply> {
+        return GRPCCore.ServerResponse<Cohort_V1_ListTokensReply>(
+            message: try await self.listTokens(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func revokeToken(
+        request: GRPCCore.ServerRequest<Cohort_V1_RevokeTokenRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Cohort_V1_RevokeTokenReply> {
+        return GRPCCore.ServerResponse<Cohort_V1_RevokeTokenReply>(
+            message: try await self.revokeToken(
                 request: request.message,
                 context: context
             ),
@@ -471,8 +695,10 @@ extension Cohort_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Creates a token (owner only). The token is in the reply once and never again: the server
-        /// > keeps only its hash.
+        /// > Creates a token. The token is in the reply once and never again: the server keeps only its
+        /// > hash. Owners issue any role; staff issue partner and member tokens only (PERMISSION_DENIED
+        /// > otherwise). A retried request_id whose first reply was lost answers ALREADY_EXISTS naming
+        /// > the token id it issued, so that the caller can revoke it; the secret cannot be shown again.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Cohort_V1_IssueTokenRequest` message.
@@ -489,6 +715,56 @@ extension Cohort_V1_AdminService {
             deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_IssueTokenReply>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_IssueTokenReply>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The community's tokens, newest first, with their state (owner and staff). Never a secret or
+        /// > a hash.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_ListTokensRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_ListTokensRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_ListTokensReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listTokens<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_ListTokensRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_ListTokensRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_ListTokensReply>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_ListTokensReply>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RevokeToken" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Refuses a token from now on, on every server sharing the log once its projection has the
+        /// > event (normally well under a second). Owners revoke any token but the community's last
+        /// > valid owner token (FAILED_PRECONDITION); staff revoke partner and member tokens only.
+        /// > NOT_FOUND for an unknown token id; revoking a revoked token changes nothing.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_RevokeTokenRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_RevokeTokenRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_RevokeTokenReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func revokeToken<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_RevokeTokenRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_RevokeTokenRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_RevokeTokenReply>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_RevokeTokenReply>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "TailEvents" method.
@@ -580,8 +856,10 @@ extension Cohort_V1_AdminService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Creates a token (owner only). The token is in the reply once and never again: the server
-        /// > keeps only its hash.
+        /// > Creates a token. The token is in the reply once and never again: the server keeps only its
+        /// > hash. Owners issue any role; staff issue partner and member tokens only (PERMISSION_DENIED
+        /// > otherwise). A retried request_id whose first reply was lost answers ALREADY_EXISTS naming
+        /// > the token id it issued, so that the caller can revoke it; the secret cannot be shown again.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Cohort_V1_IssueTokenRequest` message.
@@ -604,6 +882,78 @@ extension Cohort_V1_AdminService {
             try await self.client.unary(
                 request: request,
                 descriptor: Cohort_V1_AdminService.Method.IssueToken.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The community's tokens, newest first, with their state (owner and staff). Never a secret or
+        /// > a hash.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_ListTokensRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_ListTokensRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_ListTokensReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listTokens<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_ListTokensRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_ListTokensRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_ListTokensReply>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_ListTokensReply>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Cohort_V1_AdminService.Method.ListTokens.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RevokeToken" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Refuses a token from now on, on every server sharing the log once its projection has the
+        /// > event (normally well under a second). Owners revoke any token but the community's last
+        /// > valid owner token (FAILED_PRECONDITION); staff revoke partner and member tokens only.
+        /// > NOT_FOUND for an unknown token id; revoking a revoked token changes nothing.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Cohort_V1_RevokeTokenRequest` message.
+        ///   - serializer: A serializer for `Cohort_V1_RevokeTokenRequest` messages.
+        ///   - deserializer: A deserializer for `Cohort_V1_RevokeTokenReply` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func revokeToken<Result>(
+            request: GRPCCore.ClientRequest<Cohort_V1_RevokeTokenRequest>,
+            serializer: some GRPCCore.MessageSerializer<Cohort_V1_RevokeTokenRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Cohort_V1_RevokeTokenReply>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_RevokeTokenReply>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Cohort_V1_AdminService.Method.RevokeToken.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -688,8 +1038,10 @@ extension Cohort_V1_AdminService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Creates a token (owner only). The token is in the reply once and never again: the server
-    /// > keeps only its hash.
+    /// > Creates a token. The token is in the reply once and never again: the server keeps only its
+    /// > hash. Owners issue any role; staff issue partner and member tokens only (PERMISSION_DENIED
+    /// > otherwise). A retried request_id whose first reply was lost answers ALREADY_EXISTS naming
+    /// > the token id it issued, so that the caller can revoke it; the secret cannot be shown again.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Cohort_V1_IssueTokenRequest` message.
@@ -709,6 +1061,68 @@ extension Cohort_V1_AdminService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_IssueTokenRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_IssueTokenReply>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListTokens" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The community's tokens, newest first, with their state (owner and staff). Never a secret or
+    /// > a hash.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Cohort_V1_ListTokensRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listTokens<Result>(
+        request: GRPCCore.ClientRequest<Cohort_V1_ListTokensRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_ListTokensReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listTokens(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_ListTokensRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_ListTokensReply>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeToken" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Refuses a token from now on, on every server sharing the log once its projection has the
+    /// > event (normally well under a second). Owners revoke any token but the community's last
+    /// > valid owner token (FAILED_PRECONDITION); staff revoke partner and member tokens only.
+    /// > NOT_FOUND for an unknown token id; revoking a revoked token changes nothing.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Cohort_V1_RevokeTokenRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeToken<Result>(
+        request: GRPCCore.ClientRequest<Cohort_V1_RevokeTokenRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_RevokeTokenReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.revokeToken(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Cohort_V1_RevokeTokenRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Cohort_V1_RevokeTokenReply>(),
             options: options,
             onResponse: handleResponse
         )
@@ -789,8 +1203,10 @@ extension Cohort_V1_AdminService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Creates a token (owner only). The token is in the reply once and never again: the server
-    /// > keeps only its hash.
+    /// > Creates a token. The token is in the reply once and never again: the server keeps only its
+    /// > hash. Owners issue any role; staff issue partner and member tokens only (PERMISSION_DENIED
+    /// > otherwise). A retried request_id whose first reply was lost answers ALREADY_EXISTS naming
+    /// > the token id it issued, so that the caller can revoke it; the secret cannot be shown again.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -813,6 +1229,76 @@ extension Cohort_V1_AdminService.ClientProtocol {
             metadata: metadata
         )
         return try await self.issueToken(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListTokens" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The community's tokens, newest first, with their state (owner and staff). Never a secret or
+    /// > a hash.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listTokens<Result>(
+        _ message: Cohort_V1_ListTokensRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_ListTokensReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Cohort_V1_ListTokensRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listTokens(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokeToken" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Refuses a token from now on, on every server sharing the log once its projection has the
+    /// > event (normally well under a second). Owners revoke any token but the community's last
+    /// > valid owner token (FAILED_PRECONDITION); staff revoke partner and member tokens only.
+    /// > NOT_FOUND for an unknown token id; revoking a revoked token changes nothing.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokeToken<Result>(
+        _ message: Cohort_V1_RevokeTokenRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Cohort_V1_RevokeTokenReply>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Cohort_V1_RevokeTokenRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.revokeToken(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -116,6 +116,49 @@ public nonisolated struct Cohort_V1_Events_TokenIssued: Sendable {
   /// before tokens could be bound).
   public var personID: String = String()
 
+  /// When the token stops being accepted; unset: never (and in tokens issued before tokens could
+  /// expire).
+  public var expiresAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_expiresAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_expiresAt = newValue}
+  }
+  /// Returns true if `expiresAt` has been explicitly set.
+  public var hasExpiresAt: Bool {self._expiresAt != nil}
+  /// Clears the value of `expiresAt`. Subsequent reads from it will return its default value.
+  public mutating func clearExpiresAt() {self._expiresAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _expiresAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// Stream tenant: a token is refused from now on, by every server that has folded this event.
+public nonisolated struct Cohort_V1_Events_TokenRevoked: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var tokenID: String = String()
+
+  /// Why, for the record ("left the team", "replaced by cohortd owner-token").
+  public var reason: String = String()
+
+  public var at: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_at ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_at = newValue}
+  }
+  /// Returns true if `at` has been explicitly set.
+  public var hasAt: Bool {self._at != nil}
+  /// Clears the value of `at`. Subsequent reads from it will return its default value.
+  public mutating func clearAt() {self._at = nil}
+
+  /// The token that revoked it; empty when it was revoked on the server's machine (cohortd
+  /// owner-token).
+  public var revokedByTokenID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1564,7 +1607,7 @@ nonisolated extension Cohort_V1_Events_TenantCreated: SwiftProtobuf.Message, Swi
 
 nonisolated extension Cohort_V1_Events_TokenIssued: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TokenIssued"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}token_id\0\u{1}role\0\u{3}token_sha256\0\u{1}label\0\u{1}at\0\u{3}person_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}token_id\0\u{1}role\0\u{3}token_sha256\0\u{1}label\0\u{1}at\0\u{3}person_id\0\u{3}expires_at\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1578,6 +1621,7 @@ nonisolated extension Cohort_V1_Events_TokenIssued: SwiftProtobuf.Message, Swift
       case 4: try { try decoder.decodeSingularStringField(value: &self.label) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._at) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.personID) }()
+      case 7: try { try decoder.decodeSingularMessageField(value: &self._expiresAt) }()
       default: break
       }
     }
@@ -1606,6 +1650,9 @@ nonisolated extension Cohort_V1_Events_TokenIssued: SwiftProtobuf.Message, Swift
     if !self.personID.isEmpty {
       try visitor.visitSingularStringField(value: self.personID, fieldNumber: 6)
     }
+    try { if let v = self._expiresAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1616,6 +1663,56 @@ nonisolated extension Cohort_V1_Events_TokenIssued: SwiftProtobuf.Message, Swift
     if lhs.label != rhs.label {return false}
     if lhs._at != rhs._at {return false}
     if lhs.personID != rhs.personID {return false}
+    if lhs._expiresAt != rhs._expiresAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_Events_TokenRevoked: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TokenRevoked"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}token_id\0\u{1}reason\0\u{1}at\0\u{3}revoked_by_token_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.tokenID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._at) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.revokedByTokenID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.tokenID.isEmpty {
+      try visitor.visitSingularStringField(value: self.tokenID, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    try { if let v = self._at {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if !self.revokedByTokenID.isEmpty {
+      try visitor.visitSingularStringField(value: self.revokedByTokenID, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_Events_TokenRevoked, rhs: Cohort_V1_Events_TokenRevoked) -> Bool {
+    if lhs.tokenID != rhs.tokenID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs._at != rhs._at {return false}
+    if lhs.revokedByTokenID != rhs.revokedByTokenID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

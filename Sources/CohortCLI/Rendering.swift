@@ -46,6 +46,36 @@ enum Rendering {
       + fraction
   }
 
+  static func tokenState(_ token: Cohort_V1_TokenInfo) -> String {
+    if token.hasRevokedAt {
+      return "revoked \(timestamp(token.revokedAt))" + (token.revokedReason.isEmpty ? "" : " (\(token.revokedReason))")
+    }
+    return token.valid ? "valid" : "expired"
+  }
+
+  static func tokens(_ tokens: [Cohort_V1_TokenInfo]) -> String {
+    var table = Table("TOKEN ID", "ROLE", "LABEL", "STATE", "ISSUED", "EXPIRES")
+    for token in tokens {
+      table.add(
+        token.tokenID, AccessRole(token.role)?.rawValue ?? "unknown", token.label, tokenState(token),
+        timestamp(token.issuedAt), token.hasExpiresAt ? timestamp(token.expiresAt) : "never")
+    }
+    return table.rendered
+  }
+
+  static func tokensSheet(_ tokens: [Cohort_V1_TokenInfo]) -> Table {
+    var table = Table(
+      "token_id", "role", "label", "person_id", "valid", "issued_at", "expires_at", "revoked_at", "revoked_reason")
+    for token in tokens {
+      table.add(
+        token.tokenID, AccessRole(token.role)?.rawValue ?? "unknown", token.label, token.personID,
+        token.valid ? "yes" : "no",
+        timestamp(token.issuedAt), token.hasExpiresAt ? timestamp(token.expiresAt) : "",
+        token.hasRevokedAt ? timestamp(token.revokedAt) : "", token.revokedReason)
+    }
+    return table
+  }
+
   static func cohorts(_ cohorts: [Cohort_V1_Cohort]) -> String {
     guard !cohorts.isEmpty else { return "No cohorts yet. Schedule one with `cohort cohorts schedule`." }
     var table = Table("NUMBER", "TITLE", "STATUS", "SEATS", "WAITLIST", "PRICE", "REVENUE", "STARTS", "ENDS")

@@ -6,7 +6,24 @@ public enum Access: Decider {
   public struct State: Equatable, Sendable {
     /// The tenant's name once it is created.
     public var tenantName: String?
-    public var tokens: Set<UUID> = []
+    /// Every token issued, by id.
+    public var tokens: [UUID: TokenIssued] = [:]
+    public var revoked: Set<UUID> = []
+
+    /// Tokens of `role` accepted at `now`.
+    public func valid(_ role: AccessRole, at now: Date) -> [UUID] {
+      tokens.values.filter { $0.role == role && !revoked.contains($0.tokenID) && $0.unexpired(at: now) }.map(\.tokenID)
+    }
+  }
+
+  /// The roles whose tokens a caller of `role` may issue and revoke: an owner any, staff those of
+  /// partners and members, nobody else any.
+  public static func manages(_ role: AccessRole) -> Set<AccessRole> {
+    switch role {
+    case .owner: Set(AccessRole.allCases)
+    case .staff: [.partner, .member]
+    case .partner, .member: []
+    }
   }
 
   public static let initial = State()
@@ -31,6 +48,20 @@ public enum Access: Decider {
         throw DomainError(.notFound, "the tenant does not exist")
       }
       return [issued]
+    case .revokeToken(let tokenID, let reason, let by):
+      let reason = try PersonFields.text(reason, field: "reason", maxCharacters: 500, allowEmpty: true)
+      guard let token = state.tokens[tokenID] else {
+        throw DomainError(.notFound, "no token \(tokenID.uuidString.lowercased()) in this community")
+      }
+      // Revoked already: nothing changes, and a retry is not an error.
+      guard !state.revoked.contains(tokenID) else { return [] }
+      if token.role == .owner, state.valid(.owner, at: context.now) == [tokenID] {
+        throw DomainError(
+          .failedPrecondition,
+          "token \(tokenID.uuidString.lowercased()) is the community's last valid owner token: issue another owner token first"
+        )
+      }
+      return [.tokenRevoked(TokenRevoked(tokenID: tokenID, reason: reason, revokedBy: by, at: context.now))]
     }
   }
 
@@ -38,7 +69,8 @@ public enum Access: Decider {
     var next = state
     switch event {
     case .tenantCreated(let created): next.tenantName = created.name
-    case .tokenIssued(let issued): next.tokens.insert(issued.tokenID)
+    case .tokenIssued(let issued): next.tokens[issued.tokenID] = issued
+    case .tokenRevoked(let revoked): next.revoked.insert(revoked.tokenID)
     }
     return next
   }
@@ -48,9 +80,12 @@ public enum Access: Decider {
     guard token.secretHash.count == 32 else {
       throw .invalidArgument("token", "a token is recorded by its SHA-256 hash (32 bytes)")
     }
+    if let expiresAt = token.expiresAt, expiresAt <= context.now {
+      throw .invalidArgument("expires_at", "expires_at must be in the future")
+    }
     return .tokenIssued(
       TokenIssued(
         tokenID: context.newID(), role: token.role, secretHash: token.secretHash, label: label,
-        personID: token.personID, at: context.now))
+        personID: token.personID, at: context.now, expiresAt: token.expiresAt))
   }
 }

@@ -23,7 +23,15 @@ enum AccessEventCodec {
         return .tokenIssued(
           TokenIssued(
             tokenID: tokenID, role: role, secretHash: m.tokenSha256, label: m.label,
-            personID: m.personID.isEmpty ? nil : try UUID(field: "person_id", m.personID), at: m.at.date))
+            personID: m.personID.isEmpty ? nil : try UUID(field: "person_id", m.personID), at: m.at.date,
+            expiresAt: m.hasExpiresAt ? m.expiresAt.date : nil))
+      },
+      .message(Cohort_V1_Events_TokenRevoked.self) { m, recorded in
+        .tokenRevoked(
+          TokenRevoked(
+            tokenID: try UUID(field: "token_id", m.tokenID), reason: m.reason,
+            revokedBy: m.revokedByTokenID.isEmpty ? nil : try UUID(field: "revoked_by_token_id", m.revokedByTokenID),
+            at: m.at.date))
       },
     ], encode: encode)
 
@@ -49,6 +57,14 @@ enum AccessEventCodec {
         $0.label = e.label
         $0.personID = e.personID?.lowercased ?? ""
         $0.at = .init(e.at)
+        if let expiresAt = e.expiresAt { $0.expiresAt = .init(expiresAt) }
+      }
+    case .tokenRevoked(let e):
+      Cohort_V1_Events_TokenRevoked.with {
+        $0.tokenID = e.tokenID.lowercased
+        $0.reason = e.reason
+        $0.at = .init(e.at)
+        $0.revokedByTokenID = e.revokedBy?.lowercased ?? ""
       }
     }
   }

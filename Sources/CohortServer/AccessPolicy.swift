@@ -81,7 +81,9 @@ enum AccessPolicy {
       Outreach.ListAttempts.descriptor: .roles(managers, action: "see attempts"),
       Outreach.ListFollowups.descriptor: .roles(managers, action: "see follow-ups"),
       Admin.WhoAmI.descriptor: .roles(everyone, action: "ask who they are"),
-      Admin.IssueToken.descriptor: .roles([.owner], action: "issue tokens"),
+      Admin.IssueToken.descriptor: .roles([.owner, .staff], action: "issue tokens"),
+      Admin.ListTokens.descriptor: .roles([.owner, .staff], action: "list tokens"),
+      Admin.RevokeToken.descriptor: .roles([.owner, .staff], action: "revoke tokens"),
       // The whole log of the community as it happens: the managers only. What of it is personal
       // data is shown as the caller may see people (``readsAnyonesPersonalData(_:)``).
       Admin.TailEvents.descriptor: .roles(managers, action: "read the event log"),

@@ -1,30 +1,72 @@
+import CohortDomain
 import Crypto
 import EventStore
 import Foundation
 import Projections
 
-/// The read model of tenants and tokens: which token hash belongs to which tenant and role.
-/// Folded from `TenantCreated` and `TokenIssued` events; tokens themselves are never stored.
+/// The read model of tenants and tokens: which token hash belongs to which tenant and role, and
+/// which tokens are revoked or expire. Folded from `TenantCreated`, `TokenIssued` and
+/// `TokenRevoked`; tokens themselves are never stored, only their SHA-256.
 struct AccessRegistry: Projection {
   struct Tenant: Hashable, Sendable {
     var id: UUID
     var name: String
   }
 
+  /// A token as the community's owners and staff see it (never its hash).
+  struct TokenRecord: Equatable, Sendable {
+    var tenantID: UUID
+    var issued: TokenIssued
+    var revoked: TokenRevoked?
+
+    func valid(at now: Date) -> Bool { revoked == nil && issued.unexpired(at: now) }
+  }
+
+  /// What a presented token is worth now.
+  enum Authentication: Equatable, Sendable {
+    case valid(Principal)
+    case unknown
+    case revoked(at: Date)
+    case expired(at: Date)
+  }
+
   private(set) var tenants: [UUID: Tenant] = [:]
-  private var tokens: [Data: Principal] = [:]
+  private var principals: [Data: Principal] = [:]
+  private var records: [UUID: TokenRecord] = [:]
 
   mutating func add(_ tenant: Tenant) {
     tenants[tenant.id] = tenant
   }
 
-  mutating func add(tokenHash: Data, principal: Principal) {
-    tokens[tokenHash] = principal
+  mutating func add(_ issued: TokenIssued, tenantID: UUID) {
+    principals[issued.secretHash] = Principal(
+      tenantID: tenantID, role: issued.role, tokenID: issued.tokenID, label: issued.label, personID: issued.personID)
+    records[issued.tokenID] = TokenRecord(tenantID: tenantID, issued: issued)
   }
 
-  /// The principal of a presented token, or `nil` for an unknown one.
+  /// The token with the SHA-256 `hash` (``hash(_:)``, computed by the caller outside any lock).
+  func authenticate(hash: Data, at now: Date) -> Authentication {
+    guard let principal = principals[hash], let record = records[principal.tokenID] else { return .unknown }
+    if let revoked = record.revoked { return .revoked(at: revoked.at) }
+    if let expiresAt = record.issued.expiresAt, now >= expiresAt { return .expired(at: expiresAt) }
+    return .valid(principal)
+  }
+
+  /// The principal of a presented token accepted now, or `nil`.
   func principal(forToken token: String) -> Principal? {
-    tokens[Self.hash(token)]
+    guard case .valid(let principal) = authenticate(hash: Self.hash(token), at: Date()) else { return nil }
+    return principal
+  }
+
+  /// A community's tokens, newest first.
+  func tokens(tenantID: UUID) -> [TokenRecord] {
+    records.values.filter { $0.tenantID == tenantID }.sorted {
+      ($0.issued.at, $0.issued.tokenID.uuidString) > ($1.issued.at, $1.issued.tokenID.uuidString)
+    }
+  }
+
+  func token(_ tokenID: UUID, tenantID: UUID) -> TokenRecord? {
+    records[tokenID].flatMap { $0.tenantID == tenantID ? $0 : nil }
   }
 
   static func hash(_ token: String) -> Data {
@@ -37,11 +79,10 @@ struct AccessRegistry: Projection {
     case .tenantCreated(let created):
       add(Tenant(id: recorded.stream.tenantID, name: created.name))
     case .tokenIssued(let issued):
-      add(
-        tokenHash: issued.secretHash,
-        principal: Principal(
-          tenantID: recorded.stream.tenantID, role: issued.role, tokenID: issued.tokenID, label: issued.label,
-          personID: issued.personID))
+      add(issued, tenantID: recorded.stream.tenantID)
+    case .tokenRevoked(let revoked):
+      guard records[revoked.tokenID]?.tenantID == recorded.stream.tenantID else { return }
+      records[revoked.tokenID]?.revoked = revoked
     case nil:
       return
     }

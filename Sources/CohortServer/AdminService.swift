@@ -33,24 +33,91 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
     guard let role = AccessRole(request.role) else {
       throw DomainError(.invalidArgument(field: "role"), "role must be owner, staff, partner or member")
     }
+    try Self.requireManages(role, principal: principal, doing: "issue")
     let personID = try request.hasPerson ? registeredPerson(request.person, tenantID: principal.tenantID) : nil
     let token = Token.generate()
     let outcome = try await core.commands.handle(
       .issueToken(
-        NewToken(role: role, secretHash: AccessRegistry.hash(token), label: request.label, personID: personID)),
+        NewToken(
+          role: role, secretHash: AccessRegistry.hash(token), label: request.label, personID: personID,
+          expiresAt: request.hasExpiresAt ? request.expiresAt.date : nil)),
       on: AccessEventCodec.aggregate, stream: AccessEventCodec.tenantStream(principal.tenantID),
       subjectID: principal.tenantID,
       request: fingerprint,
       principal: principal)
-    // A retry of a request already applied: the token it issued was shown once, and only its hash is kept.
-    guard !outcome.appendedTypes.isEmpty, case .tokenIssued(let issued)? = outcome.events.first else {
+    guard case .tokenIssued(let issued)? = outcome.events.first else {
+      throw RPCError(code: .internalError, message: "issuing a token recorded no token")
+    }
+    // A retry of a request already applied: the token it issued was shown once, and only its
+    // hash is kept. Its id lets the caller revoke it rather than leave it valid and unheld.
+    guard !outcome.appendedTypes.isEmpty else {
+      let id = issued.tokenID.lowercased
       throw RPCError(
-        code: .alreadyExists, message: "this request_id already issued a token, which was shown only once")
+        code: .alreadyExists,
+        message:
+          "this request_id already issued token \(id), whose secret was shown only once and cannot be shown again: "
+          + "if the reply was lost, revoke it (cohort tokens revoke \(id)) and issue another")
     }
     return .with {
       $0.reply = outcome.reply
       $0.tokenID = issued.tokenID.lowercased
       $0.token = token
+    }
+  }
+
+  func listTokens(
+    request: Cohort_V1_ListTokensRequest, context: ServerContext
+  ) async throws -> Cohort_V1_ListTokensReply {
+    let principal = try Authorization.caller()
+    let now = Date()
+    return readModel.snapshot { model, position in
+      .with {
+        $0.tokens = model.access.tokens(tenantID: principal.tenantID).map { record in
+          .with {
+            $0.tokenID = record.issued.tokenID.lowercased
+            $0.role = record.issued.role.proto
+            $0.label = record.issued.label
+            $0.personID = record.issued.personID?.lowercased ?? ""
+            $0.issuedAt = .init(record.issued.at)
+            if let expiresAt = record.issued.expiresAt { $0.expiresAt = .init(expiresAt) }
+            if let revoked = record.revoked {
+              $0.revokedAt = .init(revoked.at)
+              $0.revokedReason = revoked.reason
+            }
+            $0.valid = record.valid(at: now)
+          }
+        }
+        $0.position = position
+      }
+    }
+  }
+
+  func revokeToken(
+    request: Cohort_V1_RevokeTokenRequest, context: ServerContext
+  ) async throws
+    -> Cohort_V1_RevokeTokenReply
+  {
+    let (principal, fingerprint) = try Authorization.command(request, requestID: request.requestID, context: context)
+    let tokenID = try UUID(field: "token_id", request.tokenID)
+    // A token's role never changes, so the read model's answer cannot be stale.
+    if let record = readModel.read({ $0.access.token(tokenID, tenantID: principal.tenantID) }) {
+      try Self.requireManages(record.issued.role, principal: principal, doing: "revoke")
+    }
+    let outcome = try await core.commands.handle(
+      .revokeToken(tokenID, reason: request.reason, by: principal.tokenID),
+      on: AccessEventCodec.aggregate, stream: AccessEventCodec.tenantStream(principal.tenantID),
+      subjectID: principal.tenantID, request: fingerprint, principal: principal)
+    // Refused from this reply on, on this server.
+    _ = await readModel.waitUntil(position: outcome.position, timeout: .seconds(5))
+    return .with { $0.reply = outcome.reply }
+  }
+
+  /// Owners manage every role's tokens, staff those of partners and members (``Access/manages(_:)``).
+  private static func requireManages(_ role: AccessRole, principal: Principal, doing verb: String) throws {
+    guard Access.manages(principal.role).contains(role) else {
+      throw RPCError(
+        code: .permissionDenied,
+        message: "a \(principal.role.rawValue) token may not \(verb) \(role.rawValue) tokens (owners may)")
     }
   }
 

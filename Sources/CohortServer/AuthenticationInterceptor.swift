@@ -1,12 +1,13 @@
 import CohortMapping
+import Foundation
 import GRPCCore
 
 /// Authenticates and authorizes every RPC by ``AccessPolicy``: a method without a rule is refused,
 /// an open method needs nothing, every other one needs `authorization: Bearer <token>` with a role
 /// its rule allows. The caller's tenant and role reach the handler as ``Principal/current``.
 struct AuthenticationInterceptor: ServerInterceptor {
-  /// The caller a presented token stands for, if it is valid (from whichever read model keeps tokens).
-  let principal: @Sendable (_ token: String) -> Principal?
+  /// What the token with this SHA-256 is worth now (from whichever read model keeps tokens).
+  let authenticate: @Sendable (_ tokenHash: Data, _ now: Date) -> AccessRegistry.Authentication
 
   func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>,
@@ -62,9 +63,16 @@ struct AuthenticationInterceptor: ServerInterceptor {
       throw RPCError(code: .unauthenticated, message: "authorization must be 'Bearer <token>'")
     }
     let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
-    guard let principal = principal(token) else {
-      throw RPCError(code: .unauthenticated, message: "the bearer token is not valid")
+    // Hashed here, not inside the read model's lock.
+    switch authenticate(AccessRegistry.hash(token), Date()) {
+    case .valid(let principal): return principal
+    case .unknown: throw RPCError(code: .unauthenticated, message: "the bearer token is not valid")
+    case .revoked(let at):
+      throw RPCError(
+        code: .unauthenticated, message: "the bearer token was revoked at \(at.ISO8601Format()); ask for a new one")
+    case .expired(let at):
+      throw RPCError(
+        code: .unauthenticated, message: "the bearer token expired at \(at.ISO8601Format()); ask for a new one")
     }
-    return principal
   }
 }

@@ -173,7 +173,7 @@ public final class CohortServer: Service, Sendable {
       transport: transport,
       services: try services(core: core, identity: identity, health: health, reads: reads),
       interceptors: [
-        AuthenticationInterceptor { token in readModel.read { $0.access.principal(forToken: token) } }
+        AuthenticationInterceptor { hash, now in readModel.read { $0.access.authenticate(hash: hash, at: now) } }
       ])
   }
 

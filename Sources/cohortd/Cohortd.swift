@@ -58,11 +58,19 @@ struct OwnerToken: AsyncParsableCommand {
 
   @OptionGroup var store: StoreOptions
 
+  @Flag(help: "Leave the other owner tokens valid (by default they are revoked: a lost token may be a stolen one).")
+  var keepOtherOwnerTokens = false
+
   func run() async throws {
     let (configuration, logger) = store.configuration()
     do {
-      let path = try await OwnerTokenRecovery.run(configuration, logger: logger)
-      print("A new owner token is in \(path) (readable only by you). Earlier tokens still work.")
+      let outcome = try await OwnerTokenRecovery.run(
+        configuration, keepOtherOwnerTokens: keepOtherOwnerTokens, logger: logger)
+      let earlier =
+        keepOtherOwnerTokens
+        ? "Earlier owner tokens still work."
+        : "\(outcome.revoked) earlier owner \(outcome.revoked == 1 ? "token was" : "tokens were") revoked."
+      print("A new owner token is in \(outcome.tokenPath) (readable only by you). \(earlier)")
     } catch {
       logger.critical("could not issue an owner token", metadata: ["error": "\(error)"])
       throw ExitCode.failure

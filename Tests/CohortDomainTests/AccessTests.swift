@@ -102,10 +102,90 @@ struct AccessTests {
     }
   }
 
-  @Test("evolve keeps the tenant's name and every token id")
+  @Test("evolve keeps the tenant's name, every token and which are revoked")
   func evolves() {
-    let state = Access.fold([Self.created, Self.ownerIssued])
+    let state = Access.fold([Self.created, Self.ownerIssued, Self.staffIssued, Self.revoked(Self.staffID)])
     #expect(state.tenantName == "AI 스터디 커뮤니티")
-    #expect(state.tokens == [Fixture.uuid(0x6F)])
+    #expect(Set(state.tokens.keys) == [Fixture.uuid(0x6F), Self.staffID])
+    #expect(state.revoked == [Self.staffID])
+    #expect(state.valid(.owner, at: Fixture.now) == [Fixture.uuid(0x6F)])
+    #expect(state.valid(.staff, at: Fixture.now).isEmpty)
+  }
+
+  // MARK: Expiry and revocation
+
+  static let staffID = Fixture.uuid(0x71)
+  static let staffIssued = AccessEvent.tokenIssued(
+    TokenIssued(tokenID: staffID, role: .staff, secretHash: staffHash, label: "staff", at: Fixture.scheduledAt))
+  static func revoked(_ tokenID: UUID, reason: String = "left", by: UUID? = Fixture.uuid(0x6F)) -> AccessEvent {
+    .tokenRevoked(TokenRevoked(tokenID: tokenID, reason: reason, revokedBy: by, at: Fixture.now))
+  }
+
+  @Test("a token may expire, in the future only")
+  func expiry() throws {
+    var token = Self.token(.partner)
+    token.expiresAt = Fixture.now.addingTimeInterval(86_400)
+    let events = try Self.when(.issueToken(token), given: [Self.created])
+    guard case .tokenIssued(let issued)? = events.first else {
+      Issue.record("\(events)")
+      return
+    }
+    #expect(issued.expiresAt == Fixture.now.addingTimeInterval(86_400))
+    #expect(issued.unexpired(at: Fixture.now) && !issued.unexpired(at: Fixture.now.addingTimeInterval(86_400)))
+    for past in [Fixture.now, Fixture.now.addingTimeInterval(-1)] {
+      token.expiresAt = past
+      #expect(throws: DomainError(.invalidArgument(field: "expires_at"), "expires_at must be in the future")) {
+        try Self.when(.issueToken(token), given: [Self.created])
+      }
+    }
+  }
+
+  @Test("revoking records who and why; again changes nothing; an unknown token is not found")
+  func revokes() throws {
+    let history = [Self.created, Self.ownerIssued, Self.staffIssued]
+    let by = Fixture.uuid(0x6F)
+    #expect(
+      try Self.when(.revokeToken(Self.staffID, reason: " left the team ", by: by), given: history)
+        == [Self.revoked(Self.staffID, reason: "left the team")])
+    #expect(
+      try Self.when(.revokeToken(Self.staffID, reason: "again", by: by), given: history + [Self.revoked(Self.staffID)])
+        .isEmpty)
+    #expect(throws: DomainError(.notFound, "no token \(Fixture.uuid(0x99).uuidString.lowercased()) in this community"))
+    {
+      try Self.when(.revokeToken(Fixture.uuid(0x99), reason: "", by: by), given: history)
+    }
+    let error = #expect(throws: DomainError.self) {
+      try Self.when(.revokeToken(Self.staffID, reason: "\u{202E}", by: by), given: history)
+    }
+    #expect(error?.kind == .invalidArgument(field: "reason"))
+  }
+
+  @Test("the last valid owner token cannot be revoked; one of two can, and an expired one does not count")
+  func lastOwner() throws {
+    let owner = Fixture.uuid(0x6F)
+    #expect(throws: DomainError.self) {
+      try Self.when(.revokeToken(owner, reason: "", by: owner), given: [Self.created, Self.ownerIssued])
+    }
+    let second = AccessEvent.tokenIssued(
+      TokenIssued(
+        tokenID: Fixture.uuid(0x72), role: .owner, secretHash: Data(repeating: 3, count: 32), label: "recovered",
+        at: Fixture.scheduledAt))
+    #expect(
+      try Self.when(.revokeToken(owner, reason: "replaced", by: nil), given: [Self.created, Self.ownerIssued, second])
+        == [Self.revoked(owner, reason: "replaced", by: nil)])
+    let expired = AccessEvent.tokenIssued(
+      TokenIssued(
+        tokenID: Fixture.uuid(0x72), role: .owner, secretHash: Data(repeating: 3, count: 32), label: "expired",
+        at: Fixture.scheduledAt, expiresAt: Fixture.now))
+    #expect(throws: DomainError.self) {
+      try Self.when(.revokeToken(owner, reason: "", by: nil), given: [Self.created, Self.ownerIssued, expired])
+    }
+  }
+
+  @Test("owners manage every role's tokens, staff partners' and members', nobody else any")
+  func manages() {
+    #expect(Access.manages(.owner) == Set(AccessRole.allCases))
+    #expect(Access.manages(.staff) == [.partner, .member])
+    #expect(Access.manages(.partner).isEmpty && Access.manages(.member).isEmpty)
   }
 }

@@ -92,7 +92,10 @@ struct AuthorizationMatrixTests {
       Enrollment.GetCohortReport.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Enrollment.TransferMember.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       Admin.WhoAmI.descriptor: Expectation(roles: everyone, fromOtherTenant: nil),
-      Admin.IssueToken.descriptor: Expectation(roles: [.owner], fromOtherTenant: nil),
+      // Staff issue and revoke partner and member tokens (the matrix uses a member token).
+      Admin.IssueToken.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
+      Admin.ListTokens.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
+      Admin.RevokeToken.descriptor: Expectation(roles: managers, fromOtherTenant: .notFound),
       // Another community's managers tail their own log: nothing of the first tenant's, and no error.
       Admin.TailEvents.descriptor: Expectation(roles: managers, fromOtherTenant: nil),
       Grpc_Health_V1_Health.Method.Check.descriptor: Expectation(roles: nil, fromOtherTenant: nil),
@@ -658,6 +661,20 @@ private final class Matrix: Sendable {
         _ = try await admin.whoAmI(.init(), metadata: md)
       case Admin.IssueToken.descriptor:
         _ = try await issueToken(role: .member, by: authorization ?? "")
+      case Admin.ListTokens.descriptor:
+        _ = try await admin.listTokens(.init(), metadata: md)
+      case Admin.RevokeToken.descriptor:
+        let issued = try await admin.issueToken(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.role = .member
+            $0.label = "to revoke"
+          }, metadata: metadata(owner))
+        _ = try await admin.revokeToken(
+          .with {
+            $0.requestID = UUID().uuidString
+            $0.tokenID = issued.tokenID
+          }, metadata: md)
       case Admin.TailEvents.descriptor:
         try await admin.tailEvents(.with { $0.last = 1 }, metadata: md) { response in
           for try await _ in response.messages {}

@@ -62,6 +62,23 @@ struct PostgresEndToEndTests {
     }
   }
 
+  @Test("tokens on two servers sharing one PostgreSQL: revoked through one, refused by the other")
+  func tokensOnTwoServers() async throws {
+    try await ThrowawayPostgres.withServer { postgres in
+      let first = try await TestServer.start(databaseURL: postgres.url)
+      let second = try await TestServer.start(databaseURL: postgres.url)
+      do {
+        try await TokensJourney.run(first: first, second: second)
+      } catch {
+        try await first.stop()
+        try await second.stop()
+        throw error
+      }
+      try await first.stop()
+      try await second.stop()
+    }
+  }
+
   @Test("automatic enrollment with two servers on one PostgreSQL: both react to every payment, each seats once")
   func automaticEnrollmentOnTwoServers() async throws {
     try await ThrowawayPostgres.withServer { postgres in

@@ -174,10 +174,13 @@ struct SecurityEndToEndTests {
     #expect(try await cohort("cohorts", "list", in: again).contains("9기"))
     try await second.stop()
 
-    // An owner who lost the token gets a new one on the server (`cohortd owner-token`).
+    // An owner who lost the token gets a new one on the server (`cohortd owner-token`); the one
+    // it replaces is revoked, unless kept on purpose.
     var logger = Logger(label: "recovery")
     logger.logLevel = .warning
-    _ = try await OwnerTokenRecovery.run(ServerConfiguration(dataDirectory: directory), logger: logger)
+    let replaced = try await OwnerTokenRecovery.run(ServerConfiguration(dataDirectory: directory), logger: logger)
+    #expect(replaced.revoked == 1)
+    #expect(!FileManager.default.fileExists(atPath: replaced.tokenPath + ".pending"))
     let third = try await TestServer.start(directory: directory)
     let recovered = try third.ownerToken
     #expect(recovered != token)
@@ -185,7 +188,21 @@ struct SecurityEndToEndTests {
       jsonString: try await cohort(
         "whoami", "--output", "json", in: Session(settings: third.settings(token: recovered))))
     #expect(whoami.role == .owner)
-    #expect(try await cohort("cohorts", "list", in: Session(settings: third.settings(token: token))).contains("9기"))
+    let refused = try await #require(throws: CLIError.self) {
+      try await cohort("cohorts", "list", in: Session(settings: third.settings(token: token)))
+    }
+    #expect(refused.description.contains("revoked"), "\(refused.description)")
     try await third.stop()
+
+    let kept = try await OwnerTokenRecovery.run(
+      ServerConfiguration(dataDirectory: directory), keepOtherOwnerTokens: true, logger: logger)
+    #expect(kept.revoked == 0)
+    let fourth = try await TestServer.start(directory: directory)
+    #expect(
+      try await cohort("cohorts", "list", in: Session(settings: fourth.settings(token: recovered))).contains("9기"))
+    #expect(
+      try await cohort("cohorts", "list", in: Session(settings: fourth.settings(token: fourth.ownerToken))).contains(
+        "9기"))
+    try await fourth.stop()
   }
 }

@@ -23,7 +23,9 @@ struct AccessPolicyTests {
     let running = Task { try await readModel.run() }
     defer { running.cancel() }
     #expect(await readModel.waitUntil(position: appended.position, timeout: .seconds(10)))
-    let interceptor = AuthenticationInterceptor { token in readModel.read { $0.access.principal(forToken: token) } }
+    let interceptor = AuthenticationInterceptor { hash, now in
+      readModel.read { $0.access.authenticate(hash: hash, at: now) }
+    }
 
     let unlisted = MethodDescriptor(fullyQualifiedService: "cohort.v1.EnrollmentService", method: "RefundEveryone")
     #expect(AccessPolicy.rules[unlisted] == nil)

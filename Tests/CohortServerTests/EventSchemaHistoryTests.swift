@@ -176,6 +176,20 @@ struct EventSchemaHistoryTests {
         "CiQzYjhlMWY1Mi03YTZkLTRjMDktOGUyZi01ZDFhOWI3YzRlNjAQAhogAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8iEHN0YWZmOiDrsJXshJzsl7AqBgiA98TVBg==",
       event: .tokenIssued(
         TokenIssued(tokenID: tokenID, role: .staff, secretHash: Data(0..<32), label: "staff: 박서연", at: at))),
+    // Field 7 (expires_at), added with revocation: older readers skip it, older events lack it.
+    AccessExample(
+      type: "cohort.v1.events.TokenIssued", schemaVersion: 1,
+      base64:
+        "CiQzYjhlMWY1Mi03YTZkLTRjMDktOGUyZi01ZDFhOWI3YzRlNjAQAhogAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8iEHN0YWZmOiDrsJXshJzsl7AqBgiA98TVBjoGCICR49YG",
+      event: .tokenIssued(
+        TokenIssued(
+          tokenID: tokenID, role: .staff, secretHash: Data(0..<32), label: "staff: 박서연", at: at,
+          expiresAt: at.addingTimeInterval(30 * 86_400)))),
+    AccessExample(
+      type: "cohort.v1.events.TokenRevoked", schemaVersion: 1,
+      base64:
+        "CiQzYjhlMWY1Mi03YTZkLTRjMDktOGUyZi01ZDFhOWI3YzRlNjASDWxlZnQgdGhlIHRlYW0aBgiA98TVBiIkNmY5ZDNhMWUtMmI3Yy00ZTU4LTlhNDEtMGMyZDVlOGY3YjEz",
+      event: .tokenRevoked(TokenRevoked(tokenID: tokenID, reason: "left the team", revokedBy: tenantID, at: at))),
   ]
 
   @Test("every stored access example decodes to its event", arguments: accessExamples)

@@ -58,8 +58,11 @@ struct ServerPiecesTests {
     #expect(tokens.allSatisfy { $0.hasPrefix("cohort_") && $0.count == 50 })
     #expect(tokens.allSatisfy { $0.allSatisfy { $0.isLetter || $0.isNumber || "_-".contains($0) } })
     var registry = AccessRegistry()
-    let principal = Principal(tenantID: UUID(), role: .staff, tokenID: UUID(), label: "staff")
-    registry.add(tokenHash: AccessRegistry.hash(tokens[0]), principal: principal)
+    let tenantID = UUID()
+    let issued = TokenIssued(
+      tokenID: UUID(), role: .staff, secretHash: AccessRegistry.hash(tokens[0]), label: "staff", at: Date())
+    registry.add(issued, tenantID: tenantID)
+    let principal = Principal(tenantID: tenantID, role: .staff, tokenID: issued.tokenID, label: "staff")
     #expect(registry.principal(forToken: tokens[0]) == principal)
     #expect(registry.principal(forToken: tokens[1]) == nil)
   }

@@ -17,7 +17,9 @@ struct StoreConnection: Sendable {
 
   static func open(_ configuration: ServerConfiguration, logger: Logger) async throws -> StoreConnection {
     if let url = configuration.databaseURL {
-      let store = PostgresEventStore(configuration: try .init(url: url), logger: logger)
+      let postgres = try PostgresEventStore.Configuration(url: url)
+      if let risk = postgres.plaintextRisk { logger.warning("\(risk)") }
+      let store = PostgresEventStore(configuration: postgres, logger: logger)
       return StoreConnection(
         store: store, keys: store, run: { try await store.run() }, migrate: { try await store.migrate() }, close: {},
         description: "PostgreSQL")

@@ -20,9 +20,14 @@ extension EventStoreError {
 }
 
 extension PSQLError {
-  /// SQLSTATEs that mean the server is going away or refusing connections, so that a retry later
-  /// may succeed: admin or crash shutdown, cannot connect now, too many connections.
-  private static let unavailableStates: Set<String> = ["57P01", "57P02", "57P03", "53300"]
+  /// SQLSTATEs after which a retry later may succeed: the server going away or refusing
+  /// connections (admin or crash shutdown, cannot connect now, too many connections), out of
+  /// resources (disk full, out of memory), and our own limits (a lock not obtained within
+  /// `lock_timeout`, a statement cancelled by `statement_timeout`, a transaction ended by
+  /// `idle_in_transaction_session_timeout`).
+  private static let unavailableStates: Set<String> = [
+    "57P01", "57P02", "57P03", "53300", "53100", "53200", "55P03", "57014", "25P03",
+  ]
 
   var sqlState: String? { serverInfo?[.sqlState] }
 

@@ -35,6 +35,14 @@ extension PostgresEventStore {
     /// How long it waits instead once the database has been found out of reach (a connection
     /// broke, or none came within `connectionWait`), until a connection succeeds again.
     public var outageWait: Duration
+    /// Set on every session of the store, so that nothing of it waits without end: the longest a
+    /// statement runs (`statement_timeout`), a lock is waited for (`lock_timeout`: an append
+    /// queued behind a transaction that holds the append lock and never ends fails, and is
+    /// retried, instead of stopping writes), and a transaction sits idle (PostgreSQL ends such a
+    /// session, releasing its locks: `idle_in_transaction_session_timeout`).
+    public var statementTimeout: Duration = .seconds(60)
+    public var lockTimeout: Duration = .seconds(10)
+    public var idleInTransactionTimeout: Duration = .seconds(60)
 
     public init(
       host: String, port: Int = 5432, username: String, password: String? = nil, database: String? = nil,
@@ -59,7 +67,35 @@ extension PostgresEventStore {
         host: host, port: port, username: username, password: password, database: database, tls: clientTLS)
       configuration.options.maximumConnections = max(maximumConnections, 1)
       configuration.options.connectTimeout = connectTimeout
+      configuration.options.additionalStartupParameters = sessionSettings
       return configuration
+    }
+
+    /// Why this connection could carry the log (personal data, token hashes) in plaintext, or
+    /// `nil` when it cannot: only `sslmode=disable` or `prefer` (plain when the server offers no
+    /// TLS) to a host other than this machine's loopback.
+    public var plaintextRisk: String? {
+      guard tls == .disable || tls == .prefer else { return nil }
+      let loopback =
+        ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
+        || host.hasPrefix("/")
+      guard !loopback else { return nil }
+      return "sslmode=\(tls.rawValue) to \(host) "
+        + (tls == .disable ? "sends" : "sends, if the server offers no TLS,")
+        + " the event log in plaintext over the network; use sslmode=verify-full (or verify-ca)"
+    }
+
+    /// What every session of the store runs with. `synchronous_commit` is on whatever the
+    /// server's default: an acknowledged command must survive a crash of PostgreSQL.
+    var sessionSettings: [(String, String)] {
+      func milliseconds(_ duration: Duration) -> String {
+        "\(duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000)"
+      }
+      return [
+        ("synchronous_commit", "on"), ("statement_timeout", milliseconds(statementTimeout)),
+        ("lock_timeout", milliseconds(lockTimeout)),
+        ("idle_in_transaction_session_timeout", milliseconds(idleInTransactionTimeout)),
+      ]
     }
 
     private var clientTLS: PostgresClient.Configuration.TLS {

@@ -46,9 +46,7 @@ public final class CohortServer: Service, Sendable {
   /// then the store closes. The API's prelude (migrate, first tenant, catch up) runs first; the
   /// projection starts once the store is migrated.
   private func runUnlessFailed() async throws {
-    try FileManager.default.createDirectory(
-      atPath: configuration.dataDirectory, withIntermediateDirectories: true,
-      attributes: [.posixPermissions: 0o700])
+    try configuration.prepareDataDirectory()
     let tls = try TLSFiles.prepare(configuration, logger: logger)
     let connection = try await StoreConnection.open(configuration, logger: logger)
     logger.info("event store", metadata: ["store": "\(connection.description)"])

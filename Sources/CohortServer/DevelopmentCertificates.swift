@@ -28,11 +28,17 @@ struct DevelopmentCertificates: Sendable {
     return true
   }
 
+  /// Whether the three files are one set, current for `hosts`: the key is the certificate's, the
+  /// certificate is signed by the CA, and it is valid a week longer. A crash while writing them
+  /// (a new CA beside an old certificate, a new key beside an old one) fails this, and they are
+  /// made again.
   private func isCurrent(hosts: [String], now: Date) throws -> Bool {
-    let files = FileManager.default
-    guard files.fileExists(atPath: caCertificatePath), files.fileExists(atPath: privateKeyPath),
-      let pem = try? String(contentsOfFile: certificatePath, encoding: .utf8),
-      let certificate = try? Certificate(pemEncoded: pem)
+    func read(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+    guard let certificate = read(certificatePath).flatMap({ try? Certificate(pemEncoded: $0) }),
+      let ca = read(caCertificatePath).flatMap({ try? Certificate(pemEncoded: $0) }),
+      let key = read(privateKeyPath).flatMap({ try? P256.Signing.PrivateKey(pemRepresentation: $0) }),
+      Certificate.PublicKey(key.publicKey) == certificate.publicKey,
+      certificate.issuer == ca.subject, ca.publicKey.isValidSignature(certificate.signature, for: certificate)
     else { return false }
     guard certificate.notValidAfter > now.addingTimeInterval(7 * 86_400) else { return false }
     let names = (try? certificate.extensions.subjectAlternativeNames) ?? nil

@@ -17,8 +17,7 @@ public enum OwnerTokenRecovery {
   public static func run(
     _ configuration: ServerConfiguration, keepOtherOwnerTokens: Bool = false, logger: Logger
   ) async throws -> Outcome {
-    try FileManager.default.createDirectory(
-      atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    try configuration.prepareDataDirectory()
     let connection = try await StoreConnection.open(configuration, logger: logger)
     let pool = connection.run.map { run in Task.detached { try await run() } }
     defer { pool?.cancel() }

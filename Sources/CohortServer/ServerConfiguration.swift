@@ -36,6 +36,23 @@ public struct ServerConfiguration: Sendable {
     self.dataDirectory = dataDirectory
   }
 
+  /// Creates the data directory if it is missing and makes it private (0700) whatever the umask
+  /// or whoever created it: it holds personal data (the SQLite file), keys and tokens.
+  func prepareDataDirectory() throws {
+    try Self.makePrivateDirectory(dataDirectory)
+  }
+
+  static func makePrivateDirectory(_ path: String) throws {
+    let files = FileManager.default
+    do {
+      try files.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
+    } catch {
+      throw ConfigurationError(
+        "cannot make the data directory \(path) private (mode 0700): \(error.localizedDescription)")
+    }
+  }
+
   var tlsDirectory: String { dataDirectory + "/tls" }
   var sqlitePath: String { dataDirectory + "/cohort.sqlite" }
   var ownerTokenPath: String { dataDirectory + "/owner.token" }

@@ -13,8 +13,7 @@ struct TLSFiles: Sendable {
     case (let certificate?, let key?):
       return TLSFiles(certificatePath: certificate, privateKeyPath: key, caCertificatePath: nil)
     case (nil, nil):
-      try FileManager.default.createDirectory(
-        atPath: configuration.tlsDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      try ServerConfiguration.makePrivateDirectory(configuration.tlsDirectory)
       let development = DevelopmentCertificates(directory: configuration.tlsDirectory)
       var hosts = ["localhost", "127.0.0.1", "::1"]
       if !hosts.contains(configuration.host), !["0.0.0.0", "::"].contains(configuration.host) {

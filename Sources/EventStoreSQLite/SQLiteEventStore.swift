@@ -57,6 +57,24 @@ public final class SQLiteEventStore: EventStore {
     committer = GroupCommitter { batch in await turns.run { await appendWriter.commit(batch) } }
   }
 
+  /// The file holds personal data: readable and writable by its owner only, whatever the umask or
+  /// whoever created it. SQLite gives the WAL and shared-memory files the database file's mode.
+  private static func restrictToOwner(_ path: String) throws(EventStoreError) {
+    let files = FileManager.default
+    if !files.fileExists(atPath: path) {
+      guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+        throw EventStoreError(.unavailable, "cannot create \(path)")
+      }
+    }
+    for file in [path, path + "-wal", path + "-shm"] where files.fileExists(atPath: file) {
+      do {
+        try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+      } catch {
+        throw EventStoreError(.unavailable, "cannot make \(file) private (mode 0600): \(error)")
+      }
+    }
+  }
+
   /// Opens the store in the SQLite file at `path`, creating the file and its directory if they
   /// are missing, and brings its schema up to date.
   ///
@@ -71,6 +89,7 @@ public final class SQLiteEventStore: EventStore {
     } catch {
       throw EventStoreError(.unavailable, "cannot create the directory \(directory.path) for \(path): \(error)")
     }
+    try restrictToOwner(path)
     let threadPool = NIOThreadPool(numberOfThreads: 2)
     threadPool.start()
     var opened: [SQLiteConnection] = []

@@ -157,6 +157,33 @@ struct SecurityEndToEndTests {
     try await server.stop()
   }
 
+  @Test("the data directory is 0700 and its files 0600, even when someone else made them open")
+  func privateDataDirectory() async throws {
+    let directory = TestServer.temporaryDirectory()
+    let files = FileManager.default
+    // As a careless setup leaves them: a world-readable directory, and an empty database file
+    // any user may read and write.
+    for path in [directory, directory + "/tls"] {
+      try files.createDirectory(atPath: path, withIntermediateDirectories: true)
+      try files.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    }
+    _ = files.createFile(atPath: directory + "/cohort.sqlite", contents: nil, attributes: [.posixPermissions: 0o666])
+    let server = try await TestServer.start(directory: directory)
+    _ = try await cohort(
+      "people", "add", "--name", "김민지", "--email", "minji@example.com", in: try server.ownerSession())
+    func mode(_ path: String) throws -> Int? {
+      try files.attributesOfItem(atPath: directory + "/" + path)[.posixPermissions] as? Int
+    }
+    #expect(try mode("") == 0o700)
+    #expect(try mode("tls") == 0o700)
+    for file in ["cohort.sqlite", "cohort.sqlite-wal", "owner.token", "tls/server-key.pem"]
+    where files.fileExists(atPath: directory + "/" + file) {
+      #expect(try mode(file) == 0o600, "\(file)")
+    }
+    #expect(files.fileExists(atPath: directory + "/cohort.sqlite-wal"))
+    try await server.stop()
+  }
+
   @Test("a restart keeps every fact and the owner's token; a lost token can be replaced on the server")
   func restart() async throws {
     let directory = TestServer.temporaryDirectory()

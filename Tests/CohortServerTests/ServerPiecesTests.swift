@@ -1,5 +1,6 @@
 import CohortAPI
 import CohortDomain
+import Crypto
 import EventStore
 import Foundation
 import Testing
@@ -83,6 +84,35 @@ struct ServerPiecesTests {
     let key = try FileManager.default.attributesOfItem(atPath: files.privateKeyPath)[.posixPermissions] as? Int
     #expect(key == 0o600)
     #expect(try files.ensure(hosts: ["localhost", "cohort.example.org"]), "a new host name renews the certificate")
+  }
+
+  @Test("a development set left inconsistent (a crash between its files) is made again")
+  func inconsistentDevelopmentCertificates() throws {
+    let directory = NSTemporaryDirectory() + "cohort-tls-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let files = DevelopmentCertificates(directory: directory)
+    let hosts = ["localhost", "127.0.0.1"]
+    try files.ensure(hosts: hosts)
+    let other = NSTemporaryDirectory() + "cohort-tls-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+    let another = DevelopmentCertificates(directory: other)
+    try another.ensure(hosts: hosts)
+    func contents(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+    // A key that is not the certificate's, then a CA that did not sign it: each is noticed.
+    for (path, replacement) in [
+      (files.privateKeyPath, another.privateKeyPath), (files.caCertificatePath, another.caCertificatePath),
+    ] {
+      try contents(replacement).write(toFile: path, atomically: true, encoding: .utf8)
+      #expect(try files.ensure(hosts: hosts), "\(path) replaced: made again")
+      #expect(try !files.ensure(hosts: hosts), "and consistent afterwards")
+      let key = try P256.Signing.PrivateKey(pemRepresentation: contents(files.privateKeyPath))
+      let certificate = try Certificate(pemEncoded: contents(files.certificatePath))
+      let ca = try Certificate(pemEncoded: contents(files.caCertificatePath))
+      #expect(Certificate.PublicKey(key.publicKey) == certificate.publicKey)
+      #expect(ca.publicKey.isValidSignature(certificate.signature, for: certificate))
+    }
+    try "-----BEGIN CERTIFICATE-----\nhalf".write(toFile: files.certificatePath, atomically: true, encoding: .utf8)
+    #expect(try files.ensure(hosts: hosts), "a half-written certificate: made again")
   }
 
   @Test("reflection's index finds services, symbols and files with their imports")

@@ -36,6 +36,32 @@ public struct ServerConfiguration: Sendable {
     self.dataDirectory = dataDirectory
   }
 
+  /// The PostgreSQL URL from, in order: the command line (`flag`; it must hold no password, since
+  /// `ps` shows every process's arguments), a file (`file`, or `COHORT_DATABASE_URL_FILE`), or
+  /// the environment (`COHORT_DATABASE_URL`, then `DATABASE_URL`). `nil`: embedded SQLite.
+  public static func databaseURL(flag: String?, file: String?, environment: [String: String]) throws -> String? {
+    func nonEmpty(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
+    if let flag = nonEmpty(flag) {
+      if let password = URLComponents(string: flag)?.password, !password.isEmpty {
+        throw ConfigurationError(
+          "--database-url holds a password, which `ps` shows to every user of this machine: put the URL in "
+            + "COHORT_DATABASE_URL or in a file readable only by cohortd's user (--database-url-file)")
+      }
+      return flag
+    }
+    if let file = nonEmpty(file) ?? nonEmpty(environment["COHORT_DATABASE_URL_FILE"]) {
+      let url: String
+      do {
+        url = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+      } catch {
+        throw ConfigurationError("cannot read the database URL file \(file): \(error.localizedDescription)")
+      }
+      guard !url.isEmpty else { throw ConfigurationError("the database URL file \(file) is empty") }
+      return url
+    }
+    return nonEmpty(environment["COHORT_DATABASE_URL"]) ?? nonEmpty(environment["DATABASE_URL"])
+  }
+
   /// Creates the data directory if it is missing and makes it private (0700) whatever the umask
   /// or whoever created it: it holds personal data (the SQLite file), keys and tokens.
   func prepareDataDirectory() throws {

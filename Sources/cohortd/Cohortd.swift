@@ -24,15 +24,20 @@ struct StoreOptions: ParsableArguments {
   @Option(
     name: .customLong("database-url"),
     help:
-      "PostgreSQL URL, e.g. postgres://user:pass@host:5432/cohort (default: $COHORT_DATABASE_URL, else $DATABASE_URL, else embedded SQLite)."
+      "PostgreSQL URL without a password (ps shows it), e.g. postgres://cohort@db.example.org:5432/cohort?sslmode=verify-full (default: --database-url-file, else $COHORT_DATABASE_URL, else $DATABASE_URL, else embedded SQLite)."
   )
   var databaseURL: String?
+
+  @Option(
+    name: .customLong("database-url-file"),
+    help: "A file holding the PostgreSQL URL, password included (default: $COHORT_DATABASE_URL_FILE).")
+  var databaseURLFile: String?
 
   @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
   var logLevel: Logger.Level = .info
 
   /// The configuration these options and the environment describe, with logging set up.
-  func configuration() -> (ServerConfiguration, Logger) {
+  func configuration() throws -> (ServerConfiguration, Logger) {
     let environment = ProcessInfo.processInfo.environment
     let level = logLevel
     LoggingSystem.bootstrap { label in
@@ -42,11 +47,15 @@ struct StoreOptions: ParsableArguments {
     }
     var configuration = ServerConfiguration(
       dataDirectory: dataDirectory ?? DataDirectory.resolve(environment: environment))
-    configuration.databaseURL =
-      databaseURL
-      ?? [environment["COHORT_DATABASE_URL"], environment["DATABASE_URL"]].compactMap { $0 }
-      .first { !$0.isEmpty }
-    return (configuration, Logger(label: "cohortd"))
+    let logger = Logger(label: "cohortd")
+    do {
+      configuration.databaseURL = try ServerConfiguration.databaseURL(
+        flag: databaseURL, file: databaseURLFile, environment: environment)
+    } catch {
+      logger.critical("\(error)")
+      throw ExitCode.failure
+    }
+    return (configuration, logger)
   }
 }
 
@@ -62,7 +71,7 @@ struct OwnerToken: AsyncParsableCommand {
   var keepOtherOwnerTokens = false
 
   func run() async throws {
-    let (configuration, logger) = store.configuration()
+    let (configuration, logger) = try store.configuration()
     do {
       let outcome = try await OwnerTokenRecovery.run(
         configuration, keepOtherOwnerTokens: keepOtherOwnerTokens, logger: logger)
@@ -138,7 +147,7 @@ struct Serve: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let (base, logger) = store.configuration()
+    let (base, logger) = try store.configuration()
     var configuration = base
     configuration.host = host
     configuration.port = port

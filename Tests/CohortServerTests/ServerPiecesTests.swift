@@ -21,6 +21,31 @@ struct ServerPiecesTests {
     }
   }
 
+  @Test("the database URL: no password on the command line (ps shows it); a file or the environment holds it")
+  func databaseURL() throws {
+    let secret = "postgres://cohort:s3cret@db.example.org/cohort?sslmode=verify-full"
+    let refused = #expect(throws: ConfigurationError.self) {
+      try ServerConfiguration.databaseURL(flag: secret, file: nil, environment: [:])
+    }
+    #expect(refused?.description.contains("--database-url-file") == true)
+    let plain = "postgres://cohort@db.example.org/cohort"
+    #expect(
+      try ServerConfiguration.databaseURL(flag: plain, file: nil, environment: ["COHORT_DATABASE_URL": secret]) == plain
+    )
+    let file = NSTemporaryDirectory() + "cohort-url-\(UUID().uuidString)"
+    try (secret + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    #expect(try ServerConfiguration.databaseURL(flag: nil, file: file, environment: [:]) == secret)
+    #expect(
+      try ServerConfiguration.databaseURL(flag: nil, file: nil, environment: ["COHORT_DATABASE_URL_FILE": file])
+        == secret)
+    #expect(try ServerConfiguration.databaseURL(flag: nil, file: nil, environment: ["DATABASE_URL": secret]) == secret)
+    #expect(try ServerConfiguration.databaseURL(flag: nil, file: nil, environment: ["COHORT_DATABASE_URL": ""]) == nil)
+    #expect(throws: ConfigurationError.self) {
+      try ServerConfiguration.databaseURL(flag: nil, file: file + ".missing", environment: [:])
+    }
+  }
+
   @Test("page tokens round-trip and foreign ones are refused with the field named")
   func pageTokens() throws {
     #expect(try PageToken.decode(PageToken.encode(42)) == 42)

@@ -134,6 +134,15 @@ public final class CohortServer: Service, Sendable {
         privateKey: .file(path: tls.privateKeyPath, format: .pem)),
       config: .defaults { config in
         config.rpc.maxRequestPayloadSize = configuration.maximumRequestBytes
+        config.http2.maxConcurrentStreams = configuration.maximumStreamsPerConnection
+        config.connection.maxIdleTime = configuration.maximumConnectionIdle
+        config.connection.maxAge = configuration.maximumConnectionAge
+        config.connection.maxGraceTime = configuration.connectionGrace
+        config.connection.keepalive.time = configuration.keepaliveInterval
+        config.connection.keepalive.timeout = configuration.keepaliveTimeout
+        let guardian = ConnectionGuard(
+          maximumConnections: configuration.maximumConnections, handshakeTimeout: configuration.tlsHandshakeTimeout)
+        config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in guardian.accept(channel) }
       })
     let server = try Self.grpcServer(
       transport: transport, core: core, identity: identity, health: health,

@@ -31,6 +31,23 @@ public struct ServerConfiguration: Sendable {
   public var maximumWaitingQueries: Int = 1_000
   /// The largest request message accepted, in bytes.
   public var maximumRequestBytes: Int = 1 << 20
+  /// gRPC connections open at once; one more is closed as it arrives. Each costs a socket and
+  /// some memory, and a caller needs no token to open one.
+  public var maximumConnections: Int = 1_024
+  /// How long a connection may take to finish its TLS handshake before it is closed.
+  public var tlsHandshakeTimeout: Duration = .seconds(10)
+  /// Streams (calls, health Watch streams included) one connection may have open at once.
+  public var maximumStreamsPerConnection: Int = 100
+  /// A connection without calls for this long is closed (with GOAWAY; clients reconnect).
+  public var maximumConnectionIdle: Duration = .seconds(300)
+  /// A connection older than this is asked to go away (then given `connectionGrace` to finish
+  /// its calls): no caller keeps one connection, and what it holds, for ever.
+  public var maximumConnectionAge: Duration = .seconds(3_600)
+  public var connectionGrace: Duration = .seconds(60)
+  /// A ping after this long without traffic; a peer that does not answer within
+  /// `keepaliveTimeout` is dead and its connection closed.
+  public var keepaliveInterval: Duration = .seconds(60)
+  public var keepaliveTimeout: Duration = .seconds(20)
 
   public init(dataDirectory: String) {
     self.dataDirectory = dataDirectory

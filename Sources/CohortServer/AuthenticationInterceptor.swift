@@ -8,6 +8,8 @@ import GRPCCore
 struct AuthenticationInterceptor: ServerInterceptor {
   /// What the token with this SHA-256 is worth now (from whichever read model keeps tokens).
   let authenticate: @Sendable (_ tokenHash: Data, _ now: Date) -> AccessRegistry.Authentication
+  /// Why a service cannot answer now (its read model stopped at an event this build cannot read).
+  var stopped: @Sendable (_ service: String) -> String? = { _ in nil }
 
   func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>,
@@ -17,6 +19,9 @@ struct AuthenticationInterceptor: ServerInterceptor {
     guard let rule = AccessPolicy.rules[context.descriptor] else {
       throw RPCError(
         code: .permissionDenied, message: "\(context.descriptor) has no access rule, so no token may call it")
+    }
+    if let why = stopped(context.descriptor.service.fullyQualifiedService) {
+      throw RPCError(code: .unavailable, message: why)
     }
     var principal: Principal
     switch rule {

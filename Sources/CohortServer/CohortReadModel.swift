@@ -6,28 +6,85 @@ import Projections
 
 /// Everything the server answers queries from: each area's read model, folded from the log in
 /// one pass. Each skips the events of other areas.
+///
+/// An event an area cannot fold (one written by a newer server sharing the database, in a schema
+/// this build does not know) stops that area at the event, loudly: its services answer
+/// UNAVAILABLE and health NOT_SERVING, saying why, while the other areas keep folding and
+/// serving. Nothing is skipped silently: a stopped area folds nothing more until a build that
+/// reads the event starts and folds the log again.
 struct CohortReadModel: Projection {
+  enum Area: String, CaseIterable, Sendable {
+    case enrollment, access, people, outreach, groups
+
+    /// The gRPC services that answer from this area. Access (tokens) is under every
+    /// authenticated call: a token revoked in an event this build cannot read must not work.
+    var services: [String] {
+      switch self {
+      case .enrollment: ["cohort.v1.EnrollmentService"]
+      case .access: CohortReadModel.cohortServices
+      case .people: ["cohort.v1.PeopleService", "cohort.v1.PaymentsService"]
+      case .outreach: ["cohort.v1.OutreachService"]
+      case .groups: ["cohort.v1.GroupsService"]
+      }
+    }
+  }
+
+  /// Every service of ours, in health's list.
+  static let cohortServices = [
+    "cohort.v1.EnrollmentService", "cohort.v1.AdminService", "cohort.v1.PeopleService", "cohort.v1.PaymentsService",
+    "cohort.v1.OutreachService", "cohort.v1.GroupsService",
+  ]
+
   var enrollment: EnrollmentReadModel
   var access = AccessRegistry()
   var people: PeopleReadModel
   var outreach = OutreachReadModel()
   var groups = GroupsReadModel()
+  /// The areas stopped at an event they could not fold, and why.
+  private(set) var stopped: [Area: String] = [:]
+  private let logger: Logger
 
-  init(codecs: Codecs) {
+  /// Why `service` cannot answer now, or `nil` when it can.
+  func stoppedReason(service: String) -> String? {
+    Area.allCases.lazy.compactMap { area in
+      self.stopped[area].flatMap { area.services.contains(service) ? $0 : nil }
+    }.first
+  }
+
+  init(codecs: Codecs, logger: Logger) {
     enrollment = EnrollmentReadModel(codec: codecs.enrollment)
     people = PeopleReadModel(codecs: codecs)
+    self.logger = logger
   }
 
   /// Every tenant's cohorts with their rosters.
   var catalog: CohortCatalog { enrollment.catalog }
 
   mutating func apply(_ event: RecordedEvent) throws {
-    try enrollment.apply(event)
-    try access.apply(event)
-    try outreach.apply(event)
-    try groups.apply(event)
-    if case .personForgotten(let forgotten) = try people.apply(event) {
-      enrollment.catalog.erase(memberID: forgotten.personID, tenantID: event.stream.tenantID)
+    fold(.enrollment, event) { try $0.enrollment.apply(event) }
+    fold(.access, event) { try $0.access.apply(event) }
+    fold(.outreach, event) { try $0.outreach.apply(event) }
+    fold(.groups, event) { try $0.groups.apply(event) }
+    fold(.people, event) { model in
+      if case .personForgotten(let forgotten) = try model.people.apply(event) {
+        model.enrollment.catalog.erase(memberID: forgotten.personID, tenantID: event.stream.tenantID)
+      }
+    }
+  }
+
+  /// Folds `event` into `area` unless it is stopped; stops it if the event cannot be folded.
+  private mutating func fold(_ area: Area, _ event: RecordedEvent, _ body: (inout CohortReadModel) throws -> Void) {
+    guard stopped[area] == nil else { return }
+    do {
+      try body(&self)
+    } catch {
+      let why = (error as? EventStoreError)?.detail ?? "\(error)"
+      let reason =
+        "the \(area.rawValue) read model stopped at log position \(event.position): this build cannot read its "
+        + "\(event.type) (schema version \(event.schemaVersion)): \(why); run the newest cohortd"
+      stopped[area] = reason
+      logger.critical(
+        "\(reason)", metadata: ["area": "\(area.rawValue)", "services": "\(area.services.joined(separator: ", "))"])
     }
   }
 }
@@ -120,7 +177,7 @@ struct ServerCore: Sendable {
     let automaticEnrollment = AutomaticEnrollment()
     self.automaticEnrollment = automaticEnrollment
     readModel = ProjectionRunner(
-      store: store, initial: CohortReadModel(codecs: codecs), logger: logger,
+      store: store, initial: CohortReadModel(codecs: codecs, logger: logger), logger: logger,
       prepare: { batch in try await codecs.prepare(batch) },
       folded: { batch in automaticEnrollment.folded(batch) })
   }

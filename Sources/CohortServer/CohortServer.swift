@@ -121,10 +121,9 @@ public final class CohortServer: Service, Sendable {
       "read model caught up",
       metadata: ["position": "\(head)", "took": "\(ContinuousClock.now - started)"])
 
-    let health = HealthService(services: [
-      "cohort.v1.EnrollmentService", "cohort.v1.AdminService", "cohort.v1.PeopleService", "cohort.v1.PaymentsService",
-      "cohort.v1.OutreachService", "cohort.v1.GroupsService",
-    ])
+    let health = HealthService(services: CohortReadModel.cohortServices) { service in
+      readModel.read { $0.stoppedReason(service: service) }
+    }
     let transport = HTTP2ServerTransport.Posix(
       address: configuration.host.contains(":")
         ? .ipv6(host: configuration.host, port: configuration.port)
@@ -180,7 +179,9 @@ public final class CohortServer: Service, Sendable {
       transport: transport,
       services: try services(core: core, identity: identity, health: health, reads: reads),
       interceptors: [
-        AuthenticationInterceptor { hash, now in readModel.read { $0.access.authenticate(hash: hash, at: now) } }
+        AuthenticationInterceptor(
+          authenticate: { hash, now in readModel.read { $0.access.authenticate(hash: hash, at: now) } },
+          stopped: { service in readModel.read { $0.stoppedReason(service: service) } })
       ])
   }
 

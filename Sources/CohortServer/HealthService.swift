@@ -13,9 +13,12 @@ final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol, Sendable
   }
 
   private let state: Mutex<State>
+  /// Why a service cannot answer although the server runs (its read model stopped), if it cannot.
+  private let stopped: @Sendable (_ service: String) -> String?
 
-  init(services: [String]) {
+  init(services: [String], stopped: @escaping @Sendable (_ service: String) -> String? = { _ in nil }) {
     state = Mutex(State(statuses: Dictionary(uniqueKeysWithValues: ([""] + services).map { ($0, .notServing) })))
+    self.stopped = stopped
   }
 
   func setServing() {
@@ -33,7 +36,11 @@ final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol, Sendable
   }
 
   private func status(of service: String) -> (Status?, stopping: Bool) {
-    state.withLock { ($0.statuses[service], $0.stopping) }
+    let (status, stopping) = state.withLock { ($0.statuses[service], $0.stopping) }
+    // The whole server ("") serves while any service can; a stopped access model stops them all.
+    let affected =
+      service.isEmpty ? CohortReadModel.cohortServices.allSatisfy { stopped($0) != nil } : stopped(service) != nil
+    return (status == .serving && affected ? .notServing : status, stopping)
   }
 
   func check(

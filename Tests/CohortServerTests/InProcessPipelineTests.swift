@@ -23,6 +23,17 @@ struct InProcessPipelineTests {
     seed: (FaultyStore, UUID) async throws -> Void = { _, _ in },
     _ body: (Cohort_V1_EnrollmentService.Client<InProcessTransport.Client>, Metadata) async throws -> Void
   ) async throws {
+    try await withClient(store: store, seed: seed) { client, metadata in
+      try await body(Cohort_V1_EnrollmentService.Client(wrapping: client), metadata)
+    }
+  }
+
+  /// ``withServer(store:seed:_:)`` with the client itself, for any service.
+  func withClient(
+    store: FaultyStore = FaultyStore(),
+    seed: (FaultyStore, UUID) async throws -> Void = { _, _ in },
+    _ body: (GRPCClient<InProcessTransport.Client>, Metadata) async throws -> Void
+  ) async throws {
     let token = Token.generate()
     let tenantID = UUID()
     _ = try await store.append(
@@ -43,7 +54,7 @@ struct InProcessPipelineTests {
       group.addTask { try await server.serve() }
       try await withGRPCClient(transport: transport.client) { client in
         #expect(await readModel.waitUntil(position: try await store.headPosition(), timeout: .seconds(5)))
-        try await body(Cohort_V1_EnrollmentService.Client(wrapping: client), metadata)
+        try await body(client, metadata)
       }
       server.beginGracefulShutdown()
       group.cancelAll()
@@ -291,5 +302,49 @@ struct InProcessPipelineTests {
       let nine = try await enrollment.getCohort(consistent, metadata: owner)
       #expect(ten.members.map(\.email) == ["minji@example.com"] && nine.members.isEmpty)
     }
+  }
+
+  @Test("an event this build cannot read stops its area only: UNAVAILABLE saying why, the other areas serve")
+  func unreadableEventStopsItsArea() async throws {
+    try await withClient(seed: { store, tenantID in
+      // A group event from a newer server: a schema version this build does not know.
+      _ = try await store.append(
+        [EventData(id: UUID(), type: "cohort.v1.events.GroupCreated", schemaVersion: 99, data: Data([0xFF, 0x01]))],
+        to: GroupsEventCodec.stream(tenantID: tenantID, cohortID: UUID()), expecting: .any)
+    }) { client, owner in
+      let groups = Cohort_V1_GroupsService.Client(wrapping: client)
+      let refused = try await #require(throws: RPCError.self) {
+        _ = try await groups.listGroups(.with { $0.cohortNumber = 9 }, metadata: owner)
+      }
+      #expect(refused.code == .unavailable, "\(refused)")
+      #expect(refused.message.contains("groups read model stopped at log position"), "\(refused.message)")
+      #expect(refused.message.contains("GroupCreated (schema version 99)"), "\(refused.message)")
+      // Enrollment (and everything else) still folds and serves.
+      let enrollment = Cohort_V1_EnrollmentService.Client(wrapping: client)
+      let scheduled = try await enrollment.scheduleCohort(Self.schedule(), metadata: owner)
+      let listed = try await enrollment.listCohorts(
+        .with { $0.consistency.minPosition = scheduled.position }, metadata: owner)
+      #expect(listed.cohorts.map(\.number) == [9])
+    }
+  }
+
+  @Test("health answers NOT_SERVING for a stopped area's services, SERVING for the rest and the server")
+  func healthOfStoppedAreas() async throws {
+    let health = HealthService(services: CohortReadModel.cohortServices) { service in
+      service == "cohort.v1.GroupsService" ? "the groups read model stopped" : nil
+    }
+    health.setServing()
+    let context = ServerContext(
+      descriptor: Grpc_Health_V1_Health.Method.Check.descriptor, remotePeer: "in-process", localPeer: "in-process",
+      cancellation: .init())
+    func status(_ service: String) async throws -> Grpc_Health_V1_HealthCheckResponse.ServingStatus {
+      try await health.check(request: .with { $0.service = service }, context: context).status
+    }
+    #expect(try await status("cohort.v1.GroupsService") == .notServing)
+    #expect(try await status("cohort.v1.EnrollmentService") == .serving)
+    #expect(try await status("") == .serving)
+    let allStopped = HealthService(services: CohortReadModel.cohortServices) { _ in "access stopped" }
+    allStopped.setServing()
+    #expect(try await allStopped.check(request: .with { $0.service = "" }, context: context).status == .notServing)
   }
 }

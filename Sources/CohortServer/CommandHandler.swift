@@ -54,11 +54,14 @@ final class CommandHandler: Sendable {
   /// The most streams whose state is kept in memory.
   let cacheCapacity = 4_096
   private let streams = KeyedLock<StreamName>()
-  private let cache = Mutex<[StreamName: Snapshot]>([:])
+  /// Least recently used streams go first: a caller touching many streams once cannot push out
+  /// the busy ones (random eviction could).
+  private let cache: Mutex<LRUCache<StreamName, Snapshot>>
 
   init(store: any EventStore, now: @escaping @Sendable () -> Date) {
     self.store = store
     self.now = now
+    cache = Mutex(LRUCache(capacity: cacheCapacity))
   }
 
   /// Decides `command` on `stream` (whose subject is `subjectID`) and appends what it produced.
@@ -80,7 +83,7 @@ final class CommandHandler: Sendable {
         }
         var state: Area.State
         var version: Int64
-        let cached = attempt == 0 ? cache.withLock { $0[stream] } : nil
+        let cached = attempt == 0 ? cache.withLock { $0.value(for: stream) } : nil
         if let cached, let cachedState = cached.state as? Area.State {
           (state, version) = (cachedState, cached.version)
         } else {
@@ -183,16 +186,11 @@ final class CommandHandler: Sendable {
   }
 
   private func remember(_ stream: StreamName, _ snapshot: Snapshot) {
-    cache.withLock { cache in
-      if cache[stream] == nil, cache.count >= cacheCapacity, let victim = cache.keys.randomElement() {
-        cache.removeValue(forKey: victim)
-      }
-      cache[stream] = snapshot
-    }
+    cache.withLock { $0.set(snapshot, for: stream) }
   }
 
   private func forget(_ stream: StreamName) {
-    _ = cache.withLock { $0.removeValue(forKey: stream) }
+    cache.withLock { $0.removeValue(for: stream) }
   }
 
   private func eventID(requestID: UUID, stream: StreamName, index: Int) -> UUID {

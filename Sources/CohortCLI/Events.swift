@@ -100,12 +100,13 @@ public struct Events: AsyncParsableCommand {
           }
           // The server ended the stream: at the head without --follow, or it is shutting down.
           guard follow, !Task.isCancelled else { return }
+        } catch  where Task.isCancelled {
+          // Ctrl-C (or the caller) stopped the tail, whatever the attempt in flight answered.
+          return
         } catch let error as RPCError {
-          guard follow, error.code == .unavailable, !Task.isCancelled else {
+          guard follow, error.code == .unavailable else {
             throw CLIError(error, server: session.settings.address.description)
           }
-        } catch  where Task.isCancelled {
-          return
         }
         let firstLoss = progress.withLock { progress in
           defer { progress.lost = true }

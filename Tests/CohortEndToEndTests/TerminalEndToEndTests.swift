@@ -68,12 +68,12 @@ struct TerminalEndToEndTests {
     #expect(imported.contains("298 imported, 0 already there, 2 refused"), "\(imported)")
 
     let attendance = try await terminal.type(
-      "cohort import attendance \(SheetFixtures.path("attendance.csv")) --cohort 9 --group 1조", until: "refused")
+      "cohort import attendance \(SheetFixtures.path("attendance.csv")) --cohort 9 --group 1조", until: "already there")
     #expect(attendance.contains("4 imported"), "\(attendance)")
     let sheet = NSTemporaryDirectory() + "attendance-\(UUID().uuidString).csv"
     try "이름,날짜,출석\n최유나,2026-12-05,O\n".write(toFile: sheet, atomically: true, encoding: .utf8)
     _ = try await terminal.type(
-      "cohort import attendance \(sheet) --cohort 9 --group '데이터 분석반'", until: "refused")
+      "cohort import attendance \(sheet) --cohort 9 --group '데이터 분석반'", until: "already there")
 
     let groups = try await terminal.type("cohort groups list 9", until: "Attendance per group:")
     let chart = groups.split(separator: "\n").drop { !$0.hasPrefix("Attendance per group:") }.dropFirst()

@@ -31,10 +31,13 @@ struct SQLiteEventStoreTests {
     try await check.run(Self.factory)
   }
 
-  // A file of its own: each test's trait removes its directory when that test ends.
+  // A file of its own: each test's trait removes its directory when that test ends. One case at
+  // a time, like the contract above (five at once waited out the busy timeout in CI-like load).
   static let keyDirectory = SQLiteTestDirectory()
 
-  @Test("key store contract", RemovingSQLiteTestDirectory(directory: keyDirectory), arguments: KeyStoreContract.cases)
+  @Test(
+    "key store contract", .serialized, RemovingSQLiteTestDirectory(directory: keyDirectory),
+    arguments: KeyStoreContract.cases)
   func keys(_ check: KeyStoreContract.Case) async throws {
     try await check.run(SQLiteFactory(path: Self.keyDirectory.databasePath))
   }

@@ -172,9 +172,10 @@ let package = Package(
     .executableTarget(
       name: "cohort-faults",
       dependencies: [
-        "CohortAPI", "CohortClient", "CohortDomain", "CohortMapping", "EventStore", "EventStorePostgres",
+        "CohortAPI", "CohortClient", "CohortDomain", "CohortMapping", "EventStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
       ] + grpc,
       path: "Tools/cohort-faults",
       swiftSettings: strict

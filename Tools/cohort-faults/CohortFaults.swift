@@ -9,5 +9,8 @@ struct CohortFaults: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cohort-faults",
     abstract: "Fault-injection client for cohortd: load with retries, verification, fuzzing.",
-    subcommands: [WaitReady.self, Setup.self, Load.self, Verify.self, Fuzz.self])
+    subcommands: [
+      WaitReady.self, Setup.self, Token.self, Load.self, Verify.self, Fuzz.self, Stale.self, CommitDropProxy.self,
+      Flood.self,
+    ])
 }

@@ -52,8 +52,19 @@ struct Fuzz: AsyncParsableCommand {
   @Option(help: "A cohort number the probes may enroll into (scheduled and opened here).")
   var probeCohort: Int32 = 6
 
+  @Option(
+    help:
+      "The role of --token-file's token (owner, staff, partner, member), or none to send no token: it decides which refusals are right answers."
+  )
+  var role: FuzzRole = .owner
+
   func run() async throws {
-    let settings = try targets.settings()
+    let role = role
+    let settings = try targets.settings().map { setting in
+      var setting = setting
+      if role == .none { setting.token = nil }
+      return setting
+    }
     let seed = self.seed ?? UInt64.random(in: 1...UInt64.max)
     let tally = Tally(samplesPerCode: 4)
     let failures = Locked<[String]>([])
@@ -66,7 +77,7 @@ struct Fuzz: AsyncParsableCommand {
     let mainDone = Locked(false)
     let stopAt = ContinuousClock.now + .milliseconds(Int(maxSeconds * 1000))
     print(
-      "fuzz: seed \(seed), \(count) requests over \(FuzzRPC.allCases.count) RPCs, \(concurrency) concurrent on \(connections) connections, deadline \(deadline) s each"
+      "fuzz: seed \(seed), \(count) requests over \(FuzzRPC.allCases.count) RPCs as \(role.rawValue), \(concurrency) concurrent on \(connections) connections, deadline \(deadline) s each"
     )
 
     let (probeResults, oversized, alive) = try await Connections.with([settings[0]], perServer: connections) {
@@ -111,14 +122,15 @@ struct Fuzz: AsyncParsableCommand {
               let (bytes, strategy) = corpus.request(for: .healthWatch)
               let (code, message) = await Self.call(
                 client, .healthWatch, bytes, deadline: .milliseconds(Int(deadline * 1000)))
-              Self.note(.healthWatch, code, message, bytes, strategy, tally, failures, failureCount)
+              Self.note(.healthWatch, role, code, message, bytes, strategy, tally, failures, failureCount)
               try? await Task.sleep(until: next)
             }
           }
         }
         group.addTask {
           await Self.fuzzMain(
-            rpcs: rpcs, clients: mainClients, concurrency: concurrency, count: count, stopAt: stopAt, seed: seed,
+            rpcs: rpcs, role: role, clients: mainClients, concurrency: concurrency, count: count, stopAt: stopAt,
+            seed: seed,
             shared: shared, deadline: deadline, tally: tally, failures: failures, failureCount: failureCount,
             tickets: tickets)
           mainDone.withLock { $0 = true }
@@ -128,8 +140,8 @@ struct Fuzz: AsyncParsableCommand {
       // 4. Still alive and still right?
       let health = Grpc_Health_V1_Health.Client(wrapping: clients[0])
       let serving = (try? await health.check(.with { $0.service = "" }))?.status == .serving
-      let whoami = try? await Cohort_V1_AdminService.Client(wrapping: clients[0]).whoAmI(.init())
-      return (probes, oversized, serving && whoami != nil)
+      let whoami = role == .none ? nil : try? await Cohort_V1_AdminService.Client(wrapping: clients[0]).whoAmI(.init())
+      return (probes, oversized, serving && (role == .none || whoami != nil))
     }
 
     var failed = false
@@ -166,7 +178,7 @@ struct Fuzz: AsyncParsableCommand {
     print("fuzz: \(sent) requests in \(tally.elapsed): \(snapshot.total.rendered)")
     for rpc in FuzzRPC.allCases {
       let codes = snapshot.byKey[rpc.rawValue] ?? [:]
-      let bad = codes.filter { !rpc.acceptable.contains($0.key) }.values.reduce(0, +)
+      let bad = codes.filter { !rpc.acceptable(as: role).contains($0.key) }.values.reduce(0, +)
       print(
         "fuzz:   \(rpc.rawValue.padding(toLength: 40, withPad: " ", startingAt: 0)) \(String(codes.values.reduce(0, +)).leftPad(6))  \(codes.rendered)\(bad > 0 ? "  <- \(bad) unexpected" : "")"
       )
@@ -233,7 +245,8 @@ struct Fuzz: AsyncParsableCommand {
   }
 
   private static func fuzzMain(
-    rpcs: [FuzzRPC], clients: [Client], concurrency: Int, count: Int, stopAt: ContinuousClock.Instant, seed: UInt64,
+    rpcs: [FuzzRPC], role: FuzzRole, clients: [Client], concurrency: Int, count: Int, stopAt: ContinuousClock.Instant,
+    seed: UInt64,
     shared: [String], deadline: Double, tally: Tally, failures: Locked<[String]>, failureCount: Locked<Int>,
     tickets: Locked<Int>
   ) async {
@@ -251,7 +264,7 @@ struct Fuzz: AsyncParsableCommand {
             let rpc = rpcs[ticket % rpcs.count]
             let (bytes, strategy) = corpus.request(for: rpc)
             let (code, message) = await call(client, rpc, bytes, deadline: .milliseconds(Int(deadline * 1000)))
-            note(rpc, code, message, bytes, strategy, tally, failures, failureCount)
+            note(rpc, role, code, message, bytes, strategy, tally, failures, failureCount)
           }
         }
       }
@@ -260,11 +273,12 @@ struct Fuzz: AsyncParsableCommand {
 
   /// Counts one answer; keeps the first unexpected ones with their bytes.
   private static func note(
-    _ rpc: FuzzRPC, _ code: String, _ message: String, _ bytes: [UInt8], _ strategy: String, _ tally: Tally,
+    _ rpc: FuzzRPC, _ role: FuzzRole, _ code: String, _ message: String, _ bytes: [UInt8], _ strategy: String,
+    _ tally: Tally,
     _ failures: Locked<[String]>, _ failureCount: Locked<Int>
   ) {
     tally.record(code, key: rpc.rawValue, message: "\(rpc.rawValue): \(message)")
-    guard !rpc.acceptable.contains(code) else { return }
+    guard !rpc.acceptable(as: role).contains(code) else { return }
     let index = failureCount.withLock { value -> Int in
       value += 1
       return value

@@ -1,5 +1,11 @@
+import ArgumentParser
 import CohortAPI
 import GRPCCore
+
+/// Whose token the fuzzer sends: it decides which refusals are right.
+enum FuzzRole: String, CaseIterable, ExpressibleByArgument, Sendable {
+  case owner, staff, partner, member, none
+}
 
 /// Every RPC the fuzzer calls, with its request's fields and the statuses that are a correct
 /// answer to a malformed or random request.
@@ -61,17 +67,28 @@ enum FuzzRPC: String, CaseIterable, Sendable {
     }
   }
 
-  /// Correct answers to a random request. UNAVAILABLE is right for a query only (it asked to
-  /// wait for a log position the server has not reached); ABORTED for a command (a conflict).
+  /// Correct answers to a random request. OUT_OF_RANGE is right for a query only (it asked for a
+  /// log position beyond the head), and UNAVAILABLE (a wait for a position the read model has
+  /// not folded yet ran out); ABORTED for a command (a conflict).
   var acceptable: Set<String> {
     switch self {
     case .scheduleCohort, .openEnrollment, .closeEnrollment, .enroll, .withdraw:
       ["OK", "INVALID_ARGUMENT", "NOT_FOUND", "ALREADY_EXISTS", "FAILED_PRECONDITION", "ABORTED"]
-    case .listCohorts, .getCohort: ["OK", "INVALID_ARGUMENT", "NOT_FOUND", "UNAVAILABLE"]
+    case .listCohorts, .getCohort: ["OK", "INVALID_ARGUMENT", "NOT_FOUND", "OUT_OF_RANGE", "UNAVAILABLE"]
     case .whoAmI: ["OK", "INVALID_ARGUMENT"]
     case .issueToken: ["OK", "INVALID_ARGUMENT", "ALREADY_EXISTS"]
     case .healthCheck: ["OK", "INVALID_ARGUMENT", "NOT_FOUND"]
     case .healthWatch, .reflection: ["OK", "INVALID_ARGUMENT"]
+    }
+  }
+
+  /// The right answers for a caller of `role`: without a token only UNAUTHENTICATED (health
+  /// needs none; reflection does); a token of another role than the owner's may also be refused.
+  func acceptable(as role: FuzzRole) -> Set<String> {
+    switch (self, role) {
+    case (.healthCheck, _), (.healthWatch, _), (_, .owner): acceptable
+    case (_, .none): ["UNAUTHENTICATED"]
+    default: acceptable.union(["PERMISSION_DENIED"])
     }
   }
 }

@@ -17,17 +17,24 @@ struct Setup: AsyncParsableCommand {
   @Option(help: "Seats per cohort.")
   var capacity: Int32 = 100_000
 
+  @Option(help: "Append the request ids sent to this file (for `verify --sent`).")
+  var sentOut: String?
+
   func run() async throws {
     let settings = try targets.settings()
     let numbers = cohorts
     let capacity = capacity
+    let sent = Locked<[String]>([])
     try await Connections.with([settings[0]]) { clients in
       let service = Cohort_V1_EnrollmentService.Client(wrapping: clients[0])
       for number in numbers {
+        let scheduling = UUID().uuidString.lowercased()
+        let opening = UUID().uuidString.lowercased()
+        sent.withLock { $0 += [scheduling, opening] }
         try await retrying("schedule cohort \(number)") {
           _ = try await service.scheduleCohort(
             .with {
-              $0.requestID = UUID().uuidString
+              $0.requestID = scheduling
               $0.number = number
               $0.title = "fault cohort \(number)"
               // Free cohorts: the load is about enrollment, not payments.
@@ -40,12 +47,13 @@ struct Setup: AsyncParsableCommand {
         try await retrying("open cohort \(number)") {
           _ = try await service.openEnrollment(
             .with {
-              $0.requestID = UUID().uuidString
+              $0.requestID = opening
               $0.cohortNumber = number
             })
         }
       }
     }
+    if let sentOut { try Data(sent.value.map { $0 + "\n" }.joined().utf8).append(toFile: sentOut) }
     print("setup: cohorts \(numbers.map(String.init).joined(separator: ",")) scheduled and open, capacity \(capacity)")
   }
 

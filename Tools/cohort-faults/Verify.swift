@@ -1,15 +1,15 @@
 import ArgumentParser
 import CohortAPI
-import EventStore
-import EventStorePostgres
 import Foundation
 import GRPCCore
-import Logging
 
-/// Checks the log against what clients were told, and the servers' read models against a fresh
-/// fold of the log:
+/// Checks the log, as the database's own client dumped it (``LogDump``), against what clients
+/// were told, and the servers' read models against a fresh fold of the log:
+/// - the dump holds as many events as the database counts, and the fold took every one;
 /// - every acknowledged request is in the log exactly once, with the member and position the
-///   reply named; an unacknowledged one at most once;
+///   reply named; an unacknowledged one at most once; a refused one not at all;
+/// - every event of a cohort stream carries a request id some client sent (when reports or
+///   `--sent` lists say what was sent);
 /// - the fold's invariants hold (capacity, no one twice, waitlist order, promotions);
 /// - each server's GetCohort (after waiting for the log's head) equals the fold.
 struct Verify: AsyncParsableCommand {
@@ -17,8 +17,14 @@ struct Verify: AsyncParsableCommand {
 
   @OptionGroup var targets: Targets
 
-  @Option(name: .customLong("database-url"), help: "The PostgreSQL URL cohortd uses.")
-  var databaseURL: String
+  @Option(help: "The log as `Scripts/faults.sh` dumped it with psql or sqlite3 (see LogDump).")
+  var logDump: String
+
+  @Option(help: "The number of events the database counts (SELECT count(*) FROM events).")
+  var expectEvents: Int?
+
+  @Option(help: "A file of request ids sent besides the reports' (one per line; repeatable).")
+  var sent: [String] = []
 
   @Option(name: .customLong("report"), help: "A JSON report written by `load` (repeatable).")
   var reports: [String] = []
@@ -33,11 +39,30 @@ struct Verify: AsyncParsableCommand {
     let loads = try reports.map {
       try JSONDecoder().decode(LoadReport.self, from: Data(contentsOf: URL(fileURLWithPath: $0)))
     }
-    var fold = try await readLog()
+    let dump = try LogDump(contentsOf: logDump)
+    var fold = LogFold()
+    for event in dump.events { fold.apply(event) }
     fold.finish()
     var problems = fold.violations.map { "invariant: \($0)" }
     let tag = label
     print("\(tag): log has \(fold.eventCount) events up to position \(fold.head): \(fold.typeCounts.rendered)")
+    if let expectEvents, expectEvents != fold.eventCount {
+      problems.append("count: the database counts \(expectEvents) events, the fold took \(fold.eventCount)")
+    }
+
+    // Events nobody asked for: a request id no client sent.
+    if !loads.isEmpty || !sent.isEmpty {
+      var known = Set(loads.flatMap { $0.requests.map { $0.requestID.lowercased() } })
+      for file in sent {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        known.formUnion(text.split(whereSeparator: \.isNewline).map { $0.lowercased() })
+      }
+      for (requestID, applied) in fold.byRequest where !known.contains(requestID.lowercased()) {
+        problems.append(
+          "unsent: \(applied.map { "\($0.type) at \($0.position)" }.joined(separator: ", ")) carry request id '\(requestID)', which no client sent"
+        )
+      }
+    }
 
     // 1. Acknowledged requests against the log.
     var counts: [String: Int] = [:]
@@ -160,7 +185,12 @@ struct Verify: AsyncParsableCommand {
           return "promotion: withdraw \(id) replied promoted '\(outcome)' but the log promoted '\(promoted)'"
         }
       }
-    case .rejected, .gaveUp:
+    case .rejected:
+      if let first = applied.first {
+        return
+          "refused but applied: \(request.kind.rawValue) \(id) was answered \(request.status), yet the log has its \(first.type) at \(first.position)"
+      }
+    case .gaveUp:
       break
     }
     return nil
@@ -197,36 +227,5 @@ struct Verify: AsyncParsableCommand {
       out.append("\(name): a member appears twice in the roster/waitlist")
     }
     return out
-  }
-
-  /// Reads the whole log from PostgreSQL and folds it.
-  private func readLog() async throws -> LogFold {
-    var logger = Logger(label: "cohort-faults")
-    logger.logLevel = .error
-    let store = PostgresEventStore(configuration: try .init(url: databaseURL), logger: logger)
-    return try await withThrowingTaskGroup(of: LogFold?.self) { group in
-      group.addTask {
-        try await store.run()
-        return nil
-      }
-      group.addTask {
-        var fold = LogFold()
-        var position: Int64 = 0
-        while true {
-          let batch = try await store.readAll(after: position, limit: 5_000)
-          for event in batch { fold.apply(event) }
-          guard let last = batch.last else { break }
-          position = last.position
-        }
-        return fold
-      }
-      while let result = try await group.next() {
-        if let fold = result {
-          group.cancelAll()
-          return fold
-        }
-      }
-      throw ValidationError("the log could not be read")
-    }
   }
 }

@@ -2,8 +2,8 @@
 # The fault suite: the real cohortd binary on each of its stores (the embedded SQLite file, and
 # a real, throwaway PostgreSQL), under faults.
 #
-#   Scripts/faults.sh                 the full suite (about 20 minutes after the build on 2 cores)
-#   FAULTS_QUICK=1 Scripts/faults.sh  smaller counts, for a smoke test (about 8 minutes)
+#   Scripts/faults.sh                 the full suite (larger counts; several times the quick run)
+#   FAULTS_QUICK=1 Scripts/faults.sh  smaller counts, for a smoke test (about 5 minutes after the build)
 #
 # Checks, each printing what it tried and what it found, on both stores unless said otherwise:
 #   1. kill-9     kill -9 of cohortd (twice) while 32 clients enroll and withdraw with retries

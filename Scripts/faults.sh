@@ -209,6 +209,27 @@ wait_ready() {
   "$FAULTS" wait-ready --data-dir "$dir" --timeout 60 || { tail -n 20 "$WORK/$name.log"; return 1; }
 }
 
+# survived NAME DIR URL PORT PID WHEN: whether cohortd NAME (PID) lived through a fault. If it
+# exited, records a failure with the end of its log and starts it again, so that the clients'
+# retries can finish and loss is still checked (RESTARTED=1 then). Returns 1 if it cannot start.
+RESTARTED=0
+survived() {
+  local name=$1 dir=$2 url=$3 port=$4 pid=$5 when=$6
+  RESTARTED=0
+  if kill -0 "$pid" 2>/dev/null; then
+    say "cohortd (pid $pid) kept running $when"
+    return 0
+  fi
+  wait_exit "$pid" 1
+  fail "cohortd exited (status $EXIT_STATUS) $when"
+  grep -aE "error|critical|Fatal|stopped|failed" "$WORK/$name.log" | tail -n 6 | cut -c1-400 | sed 's/^/    /'
+  say "restarting cohortd so that the clients' retries can finish, to check for loss anyway"
+  unset "PIDS[$name]"
+  RESTARTED=1
+  start_cohortd "$name" "$dir" "$url" "$port"
+  wait_ready "$name" "$dir" || { fail "cohortd did not restart"; return 1; }
+}
+
 # stop_cohortd NAME: kill -9 (the end of a check; nothing is verified about it).
 stop_cohortd() {
   local name=$1
@@ -366,19 +387,8 @@ pg_outage() {
   done
   ((started)) || { fail "pg_ctl start failed"; tail -n 20 "$WORK/pg_ctl.log"; }
   t1=$(now_ms)
-  local restarted=0
-  if kill -0 "$pid" 2>/dev/null; then
-    say "cohortd (pid $pid) is still running with PostgreSQL back"
-  else
-    wait_exit "$pid" 1
-    fail "cohortd exited (status $EXIT_STATUS) while PostgreSQL was down"
-    grep -aE "error|critical|Fatal|stopped|failed" "$WORK/$name.log" | tail -n 6 | cut -c1-400 | sed 's/^/    /'
-    say "restarting cohortd so that the clients' retries can finish, to check for loss anyway"
-    unset "PIDS[$name]"
-    start_cohortd "$name" "$dir" "$url" "$port"
-    wait_ready "$name" "$dir" || { fail "cohortd did not restart"; return 0; }
-    restarted=1
-  fi
+  survived "$name" "$dir" "$url" "$port" "$pid" "while PostgreSQL was down" || return 0
+  local restarted=$RESTARTED
   "$FAULTS" load --data-dir "$dir" --label "$name-recovery" --clients 1 --cohorts 1 --total 1 --duration 0 \
     --attempt-timeout 5 --request-deadline 60 --out "$WORK/$name-recovery.json" >"$WORK/$name-recovery.out" 2>&1 || true
   if [[ "$(field acknowledged "$WORK/$name-recovery.out")" == 1 ]]; then
@@ -705,16 +715,7 @@ check_disk_full() {
   wait "$load_pid" || rc=$?
   cat "$WORK/disk-load.out"
   ((rc == 0)) || fail "the load generator failed ($rc)"
-  if kill -0 "$pid" 2>/dev/null; then
-    say "cohortd (pid $pid) kept running"
-  else
-    wait_exit "$pid" 1
-    fail "cohortd exited (status $EXIT_STATUS) when the disk was full"
-    grep -aE "error|critical|Fatal" "$WORK/disk.log" | tail -n 6 | cut -c1-300 | sed 's/^/    /'
-    unset "PIDS[disk]"
-    start_cohortd disk "$dir" "$url" "$port"
-    wait_ready disk "$dir" || { fail "cohortd did not restart"; return 0; }
-  fi
+  survived disk "$dir" "$url" "$port" "$pid" "while the disk was full" || return 0
   local unavailable unexpected
   unavailable=$(field unavailable "$WORK/disk-load.out")
   unexpected=$(field unexpected "$WORK/disk-load.out")

@@ -12,8 +12,10 @@
 #                                   prints its URL as the last line.
 #
 # The server listens on 127.0.0.1 only and trusts loopback connections, so it is for tests on
-# this machine and nothing else. fsync and synchronous_commit stay on: the tests exercise the
-# same durability settings as production. The server log is DIR/server.log.
+# this machine and nothing else. It also speaks TLS, with a certificate for the name localhost
+# (not the address 127.0.0.1) signed by a CA of its own, DIR/tls/ca.pem: the tests of
+# sslmode=verify-full connect to it as localhost and as 127.0.0.1. fsync and synchronous_commit
+# stay on: the tests exercise the same durability settings as production. The server log is DIR/server.log.
 set -euo pipefail
 
 usage() {
@@ -61,6 +63,27 @@ as_postgres() {
   fi
 }
 
+# A CA of the cluster's own (DIR/ca.pem) and a server certificate it signed for localhost only.
+make_certificates() {
+  local tls=$1
+  command -v openssl >/dev/null || {
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssl >&2
+  }
+  mkdir -p "$tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+    -subj "/CN=cohort test PostgreSQL CA" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=localhost" \
+    -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' \
+    >"$tls/server.ext"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 30 \
+    -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
+  rm -f "$tls/ca.key" "$tls/server.csr" "$tls/server.ext" "$tls/ca.srl"
+  chmod 600 "$tls/server.key"
+  if [[ $(id -u) -eq 0 ]]; then chown -R postgres: "$tls"; fi
+}
+
 start() {
   local dir=$1 bin port
   bin=$(find_bin)
@@ -91,6 +114,7 @@ start() {
     --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
 
+  make_certificates "$dir/tls"
   port=$(free_port)
   cat >>"$dir/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
@@ -99,6 +123,9 @@ unix_socket_directories = '$dir/socket'
 max_connections = 300
 fsync = on
 synchronous_commit = on
+ssl = on
+ssl_cert_file = '$dir/tls/server.pem'
+ssl_key_file = '$dir/tls/server.key'
 EOF
   cat >"$dir/data/pg_hba.conf" <<EOF
 local all all trust

@@ -35,6 +35,8 @@ export COHORT_REQUIRE_POSTGRES=1
 # that its initdb does not compete with the tests for the disk.
 restarturl=$(Scripts/postgres.sh start "$restartdir" | tail -n 1)
 export COHORT_TEST_POSTGRES_RESTART_URL=$restarturl COHORT_TEST_POSTGRES_RESTART_DIR=$restartdir
+# Each cluster has a TLS certificate from a CA of its own (for the sslmode=verify-full tests).
+export COHORT_TEST_POSTGRES_CA=$pgdir/tls/ca.pem COHORT_TEST_POSTGRES_OTHER_CA=$restartdir/tls/ca.pem
 
 # The committed generated code must be what Protos/ generates (checksums; Scripts/generate-protos.sh
 # --check regenerates and compares, which needs protoc and about 10 minutes to build the generators).

@@ -10,6 +10,14 @@ import ServiceLifecycle
 struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
   let core: ServerCore
   let identity: PersonIdentity
+  /// The `TailEvents` calls running now, and how many may.
+  let tails: Slots
+
+  static func tails(maximum: Int) -> Slots {
+    Slots(maximum: maximum) { maximum in
+      "\(maximum) event tails are running already, the most this server runs at once; retry later"
+    }
+  }
 
   private var readModel: ProjectionRunner<CohortReadModel> { core.readModel }
 
@@ -128,10 +136,30 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
   ) async throws {
     let tail = try EventTail(request, principal: try Authorization.caller(), catalog: core.eventCatalog)
     let core = self.core
-    try await cancelWhenGracefulShutdown {
-      try await tail.run(store: core.store, keys: core.keys.store, catalog: core.eventCatalog) { event in
-        try await response.write(event)
+    try await tails.withSlot {
+      try await cancelWhenGracefulShutdown {
+        try await untilCancelled(context) {
+          try await tail.run(store: core.store, keys: core.keys.store, catalog: core.eventCatalog) { event in
+            try await response.write(event)
+          }
+        }
       }
+    }
+  }
+
+  /// Runs `body` until it ends or gRPC cancels the call (the client went away or its deadline
+  /// passed). gRPC says so through the context, not by cancelling the handler's task: without
+  /// this a follower whose client left would hold its place until the next event to send.
+  private func untilCancelled(
+    _ context: ServerContext, _ body: @escaping @Sendable () async throws -> Void
+  )
+    async throws
+  {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await body() }
+      group.addTask { try await context.cancellation.cancelled }
+      try await group.next()
+      group.cancelAll()
     }
   }
 

@@ -47,6 +47,11 @@ public final class CohortServer: Service, Sendable {
   /// projection starts once the store is migrated.
   private func runUnlessFailed() async throws {
     try configuration.prepareDataDirectory()
+    if let limit = OpenFileLimit.raise(),
+      let shortfall = OpenFileLimit.shortfall(soft: limit.soft, connections: configuration.maximumConnections)
+    {
+      logger.warning("\(shortfall)", metadata: ["soft": "\(limit.soft)", "hard": "\(limit.hard)"])
+    }
     let tls = try TLSFiles.prepare(configuration, logger: logger)
     let connection = try await StoreConnection.open(configuration, logger: logger)
     logger.info("event store", metadata: ["store": "\(connection.description)"])
@@ -140,13 +145,15 @@ public final class CohortServer: Service, Sendable {
         config.connection.keepalive.time = configuration.keepaliveInterval
         config.connection.keepalive.timeout = configuration.keepaliveTimeout
         let guardian = ConnectionGuard(
-          maximumConnections: configuration.maximumConnections, handshakeTimeout: configuration.tlsHandshakeTimeout)
+          maximumConnections: configuration.maximumConnections, handshakeTimeout: configuration.tlsHandshakeTimeout,
+          silenceLimit: configuration.keepaliveInterval + configuration.keepaliveTimeout)
         config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in guardian.accept(channel) }
       })
     let server = try Self.grpcServer(
       transport: transport, core: core, identity: identity, health: health,
       reads: ReadConsistency(
-        limit: configuration.queryWaitLimit, maximumWaiting: configuration.maximumWaitingQueries))
+        limit: configuration.queryWaitLimit, maximumWaiting: configuration.maximumWaitingQueries),
+      tails: AdminService.tails(maximum: configuration.maximumEventTails))
     do {
       try await withGracefulShutdownHandler {
         try await withThrowingDiscardingTaskGroup { serving in
@@ -172,12 +179,12 @@ public final class CohortServer: Service, Sendable {
   /// service, behind the authentication and authorization interceptor.
   static func grpcServer<Transport: ServerTransport>(
     transport: Transport, core: ServerCore, identity: PersonIdentity, health: HealthService,
-    reads: ReadConsistency
+    reads: ReadConsistency, tails: Slots
   ) throws -> GRPCServer<Transport> {
     let readModel = core.readModel
     return GRPCServer(
       transport: transport,
-      services: try services(core: core, identity: identity, health: health, reads: reads),
+      services: try services(core: core, identity: identity, health: health, reads: reads, tails: tails),
       interceptors: [
         AuthenticationInterceptor(
           authenticate: { hash, now in readModel.read { $0.access.authenticate(hash: hash, at: now) } },
@@ -187,12 +194,12 @@ public final class CohortServer: Service, Sendable {
 
   /// Every service the server serves.
   private static func services(
-    core: ServerCore, identity: PersonIdentity, health: HealthService, reads: ReadConsistency
+    core: ServerCore, identity: PersonIdentity, health: HealthService, reads: ReadConsistency, tails: Slots
   ) throws -> [any RegistrableRPCService] {
     let reflection = try ReflectionService()
     return [
       EnrollmentService(core: core, identity: identity, reads: reads),
-      AdminService(core: core, identity: identity),
+      AdminService(core: core, identity: identity, tails: tails),
       PeopleService(core: core, identity: identity, reads: reads),
       PaymentsService(core: core, identity: identity, reads: reads),
       OutreachService(core: core, identity: identity, reads: reads),
@@ -208,7 +215,7 @@ public final class CohortServer: Service, Sendable {
     let services = try services(
       core: ServerCore(store: InMemoryEventStore(), keys: InMemoryKeyStore(), logger: Logger(label: "unused")),
       identity: PersonIdentity(secret: .random()), health: HealthService(services: []),
-      reads: ReadConsistency(limit: .zero, maximumWaiting: 0))
+      reads: ReadConsistency(limit: .zero, maximumWaiting: 0), tails: AdminService.tails(maximum: 0))
     var router = RPCRouter<HTTP2ServerTransport.Posix>()
     for service in services { service.registerMethods(with: &router) }
     return router.methods

@@ -4,17 +4,24 @@ import NIOTLS
 import Synchronization
 
 /// The limits on accepted connections that gRPC's transport configuration lacks: how many may be
-/// open at once (one more is closed as it arrives), and how long a connection may take to finish
-/// its TLS handshake (a caller that opens sockets and never speaks cannot hold them). Installed
-/// through the transport's `onAcceptTCPConnection`, which runs once TLS and HTTP/2 are set up.
+/// open at once (one more is closed as it arrives), how long a connection may take to finish its
+/// TLS handshake (a caller that opens sockets and never speaks cannot hold them), and how long a
+/// peer may send nothing at all. gRPC closes an idle, old or unresponsive connection gracefully:
+/// GOAWAY and a PING, then it waits for the PING's answer, which a silent peer never sends, so
+/// without the last limit such a peer would keep its connection for ever. Installed through the
+/// transport's `onAcceptTCPConnection`, which runs once TLS and HTTP/2 are set up.
 final class ConnectionGuard: Sendable {
   let maximumConnections: Int
   let handshakeTimeout: Duration
+  /// A live client answers the server's keepalive PINGs, so it is never silent for longer than
+  /// the keepalive interval plus its timeout; one silent for this long is closed.
+  let silenceLimit: Duration
   private let open = Atomic<Int>(0)
 
-  init(maximumConnections: Int, handshakeTimeout: Duration) {
+  init(maximumConnections: Int, handshakeTimeout: Duration, silenceLimit: Duration) {
     self.maximumConnections = maximumConnections
     self.handshakeTimeout = handshakeTimeout
+    self.silenceLimit = silenceLimit
   }
 
   /// Connections open now.
@@ -27,13 +34,61 @@ final class ConnectionGuard: Sendable {
       channel.close(promise: nil)
       return channel.eventLoop.makeSucceededVoidFuture()
     }
-    let timeout = TimeAmount.nanoseconds(
-      handshakeTimeout.components.seconds * 1_000_000_000 + handshakeTimeout.components.attoseconds / 1_000_000_000)
+    let handshake = TimeAmount(handshakeTimeout)
+    let silence = TimeAmount(silenceLimit)
     return channel.eventLoop.makeCompletedFuture {
       let pipeline = channel.pipeline.syncOperations
       let tls = try pipeline.handler(type: NIOSSLServerHandler.self)
-      try pipeline.addHandler(HandshakeDeadline(timeout: timeout), position: .after(tls))
+      try pipeline.addHandler(SilenceDeadline(limit: silence), position: .before(tls))
+      try pipeline.addHandler(HandshakeDeadline(timeout: handshake), position: .after(tls))
     }
+  }
+}
+
+extension TimeAmount {
+  init(_ duration: Duration) {
+    self = .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+  }
+}
+
+/// Closes the connection once the peer has sent no byte for between `limit` and twice `limit`
+/// (checked every `limit`, so that a busy connection costs nothing per read but a flag).
+private final class SilenceDeadline: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  typealias InboundOut = ByteBuffer
+
+  private let limit: TimeAmount
+  private var heard = true
+  private var check: RepeatedTask?
+
+  init(limit: TimeAmount) {
+    self.limit = limit
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    let channel = context.channel
+    let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+    check = context.eventLoop.scheduleRepeatedTask(initialDelay: limit, delay: limit) { _ in
+      handler.value.tick(channel)
+    }
+  }
+
+  private func tick(_ channel: any Channel) {
+    if heard {
+      heard = false
+    } else {
+      channel.close(promise: nil)
+    }
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    check?.cancel()
+    check = nil
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    heard = true
+    context.fireChannelRead(data)
   }
 }
 

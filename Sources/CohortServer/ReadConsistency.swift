@@ -1,7 +1,6 @@
 import CohortAPI
 import GRPCCore
 import Projections
-import Synchronization
 
 /// Read-your-writes: a query may ask to see at least the log position a command returned. The
 /// wait is bounded in time, a position the log has not reached is refused at once (no command
@@ -10,16 +9,14 @@ import Synchronization
 final class ReadConsistency: Sendable {
   /// The longest a query waits for the read model.
   let limit: Duration
-  /// How many queries may wait for a position at the same time.
-  let maximumWaiting: Int
-  private let waiting = Atomic<Int>(0)
-
-  /// How many queries wait now.
-  var waitingNow: Int { waiting.load(ordering: .relaxed) }
+  /// The queries waiting for a position now, and how many may.
+  let waiting: Slots
 
   init(limit: Duration, maximumWaiting: Int) {
     self.limit = limit
-    self.maximumWaiting = maximumWaiting
+    waiting = Slots(maximum: maximumWaiting) { maximum in
+      "\(maximum) queries are already waiting for the read model to catch up; retry shortly"
+    }
   }
 
   func wait<Model: Projection>(
@@ -33,14 +30,8 @@ final class ReadConsistency: Sendable {
         code: .outOfRange,
         message: "min_position \(target) is beyond the log's head (\(head)): ask for a position a command returned")
     }
-    guard waiting.add(1, ordering: .relaxed).newValue <= maximumWaiting else {
-      waiting.subtract(1, ordering: .relaxed)
-      throw RPCError(
-        code: .resourceExhausted,
-        message: "\(maximumWaiting) queries are already waiting for the read model to catch up; retry shortly")
-    }
-    defer { waiting.subtract(1, ordering: .relaxed) }
-    if await readModel.waitUntil(position: target, timeout: limit) { return }
+    let limit = self.limit
+    if try await waiting.withSlot({ await readModel.waitUntil(position: target, timeout: limit) }) { return }
     throw RPCError(
       code: .unavailable,
       message: "the read model has reached position \(readModel.position), not yet \(target); retry shortly")

@@ -29,6 +29,9 @@ public struct ServerConfiguration: Sendable {
   /// How many queries may wait for the read model at the same time; more are refused
   /// (RESOURCE_EXHAUSTED) rather than parked.
   public var maximumWaitingQueries: Int = 1_000
+  /// How many `TailEvents` calls may run at the same time (a following one runs until its client
+  /// goes away, holding a subscription to the log); more are refused (RESOURCE_EXHAUSTED).
+  public var maximumEventTails: Int = 64
   /// The largest request message accepted, in bytes.
   public var maximumRequestBytes: Int = 1 << 20
   /// gRPC connections open at once; one more is closed as it arrives. Each costs a socket and
@@ -45,7 +48,8 @@ public struct ServerConfiguration: Sendable {
   public var maximumConnectionAge: Duration = .seconds(3_600)
   public var connectionGrace: Duration = .seconds(60)
   /// A ping after this long without traffic; a peer that does not answer within
-  /// `keepaliveTimeout` is dead and its connection closed.
+  /// `keepaliveTimeout` is dead and its connection closed. A peer that sends nothing at all for
+  /// their sum (it answers no ping either) is closed too, whatever gRPC is waiting for.
   public var keepaliveInterval: Duration = .seconds(60)
   public var keepaliveTimeout: Duration = .seconds(20)
 

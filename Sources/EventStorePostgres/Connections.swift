@@ -18,13 +18,19 @@ struct Connections: Sendable {
   let wait: Duration
   let outageWait: Duration
   let logger: Logger
+  /// Why no connection can be made, asked once when an outage begins (its error names it).
+  let diagnose: @Sendable () async -> String
   private let outage = Outage()
 
-  init(client: PostgresClient, wait: Duration, outageWait: Duration, logger: Logger) {
+  init(
+    client: PostgresClient, wait: Duration, outageWait: Duration, logger: Logger,
+    diagnose: @escaping @Sendable () async -> String
+  ) {
     self.client = client
     self.wait = wait
     self.outageWait = min(outageWait, wait)
     self.logger = logger
+    self.diagnose = diagnose
   }
 
   /// Runs `body` on a pooled connection. Only the wait is bounded: once `body` has its
@@ -62,6 +68,8 @@ struct Connections: Sendable {
     wait: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws(EventStoreError) -> Result
   ) async throws(EventStoreError) -> Result {
     let race = LeaseRace()
+    let first = outage.began == nil
+    let diagnose = self.diagnose
     do {
       return try await withThrowingTaskGroup(of: Result?.self) { group in
         group.addTask {
@@ -73,7 +81,9 @@ struct Connections: Sendable {
         group.addTask {
           try await Task.sleep(for: wait)
           guard race.settle(.timedOut) else { return nil }
-          throw EventStoreError(.unavailable, "no PostgreSQL connection within \(wait)")
+          // The first wait of an outage says why; the next ones fail fast (outageWait).
+          let why = first ? ": \(await diagnose())" : ""
+          throw EventStoreError(.unavailable, "no PostgreSQL connection within \(wait)\(why)")
         }
         while let result = try await group.next() {
           if let result {

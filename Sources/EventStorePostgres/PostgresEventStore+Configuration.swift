@@ -26,6 +26,10 @@ extension PostgresEventStore {
     /// The database; `nil` means the one named after the user.
     public var database: String?
     public var tls: TLSMode
+    /// The CA certificates the server's certificate must chain to (libpq's `sslrootcert`: a PEM
+    /// file), for a database with a certificate of its own CA; `nil`: the system's trust roots.
+    /// With roots given, `require` checks the chain too, as libpq does.
+    public var rootCertificates: [NIOSSLCertificate]?
     /// The most connections one store opens. Appends use one at a time; the rest serve reads.
     public var maximumConnections: Int
     /// How long to wait for a TCP connection to the server.
@@ -98,18 +102,44 @@ extension PostgresEventStore {
       ]
     }
 
-    private var clientTLS: PostgresClient.Configuration.TLS {
-      var unverified = TLSConfiguration.makeClientConfiguration()
-      unverified.certificateVerification = .none
-      var anyHost = TLSConfiguration.makeClientConfiguration()
-      anyHost.certificateVerification = .noHostnameVerification
-      return switch tls {
-      case .disable: .disable
-      case .prefer: .prefer(unverified)
-      case .require: .require(unverified)
-      case .verifyCA: .require(anyHost)
-      case .verifyFull: .require(.makeClientConfiguration())
+    /// What a session's TLS checks, and whether plain TCP is refused; `nil`: plain TCP.
+    private var sessionTLS: (configuration: TLSConfiguration, required: Bool)? {
+      func checking(_ verification: CertificateVerification) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = verification
+        if let rootCertificates { configuration.trustRoots = .certificates(rootCertificates) }
+        return configuration
       }
+      return switch tls {
+      case .disable: nil
+      case .prefer: (checking(.none), false)
+      case .require: (checking(rootCertificates == nil ? .none : .noHostnameVerification), true)
+      case .verifyCA: (checking(.noHostnameVerification), true)
+      case .verifyFull: (checking(.fullVerification), true)
+      }
+    }
+
+    private var clientTLS: PostgresClient.Configuration.TLS {
+      guard let session = sessionTLS else { return .disable }
+      return session.required ? .require(session.configuration) : .prefer(session.configuration)
+    }
+
+    /// The settings of one connection like the pool's, made outside it to learn why the pool has
+    /// none: PostgresNIO's pool retries quietly, so its callers only see that no connection came.
+    func singleConnection() throws -> PostgresConnection.Configuration {
+      let tls: PostgresConnection.Configuration.TLS
+      if let session = sessionTLS {
+        let context = try NIOSSLContext(configuration: session.configuration)
+        tls = session.required ? .require(context) : .prefer(context)
+      } else {
+        tls = .disable
+      }
+      var configuration = PostgresConnection.Configuration(
+        host: host, port: port, username: username, password: password, database: database, tls: tls)
+      configuration.options.connectTimeout = .nanoseconds(
+        connectTimeout.components.seconds * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000)
+      configuration.options.additionalStartupParameters = sessionSettings
+      return configuration
     }
   }
 }

@@ -30,12 +30,26 @@ public final class PostgresEventStore: EventStore {
   public init(configuration: Configuration, logger: Logger) {
     let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
     let connections = Connections(
-      client: client, wait: configuration.connectionWait, outageWait: configuration.outageWait, logger: logger)
+      client: client, wait: configuration.connectionWait, outageWait: configuration.outageWait, logger: logger,
+      diagnose: { await Self.diagnose(configuration, logger: logger) })
     let writer = AppendWriter(connections: connections, logger: logger, signal: appends)
     self.client = client
     self.connections = connections
     self.logger = logger
     self.committer = GroupCommitter { batch in await writer.commit(batch) }
+  }
+
+  /// Why a connection to the database fails now, as PostgreSQL or TLS says it (for example a
+  /// certificate that does not name the host), from one connection made outside the pool.
+  static func diagnose(_ configuration: Configuration, logger: Logger) async -> String {
+    do {
+      let connection = try await PostgresConnection.connect(
+        configuration: try configuration.singleConnection(), id: 0, logger: logger)
+      try? await connection.close()
+      return "a connection outside the pool succeeded, so the pool's connections are all busy"
+    } catch {
+      return String(reflecting: error)
+    }
   }
 
   /// Runs the connection pool until the calling task is cancelled (or, inside a

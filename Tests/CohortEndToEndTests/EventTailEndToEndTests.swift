@@ -148,4 +148,44 @@ struct EventTailEndToEndTests {
     follower.cancel()
     try await follower.value
   }
+
+  @Test("tails beyond the server's cap are refused RESOURCE_EXHAUSTED at once; one ending frees its place")
+  func cap() async throws {
+    let server = try await TestServer.start { $0.maximumEventTails = 2 }
+    let owner = try server.ownerSession()
+    let received = [LineCount(), LineCount()]
+    let followers = received.map { count in
+      Task {
+        try await EventTailJourney.command(["events", "tail", "--follow", "--since", "0"]).stream(owner) { _ in
+          count.lines.add(1, ordering: .relaxed)
+        }
+      }
+    }
+    try await EventTailJourney.eventually { received.allSatisfy { $0.lines.load(ordering: .relaxed) > 0 } }
+    let refused = try await EventTailJourney.failure(["events", "tail"], in: owner)
+    #expect(refused.description.contains("2 event tails are running already"), "\(refused.description)")
+    followers[0].cancel()
+    try await followers[0].value
+    // The server notices the cancelled stream shortly after the client does.
+    var lines: [String] = []
+    for _ in 0..<50 {
+      do {
+        let seen = Mutex<[String]>([])
+        try await EventTailJourney.command(["events", "tail"]).stream(owner) { line in seen.withLock { $0.append(line) }
+        }
+        lines = seen.withLock { $0 }
+        break
+      } catch let error as CLIError where error.description.contains("event tails are running already") {
+        try await Task.sleep(for: .milliseconds(100))
+      }
+    }
+    #expect(!lines.isEmpty, "a tail is served again once a follower has gone")
+    followers[1].cancel()
+    try await followers[1].value
+    try await server.stop()
+  }
+}
+
+final class LineCount: Sendable {
+  let lines = Atomic(0)
 }

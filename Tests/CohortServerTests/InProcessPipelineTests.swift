@@ -46,7 +46,7 @@ struct InProcessPipelineTests {
     let server = try CohortServer.grpcServer(
       transport: transport.server, core: core, identity: PersonIdentity(secret: .random()),
       health: HealthService(services: []),
-      reads: ReadConsistency(limit: .seconds(5), maximumWaiting: 100))
+      reads: ReadConsistency(limit: .seconds(5), maximumWaiting: 100), tails: AdminService.tails(maximum: 8))
     var metadata: Metadata = [:]
     metadata.addString("Bearer \(token)", forKey: "authorization")
     try await withThrowingDiscardingTaskGroup { group in

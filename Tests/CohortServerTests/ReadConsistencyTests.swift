@@ -50,14 +50,14 @@ struct ReadConsistencyTests {
     // Two queries wait for position 3, which the log has; a third is refused instead of parked.
     async let first = wait(3)
     async let second = wait(2)
-    while reads.waitingNow < 2 { try await Task.sleep(for: .milliseconds(5)) }
+    while reads.waiting.inUse < 2 { try await Task.sleep(for: .milliseconds(5)) }
     #expect(await wait(3) == .resourceExhausted)
 
     // The model folds the log: the two waiting are answered, and the count is back to zero.
     let running = Task { try await runner.run() }
     #expect(await first == nil)
     #expect(await second == nil)
-    #expect(reads.waitingNow == 0)
+    #expect(reads.waiting.inUse == 0)
     #expect(await wait(3) == nil)
     running.cancel()
   }

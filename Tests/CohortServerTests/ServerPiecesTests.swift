@@ -8,8 +8,29 @@ import X509
 
 @testable import CohortServer
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 @Suite("Server pieces")
 struct ServerPiecesTests {
+  @Test("cohortd raises its open-file limit to the hard limit, and names a limit too low for the connection cap")
+  func openFileLimit() throws {
+    var limit = rlimit()
+    try #require(getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0)
+    let hard = UInt64(limit.rlim_max)
+    // Lower this process's soft limit a little, as a service manager's default would be lower.
+    var lowered = limit
+    lowered.rlim_cur = min(limit.rlim_cur, limit.rlim_max) - 1
+    try #require(setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &lowered) == 0)
+    let raised = try #require(OpenFileLimit.raise())
+    #expect(raised.soft == hard && raised.hard == hard)
+
+    #expect(OpenFileLimit.shortfall(soft: 20_000, connections: 1_024) == nil)
+    let short = try #require(OpenFileLimit.shortfall(soft: 1_024, connections: 1_024))
+    #expect(short.contains("1024") && short.contains("1280") && short.contains("LimitNOFILE"), "\(short)")
+  }
+
   @Test("a refusal's message fits in 1,000 bytes of UTF-8 whatever it quotes, cut at a character")
   func boundedMessages() {
     let marks = "e" + String(repeating: "\u{301}", count: 5_000)

@@ -70,3 +70,18 @@ struct PostgresConfigurationTests {
     #expect(error?.description.contains("hunter2") == false)
   }
 }
+
+@Suite("PostgreSQL URL: sslrootcert")
+struct PostgresRootCertificateTests {
+  @Test("sslrootcert names a PEM file read at once; a missing or empty one is refused naming it; system is the default")
+  func rootCertificates() throws {
+    #expect(try PostgresEventStore.Configuration(url: "postgres://u@h/db?sslrootcert=system").rootCertificates == nil)
+    for path in ["/nonexistent/ca.pem", "/dev/null"] {
+      #expect {
+        try PostgresEventStore.Configuration(url: "postgres://u@h/db?sslmode=verify-full&sslrootcert=\(path)")
+      } throws: { error in
+        "\(error)".contains("sslrootcert \(path)") && "\(error)".contains("PEM")
+      }
+    }
+  }
+}

@@ -34,7 +34,7 @@ struct Fuzz: AsyncParsableCommand {
   @Option(help: "The server's request size limit in bytes (ServerConfiguration.maximumRequestBytes).")
   var limit = 1 << 20
 
-  @Option(parsing: .upToNextOption, help: "Leave out these RPCs (for example Health/Watch).")
+  @Option(parsing: .upToNextOption, help: "Leave out these RPCs (for example Health/Watch, AdminService/TailEvents).")
   var skip: [String] = []
 
   @Flag(help: "Only the exact probes (no size checks, no fuzzing).")
@@ -71,15 +71,20 @@ struct Fuzz: AsyncParsableCommand {
     let failureCount = Locked(0)
     let tickets = Locked(0)
     let (count, concurrency, deadline, limit, probeCohort) = (count, concurrency, self.deadline, limit, probeCohort)
-    let rpcs = FuzzRPC.allCases.filter { !skip.contains($0.rawValue) && $0 != .healthWatch }
-    let watching = !skip.contains(FuzzRPC.healthWatch.rawValue)
+    let rpcs = FuzzRPC.all.filter { !skip.contains($0.name) && $0 != .healthWatch }
+    let watching = !skip.contains(FuzzRPC.healthWatch.name)
     let watchRate = max(watchRate, 1)
     let mainDone = Locked(false)
     let stopAt = ContinuousClock.now + .milliseconds(Int(maxSeconds * 1000))
     print(
-      "fuzz: seed \(seed), \(count) requests over \(FuzzRPC.allCases.count) RPCs as \(role.rawValue), \(concurrency) concurrent on \(connections) connections, deadline \(deadline) s each"
+      "fuzz: seed \(seed), \(count) requests over \(FuzzRPC.all.count) RPCs as \(role.rawValue), \(concurrency) concurrent on \(connections) connections, deadline \(deadline) s each"
     )
 
+    let unknown = skip.filter { name in !FuzzRPC.all.contains { $0.name == name } }
+    guard unknown.isEmpty else {
+      throw ValidationError(
+        "--skip: no RPC named \(unknown.joined(separator: ", ")) (names look like EnrollmentService/Enroll)")
+    }
     let (probeResults, oversized, alive) = try await Connections.with([settings[0]], perServer: connections) {
       clients -> ([Probes.Result], [(String, String, String)], Bool) in
       let service = Cohort_V1_EnrollmentService.Client(wrapping: clients[0])
@@ -101,13 +106,13 @@ struct Fuzz: AsyncParsableCommand {
           var writer = ProtoWriter()
           writer.lengthDelimited(rpc == .whoAmI ? 99 : 1, [UInt8](repeating: 0x61, count: size))
           let (code, message) = await Self.call(clients[0], rpc, writer.bytes, deadline: .seconds(30))
-          oversized.append(("\(rpc.rawValue) \(writer.bytes.count) B", code, message))
+          oversized.append(("\(rpc.name) \(writer.bytes.count) B", code, message))
         }
       }
       var under = ProtoWriter()
       under.lengthDelimited(99, [UInt8](repeating: 0x61, count: limit - 64))
       let (underCode, underMessage) = await Self.call(clients[0], .whoAmI, under.bytes, deadline: .seconds(30))
-      oversized.append(("under the limit: \(FuzzRPC.whoAmI.rawValue) \(under.bytes.count) B", underCode, underMessage))
+      oversized.append(("under the limit: \(FuzzRPC.whoAmI.name) \(under.bytes.count) B", underCode, underMessage))
 
       // 3. The fuzz itself.
       let shared = (0..<16).map { _ in UUID().uuidString.lowercased() }
@@ -176,11 +181,11 @@ struct Fuzz: AsyncParsableCommand {
     let snapshot = tally.snapshot
     let sent = snapshot.total.values.reduce(0, +)
     print("fuzz: \(sent) requests in \(tally.elapsed): \(snapshot.total.rendered)")
-    for rpc in FuzzRPC.allCases {
-      let codes = snapshot.byKey[rpc.rawValue] ?? [:]
+    for rpc in FuzzRPC.all {
+      let codes = snapshot.byKey[rpc.name] ?? [:]
       let bad = codes.filter { !rpc.acceptable(as: role).contains($0.key) }.values.reduce(0, +)
       print(
-        "fuzz:   \(rpc.rawValue.padding(toLength: 40, withPad: " ", startingAt: 0)) \(String(codes.values.reduce(0, +)).leftPad(6))  \(codes.rendered)\(bad > 0 ? "  <- \(bad) unexpected" : "")"
+        "fuzz:   \(rpc.name.padding(toLength: 40, withPad: " ", startingAt: 0)) \(String(codes.values.reduce(0, +)).leftPad(6))  \(codes.rendered)\(bad > 0 ? "  <- \(bad) unexpected" : "")"
       )
     }
     for (code, messages) in snapshot.samples.sorted(by: { $0.key < $1.key }) {
@@ -263,7 +268,8 @@ struct Fuzz: AsyncParsableCommand {
             if ticket > count { break }
             let rpc = rpcs[ticket % rpcs.count]
             let (bytes, strategy) = corpus.request(for: rpc)
-            let (code, message) = await call(client, rpc, bytes, deadline: .milliseconds(Int(deadline * 1000)))
+            let (code, message) = await call(
+              client, rpc, bytes, deadline: rpc.deadline(.milliseconds(Int(deadline * 1000))))
             note(rpc, role, code, message, bytes, strategy, tally, failures, failureCount)
           }
         }
@@ -277,7 +283,7 @@ struct Fuzz: AsyncParsableCommand {
     _ tally: Tally,
     _ failures: Locked<[String]>, _ failureCount: Locked<Int>
   ) {
-    tally.record(code, key: rpc.rawValue, message: "\(rpc.rawValue): \(message)")
+    tally.record(code, key: rpc.name, message: "\(rpc.name): \(message)")
     guard !rpc.acceptable(as: role).contains(code) else { return }
     let index = failureCount.withLock { value -> Int in
       value += 1
@@ -287,7 +293,7 @@ struct Fuzz: AsyncParsableCommand {
       let hex = bytes.prefix(48).map { String(format: "%02x", $0) }.joined()
       failures.withLock {
         $0.append(
-          "\(rpc.rawValue) [\(strategy), \(bytes.count) B] -> \(code): \(message.prefix(160).debugDescription) | bytes \(hex)"
+          "\(rpc.name) [\(strategy), \(bytes.count) B] -> \(code): \(message.prefix(160).debugDescription) | bytes \(hex)"
         )
       }
     }

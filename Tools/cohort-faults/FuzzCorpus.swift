@@ -102,109 +102,78 @@ struct FuzzCorpus {
 
   // MARK: Plausible messages
 
+  /// A well-formed request of `rpc` full of edge values, chosen by each field's name and kind
+  /// (request ids, e-mails, currencies, ids, dates, amounts, counts, enums), nested messages too.
   mutating func plausible(_ rpc: FuzzRPC) -> [UInt8] {
-    let message: any SwiftProtobuf.Message
-    switch rpc {
-    case .scheduleCohort:
-      message = Cohort_V1_ScheduleCohortRequest.with {
-        $0.requestID = requestID()
-        $0.number = int32()
-        $0.title = random.chance(0.5) ? "Fuzz cohort" : weirdString()
-        if random.chance(0.9) {
-          let amount = int64()
-          let code = currency()
-          $0.price = .with {
-            $0.amountMinor = amount
-            $0.currency = code
-          }
-        }
-        $0.capacity = int32()
-        if random.chance(0.9) { $0.startsOn = date() }
-        if random.chance(0.9) { $0.endsOn = date() }
+    guard rpc.kind != .reflection else { return reflection() }
+    return plausible(rpc.request, depth: 0)
+  }
+
+  mutating func plausible(_ message: FuzzMessage, depth: Int) -> [UInt8] {
+    var writer = ProtoWriter()
+    for number in message.fields.keys.sorted() where random.chance(0.85) {
+      let times = message.repeated.contains(number) ? Int.random(in: 0...3, using: &random) : 1
+      for _ in 0..<times { value(number, of: message, depth: depth, into: &writer) }
+    }
+    return writer.bytes
+  }
+
+  private mutating func value(_ number: UInt64, of message: FuzzMessage, depth: Int, into writer: inout ProtoWriter) {
+    let name = message.names[number] ?? ""
+    switch message.fields[number] {
+    case .string?:
+      let text: String =
+        if name == "request_id" { requestID() } else if name.contains("email") { email() } else if name == "currency" {
+          currency()
+        } else if name.hasSuffix("_id") || name.hasSuffix("_ids") || name == "id" {
+          random.chance(0.7) ? UUID().uuidString.lowercased() : weirdString()
+        } else { random.chance(0.4) ? random.pick(["Fuzz \(number)", "김민지", "AI 부트캠프 9기", "a"]) : weirdString() }
+      writer.lengthDelimited(number, Array(text.utf8))
+    case .int32?:
+      if message.booleans.contains(number) {
+        writer.varintField(number, random.chance(0.9) ? UInt64(Int.random(in: 0...1, using: &random)) : .max)
+      } else {
+        writer.varintField(number, UInt64(bitPattern: Int64(int32())))
       }
-    case .openEnrollment, .closeEnrollment:
-      message = Cohort_V1_CohortCommandRequest.with {
-        $0.requestID = requestID()
-        $0.cohortNumber = int32()
+    case .int64?: writer.varintField(number, UInt64(bitPattern: int64()))
+    case .enumeration?:
+      writer.varintField(
+        number, UInt64(bitPattern: Int64(random.pick([0, 1, 2, 3, 4, 5, 6, 7, 99, -1, Int32.max, Int32.min]))))
+    case .message?:
+      let nested = message.nested[number] ?? FuzzMessage(typeName: "")
+      if nested.typeName.hasSuffix(".CalendarDate") {
+        writer.lengthDelimited(number, (try? date().serializedBytes()) ?? [])
+      } else if depth < 3 {
+        writer.lengthDelimited(number, plausible(nested, depth: depth + 1))
       }
-    case .enroll:
-      message = Cohort_V1_EnrollRequest.with {
-        $0.requestID = requestID()
-        $0.cohortNumber = int32()
-        $0.name = random.chance(0.5) ? "Fuzz Member" : weirdString()
-        $0.email = email()
-      }
-    case .withdraw:
-      message = Cohort_V1_WithdrawRequest.with {
-        $0.requestID = requestID()
-        $0.cohortNumber = int32()
-        switch Int.random(in: 0..<3, using: &random) {
-        case 0: $0.memberID = random.chance(0.5) ? UUID().uuidString : weirdString()
-        case 1: $0.email = email()
-        default: break
-        }
-        $0.reason = random.chance(0.5) ? "" : weirdString()
-      }
-    case .listCohorts:
-      message = Cohort_V1_ListCohortsRequest.with {
-        if random.chance(0.5) {
-          let position = random.chance(0.02) ? int64() : Int64.random(in: -3...20, using: &random)
-          $0.consistency = .with { $0.minPosition = position }
-        }
-        $0.status = .init(rawValue: random.pick([0, 1, 2, 3, 4, -1, 999, Int(Int32.max)])) ?? .unspecified
-        $0.pageSize = random.chance(0.5) ? Int32.random(in: 0...3, using: &random) : int32()
-        $0.pageToken = random.pick([
-          "", "bjox", "bjoz", "bjotMQ==", "bjo5OTk5OTk5OTk5OTk5OTk5OTk5OTk=",
-          Data("n:\(int64())".utf8).base64EncodedString(),
-          "!!!", "bjo", Data("x:1".utf8).base64EncodedString(), weirdString(),
+    case nil: break
+    }
+  }
+
+  /// Reflection requests name real files and symbols as well as odd ones.
+  private mutating func reflection() -> [UInt8] {
+    let message = Grpc_Reflection_V1_ServerReflectionRequest.with {
+      $0.host = random.chance(0.8) ? "" : weirdString()
+      switch Int.random(in: 0..<6, using: &random) {
+      case 0: $0.listServices = random.chance(0.5) ? "*" : weirdString()
+      case 1:
+        $0.fileByFilename = random.pick([
+          "cohort/v1/enrollment.proto", "google/protobuf/timestamp.proto", weirdString(),
         ])
-      }
-    case .getCohort:
-      message = Cohort_V1_GetCohortRequest.with {
-        if random.chance(0.5) {
-          let position = random.chance(0.02) ? int64() : Int64.random(in: -3...20, using: &random)
-          $0.consistency = .with { $0.minPosition = position }
-        }
-        $0.cohortNumber = int32()
-      }
-    case .whoAmI:
-      message = Cohort_V1_WhoAmIRequest()
-    case .issueToken:
-      message = Cohort_V1_IssueTokenRequest.with {
-        $0.requestID = requestID()
-        $0.role = .init(rawValue: random.pick([0, 1, 2, 3, 4, 5, -1, 999])) ?? .unspecified
-        $0.label = random.chance(0.3) ? "fuzz token" : weirdString()
-      }
-    case .healthCheck, .healthWatch:
-      message = Grpc_Health_V1_HealthCheckRequest.with {
-        $0.service = random.pick([
-          "", "cohort.v1.EnrollmentService", "cohort.v1.AdminService", "grpc.health.v1.Health", weirdString(),
+      case 2:
+        $0.fileContainingSymbol = random.pick([
+          "cohort.v1.EnrollmentService", "cohort.v1.Money", "cohort.v1.EnrollmentService.Enroll", ".cohort.v1",
+          weirdString(),
         ])
-      }
-    case .reflection:
-      message = Grpc_Reflection_V1_ServerReflectionRequest.with {
-        $0.host = random.chance(0.8) ? "" : weirdString()
-        switch Int.random(in: 0..<6, using: &random) {
-        case 0: $0.listServices = random.chance(0.5) ? "*" : weirdString()
-        case 1:
-          $0.fileByFilename = random.pick([
-            "cohort/v1/enrollment.proto", "google/protobuf/timestamp.proto", weirdString(),
-          ])
-        case 2:
-          $0.fileContainingSymbol = random.pick([
-            "cohort.v1.EnrollmentService", "cohort.v1.Money", "cohort.v1.EnrollmentService.Enroll", ".cohort.v1",
-            weirdString(),
-          ])
-        case 3:
-          let type = random.pick(["cohort.v1.Money", weirdString()])
-          let number = int32()
-          $0.fileContainingExtension = .with {
-            $0.containingType = type
-            $0.extensionNumber = number
-          }
-        case 4: $0.allExtensionNumbersOfType = random.pick(["cohort.v1.Money", weirdString()])
-        default: break
+      case 3:
+        let type = random.pick(["cohort.v1.Money", weirdString()])
+        let number = int32()
+        $0.fileContainingExtension = .with {
+          $0.containingType = type
+          $0.extensionNumber = number
         }
+      case 4: $0.allExtensionNumbersOfType = random.pick(["cohort.v1.Money", weirdString()])
+      default: break
       }
     }
     return (try? message.serializedBytes()) ?? []

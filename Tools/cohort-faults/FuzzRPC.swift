@@ -1,83 +1,56 @@
 import ArgumentParser
 import CohortAPI
+import Foundation
 import GRPCCore
+import SwiftProtobuf
 
 /// Whose token the fuzzer sends: it decides which refusals are right.
 enum FuzzRole: String, CaseIterable, ExpressibleByArgument, Sendable {
   case owner, staff, partner, member, none
 }
 
-/// Every RPC the fuzzer calls, with its request's fields and the statuses that are a correct
-/// answer to a malformed or random request.
-enum FuzzRPC: String, CaseIterable, Sendable {
-  case scheduleCohort = "EnrollmentService/ScheduleCohort"
-  case openEnrollment = "EnrollmentService/OpenEnrollment"
-  case closeEnrollment = "EnrollmentService/CloseEnrollment"
-  case enroll = "EnrollmentService/Enroll"
-  case withdraw = "EnrollmentService/Withdraw"
-  case listCohorts = "EnrollmentService/ListCohorts"
-  case getCohort = "EnrollmentService/GetCohort"
-  case whoAmI = "AdminService/WhoAmI"
-  case issueToken = "AdminService/IssueToken"
-  case healthCheck = "Health/Check"
-  case healthWatch = "Health/Watch"
-  case reflection = "ServerReflection/ServerReflectionInfo"
+/// A request message's shape as the API's descriptor set has it: each field's number, name and
+/// kind, so that the fuzzer can write plausible values as well as malformed ones.
+struct FuzzMessage: Sendable {
+  var typeName: String
+  var fields: [UInt64: FuzzField] = [:]
+  var names: [UInt64: String] = [:]
+  var nested: [UInt64: FuzzMessage] = [:]
+  var repeated: Set<UInt64> = []
+  var booleans: Set<UInt64> = []
+}
 
+/// One RPC the server serves, found in the descriptor set it serves by reflection
+/// (`Sources/CohortAPI/DescriptorSet.swift`): every RPC of every service is fuzzed, the ones
+/// added later included, without a list here to keep up to date.
+struct FuzzRPC: Hashable, Sendable {
   enum Shape { case unary, serverStreaming, bidirectional }
+  /// What kind of answer is right: a command (it has a request_id) refuses by the business
+  /// rules; a query may also find its position beyond the head or not folded yet.
+  enum Kind { case command, query, tail, health, healthWatch, reflection }
 
-  var descriptor: MethodDescriptor {
-    switch self {
-    case .scheduleCohort: Cohort_V1_EnrollmentService.Method.ScheduleCohort.descriptor
-    case .openEnrollment: Cohort_V1_EnrollmentService.Method.OpenEnrollment.descriptor
-    case .closeEnrollment: Cohort_V1_EnrollmentService.Method.CloseEnrollment.descriptor
-    case .enroll: Cohort_V1_EnrollmentService.Method.Enroll.descriptor
-    case .withdraw: Cohort_V1_EnrollmentService.Method.Withdraw.descriptor
-    case .listCohorts: Cohort_V1_EnrollmentService.Method.ListCohorts.descriptor
-    case .getCohort: Cohort_V1_EnrollmentService.Method.GetCohort.descriptor
-    case .whoAmI: Cohort_V1_AdminService.Method.WhoAmI.descriptor
-    case .issueToken: Cohort_V1_AdminService.Method.IssueToken.descriptor
-    case .healthCheck: Grpc_Health_V1_Health.Method.Check.descriptor
-    case .healthWatch: Grpc_Health_V1_Health.Method.Watch.descriptor
-    case .reflection: Grpc_Reflection_V1_ServerReflection.Method.ServerReflectionInfo.descriptor
-    }
-  }
+  /// "EnrollmentService/Enroll" (the service's package only where two share a name).
+  let name: String
+  let descriptor: MethodDescriptor
+  let shape: Shape
+  let kind: Kind
+  let request: FuzzMessage
+  var fields: [UInt64: FuzzField] { request.fields }
 
-  var shape: Shape {
-    switch self {
-    case .healthWatch: .serverStreaming
-    case .reflection: .bidirectional
-    default: .unary
-    }
-  }
+  static func == (left: FuzzRPC, right: FuzzRPC) -> Bool { left.name == right.name }
+  func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
-  var fields: [UInt64: FuzzField] {
-    switch self {
-    case .scheduleCohort:
-      [1: .string, 2: .int32, 3: .string, 4: FuzzField.money, 5: .int32, 6: FuzzField.date, 7: FuzzField.date]
-    case .openEnrollment, .closeEnrollment: [1: .string, 2: .int32]
-    case .enroll: [1: .string, 2: .int32, 3: .string, 4: .string]
-    case .withdraw: [1: .string, 2: .int32, 3: .string, 4: .string, 5: .string]
-    case .listCohorts: [1: FuzzField.consistency, 2: .enumeration, 3: .int32, 4: .string]
-    case .getCohort: [1: FuzzField.consistency, 2: .int32]
-    case .whoAmI: [:]
-    case .issueToken: [1: .string, 2: .enumeration, 3: .string]
-    case .healthCheck, .healthWatch: [1: .string]
-    case .reflection:
-      [1: .string, 3: .string, 4: .string, 5: .message([1: .string, 2: .int32]), 6: .string, 7: .string]
-    }
-  }
-
-  /// Correct answers to a random request. OUT_OF_RANGE is right for a query only (it asked for a
-  /// log position beyond the head), and UNAVAILABLE (a wait for a position the read model has
-  /// not folded yet ran out); ABORTED for a command (a conflict).
+  /// Correct answers to a random request from the owner. OUT_OF_RANGE is right for a query only
+  /// (it asked for a log position beyond the head), and UNAVAILABLE (a wait for a position the
+  /// read model has not folded yet ran out); ABORTED for a command (a conflict). A following
+  /// tail ends at the deadline when nothing new is logged, and tails beyond the cap are refused.
   var acceptable: Set<String> {
-    switch self {
-    case .scheduleCohort, .openEnrollment, .closeEnrollment, .enroll, .withdraw:
-      ["OK", "INVALID_ARGUMENT", "NOT_FOUND", "ALREADY_EXISTS", "FAILED_PRECONDITION", "ABORTED"]
-    case .listCohorts, .getCohort: ["OK", "INVALID_ARGUMENT", "NOT_FOUND", "OUT_OF_RANGE", "UNAVAILABLE"]
-    case .whoAmI: ["OK", "INVALID_ARGUMENT"]
-    case .issueToken: ["OK", "INVALID_ARGUMENT", "ALREADY_EXISTS"]
-    case .healthCheck: ["OK", "INVALID_ARGUMENT", "NOT_FOUND"]
+    let query: Set<String> = ["OK", "INVALID_ARGUMENT", "NOT_FOUND", "OUT_OF_RANGE", "UNAVAILABLE"]
+    return switch kind {
+    case .command: ["OK", "INVALID_ARGUMENT", "NOT_FOUND", "ALREADY_EXISTS", "FAILED_PRECONDITION", "ABORTED"]
+    case .query: query
+    case .tail: query.union(["RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"])
+    case .health: ["OK", "INVALID_ARGUMENT", "NOT_FOUND"]
     case .healthWatch, .reflection: ["OK", "INVALID_ARGUMENT"]
     }
   }
@@ -85,10 +58,91 @@ enum FuzzRPC: String, CaseIterable, Sendable {
   /// The right answers for a caller of `role`: without a token only UNAUTHENTICATED (health
   /// needs none; reflection does); a token of another role than the owner's may also be refused.
   func acceptable(as role: FuzzRole) -> Set<String> {
-    switch (self, role) {
-    case (.healthCheck, _), (.healthWatch, _), (_, .owner): acceptable
+    switch (kind, role) {
+    case (.health, _), (.healthWatch, _), (_, .owner): acceptable
     case (_, .none): ["UNAUTHENTICATED"]
     default: acceptable.union(["PERMISSION_DENIED"])
     }
   }
+
+  /// The longest one call may take: a following tail waits for events by design.
+  func deadline(_ limit: Duration) -> Duration { kind == .tail ? min(limit, .seconds(2)) : limit }
+
+  /// Every RPC of the descriptor set, in its order.
+  static let all: [FuzzRPC] = {
+    guard let data = Data(base64Encoded: cohortAPIDescriptorSetBase64),
+      let set = try? Google_Protobuf_FileDescriptorSet(serializedBytes: data)
+    else { fatalError("the embedded descriptor set (CohortAPI) cannot be read") }
+    var messages: [String: Google_Protobuf_DescriptorProto] = [:]
+    func index(_ message: Google_Protobuf_DescriptorProto, prefix: String) {
+      let name = prefix + "." + message.name
+      messages[name] = message
+      for nested in message.nestedType { index(nested, prefix: name) }
+    }
+    for file in set.file {
+      for message in file.messageType { index(message, prefix: "." + file.package) }
+    }
+    func describe(_ typeName: String, depth: Int) -> FuzzMessage {
+      var shape = FuzzMessage(typeName: typeName)
+      guard let message = messages[typeName] else { return shape }
+      for field in message.field {
+        let number = UInt64(field.number)
+        shape.names[number] = field.name
+        if field.label == .repeated { shape.repeated.insert(number) }
+        switch field.type {
+        case .string, .bytes: shape.fields[number] = .string
+        case .int64, .uint64, .sint64, .fixed64, .sfixed64, .double: shape.fields[number] = .int64
+        case .enum: shape.fields[number] = .enumeration
+        case .message, .group:
+          let nested = depth < 4 ? describe(field.typeName, depth: depth + 1) : FuzzMessage(typeName: field.typeName)
+          shape.nested[number] = nested
+          shape.fields[number] = .message(nested.fields)
+        case .bool:
+          shape.booleans.insert(number)
+          shape.fields[number] = .int32
+        default: shape.fields[number] = .int32
+        }
+      }
+      return shape
+    }
+    var rpcs: [FuzzRPC] = []
+    var seen: Set<String> = []
+    for file in set.file {
+      for service in file.service {
+        let shortName =
+          seen.contains(service.name)
+          ? "\(file.package.split(separator: ".").last ?? "").\(service.name)" : service.name
+        seen.insert(service.name)
+        for method in service.method {
+          let request = describe(method.inputType, depth: 0)
+          let kind: Kind =
+            switch (file.package, method.name) {
+            case (_, "ServerReflectionInfo"): .reflection
+            case ("grpc.health.v1", "Watch"): .healthWatch
+            case ("grpc.health.v1", _): .health
+            case (_, "TailEvents"): .tail
+            default: request.names.values.contains("request_id") ? .command : .query
+            }
+          rpcs.append(
+            FuzzRPC(
+              name: "\(shortName)/\(method.name)",
+              descriptor: MethodDescriptor(
+                fullyQualifiedService: "\(file.package).\(service.name)", method: method.name),
+              shape: method.clientStreaming ? .bidirectional : method.serverStreaming ? .serverStreaming : .unary,
+              kind: kind, request: request))
+        }
+      }
+    }
+    return rpcs
+  }()
+
+  static func named(_ name: String) -> FuzzRPC {
+    guard let rpc = all.first(where: { $0.name == name }) else {
+      fatalError("the embedded descriptor set has no \(name)")
+    }
+    return rpc
+  }
+
+  static let healthWatch = named("Health/Watch")
+  static let whoAmI = named("AdminService/WhoAmI")
 }

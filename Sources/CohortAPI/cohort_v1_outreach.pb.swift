@@ -1067,6 +1067,12 @@ public nonisolated struct Cohort_V1_ListAttemptsRequest: Sendable {
   /// Clears the value of `consistency`. Subsequent reads from it will return its default value.
   public mutating func clearConsistency() {self._consistency = nil}
 
+  /// At most this many (1 to 500; 0 means 500), first first.
+  public var pageSize: Int32 = 0
+
+  /// From a reply's next_page_token: the page after it.
+  public var pageToken: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1082,6 +1088,9 @@ public nonisolated struct Cohort_V1_ListAttemptsReply: Sendable {
   public var attempts: [Cohort_V1_Attempt] = []
 
   public var position: Int64 = 0
+
+  /// Set when there are more: pass it as page_token.
+  public var nextPageToken: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1101,6 +1110,12 @@ public nonisolated struct Cohort_V1_ListFollowupsRequest: Sendable {
   public var hasConsistency: Bool {self._consistency != nil}
   /// Clears the value of `consistency`. Subsequent reads from it will return its default value.
   public mutating func clearConsistency() {self._consistency = nil}
+
+  /// At most this many (1 to 500; 0 means 500), soonest first.
+  public var pageSize: Int32 = 0
+
+  /// From a reply's next_page_token: the page after it.
+  public var pageToken: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1143,6 +1158,9 @@ public nonisolated struct Cohort_V1_ListFollowupsReply: Sendable {
   public var followups: [Cohort_V1_Followup] = []
 
   public var position: Int64 = 0
+
+  /// Set when there are more: pass it as page_token.
+  public var nextPageToken: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2562,7 +2580,7 @@ nonisolated extension Cohort_V1_GetExperimentReply: SwiftProtobuf.Message, Swift
 
 nonisolated extension Cohort_V1_ListAttemptsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListAttemptsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}experiment_id\0\u{1}consistency\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}experiment_id\0\u{1}consistency\0\u{3}page_size\0\u{3}page_token\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2572,6 +2590,8 @@ nonisolated extension Cohort_V1_ListAttemptsRequest: SwiftProtobuf.Message, Swif
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.experimentID) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._consistency) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.pageSize) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.pageToken) }()
       default: break
       }
     }
@@ -2588,12 +2608,20 @@ nonisolated extension Cohort_V1_ListAttemptsRequest: SwiftProtobuf.Message, Swif
     try { if let v = self._consistency {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
     } }()
+    if self.pageSize != 0 {
+      try visitor.visitSingularInt32Field(value: self.pageSize, fieldNumber: 3)
+    }
+    if !self.pageToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.pageToken, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Cohort_V1_ListAttemptsRequest, rhs: Cohort_V1_ListAttemptsRequest) -> Bool {
     if lhs.experimentID != rhs.experimentID {return false}
     if lhs._consistency != rhs._consistency {return false}
+    if lhs.pageSize != rhs.pageSize {return false}
+    if lhs.pageToken != rhs.pageToken {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2601,7 +2629,7 @@ nonisolated extension Cohort_V1_ListAttemptsRequest: SwiftProtobuf.Message, Swif
 
 nonisolated extension Cohort_V1_ListAttemptsReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListAttemptsReply"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}attempts\0\u{1}position\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}attempts\0\u{1}position\0\u{3}next_page_token\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2611,6 +2639,7 @@ nonisolated extension Cohort_V1_ListAttemptsReply: SwiftProtobuf.Message, SwiftP
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.attempts) }()
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.position) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.nextPageToken) }()
       default: break
       }
     }
@@ -2623,12 +2652,16 @@ nonisolated extension Cohort_V1_ListAttemptsReply: SwiftProtobuf.Message, SwiftP
     if self.position != 0 {
       try visitor.visitSingularInt64Field(value: self.position, fieldNumber: 2)
     }
+    if !self.nextPageToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.nextPageToken, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Cohort_V1_ListAttemptsReply, rhs: Cohort_V1_ListAttemptsReply) -> Bool {
     if lhs.attempts != rhs.attempts {return false}
     if lhs.position != rhs.position {return false}
+    if lhs.nextPageToken != rhs.nextPageToken {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2636,7 +2669,7 @@ nonisolated extension Cohort_V1_ListAttemptsReply: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Cohort_V1_ListFollowupsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListFollowupsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}consistency\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}consistency\0\u{3}page_size\0\u{3}page_token\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2645,6 +2678,8 @@ nonisolated extension Cohort_V1_ListFollowupsRequest: SwiftProtobuf.Message, Swi
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularMessageField(value: &self._consistency) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.pageSize) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.pageToken) }()
       default: break
       }
     }
@@ -2658,11 +2693,19 @@ nonisolated extension Cohort_V1_ListFollowupsRequest: SwiftProtobuf.Message, Swi
     try { if let v = self._consistency {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
     } }()
+    if self.pageSize != 0 {
+      try visitor.visitSingularInt32Field(value: self.pageSize, fieldNumber: 2)
+    }
+    if !self.pageToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.pageToken, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Cohort_V1_ListFollowupsRequest, rhs: Cohort_V1_ListFollowupsRequest) -> Bool {
     if lhs._consistency != rhs._consistency {return false}
+    if lhs.pageSize != rhs.pageSize {return false}
+    if lhs.pageToken != rhs.pageToken {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2714,7 +2757,7 @@ nonisolated extension Cohort_V1_Followup: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Cohort_V1_ListFollowupsReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListFollowupsReply"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}followups\0\u{1}position\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}followups\0\u{1}position\0\u{3}next_page_token\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2724,6 +2767,7 @@ nonisolated extension Cohort_V1_ListFollowupsReply: SwiftProtobuf.Message, Swift
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.followups) }()
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.position) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.nextPageToken) }()
       default: break
       }
     }
@@ -2736,12 +2780,16 @@ nonisolated extension Cohort_V1_ListFollowupsReply: SwiftProtobuf.Message, Swift
     if self.position != 0 {
       try visitor.visitSingularInt64Field(value: self.position, fieldNumber: 2)
     }
+    if !self.nextPageToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.nextPageToken, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Cohort_V1_ListFollowupsReply, rhs: Cohort_V1_ListFollowupsReply) -> Bool {
     if lhs.followups != rhs.followups {return false}
     if lhs.position != rhs.position {return false}
+    if lhs.nextPageToken != rhs.nextPageToken {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -97,13 +97,24 @@ public struct Tokens: AsyncParsableCommand {
       abstract: "List the community's tokens (owner and staff): role, label, issued, expiry, revoked.")
     @OptionGroup public var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var limit: LimitOptions
 
     public init() {}
 
     public func output(_ session: Session) async throws -> Printout {
-      let reply = try await session.admin { service in try await service.listTokens(.init()) }
+      let tokens = try await limit.collect { token, size in
+        let page = try await session.admin { service in
+          try await service.listTokens(
+            .with {
+              $0.pageSize = size
+              $0.pageToken = token
+            })
+        }
+        return (page.tokens, page.nextPageToken)
+      }
       return try output.render(
-        reply, text: { Rendering.tokens(reply.tokens) }, sheets: { [Rendering.tokensSheet(reply.tokens)] })
+        Cohort_V1_ListTokensReply.with { $0.tokens = tokens }, text: { Rendering.tokens(tokens) },
+        sheets: { [Rendering.tokensSheet(tokens)] })
     }
   }
 

@@ -204,12 +204,20 @@ public struct Attempts: AsyncParsableCommand {
     public init() {}
 
     public func output(_ session: Session) async throws -> Printout {
-      var reply = try await session.outreach { service in
-        try await service.listAttempts(.with { $0.experimentID = experiment })
+      let attempts = try await limit.collect { token, size in
+        let page = try await session.outreach { service in
+          try await service.listAttempts(
+            .with {
+              $0.experimentID = experiment
+              $0.pageSize = size
+              $0.pageToken = token
+            })
+        }
+        return (page.attempts, page.nextPageToken)
       }
-      reply.attempts = limit.apply(reply.attempts)
       return try output.render(
-        reply, text: { Rendering.attempts(reply.attempts) }, sheets: { [Rendering.attemptsTable(reply.attempts)] })
+        Cohort_V1_ListAttemptsReply.with { $0.attempts = attempts }, text: { Rendering.attempts(attempts) },
+        sheets: { [Rendering.attemptsTable(attempts)] })
     }
   }
 }
@@ -225,10 +233,19 @@ public struct Followups: CLICommand {
   public init() {}
 
   public func output(_ session: Session) async throws -> Printout {
-    var reply = try await session.outreach { service in try await service.listFollowups(.init()) }
-    reply.followups = limit.apply(reply.followups)
+    let followups = try await limit.collect { token, size in
+      let page = try await session.outreach { service in
+        try await service.listFollowups(
+          .with {
+            $0.pageSize = size
+            $0.pageToken = token
+          })
+      }
+      return (page.followups, page.nextPageToken)
+    }
     return try output.render(
-      reply, text: { Rendering.followups(reply.followups) }, sheets: { [Rendering.followupsTable(reply.followups)] })
+      Cohort_V1_ListFollowupsReply.with { $0.followups = followups }, text: { Rendering.followups(followups) },
+      sheets: { [Rendering.followupsTable(followups)] })
   }
 }
 

@@ -77,10 +77,14 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
     request: Cohort_V1_ListTokensRequest, context: ServerContext
   ) async throws -> Cohort_V1_ListTokensReply {
     let principal = try Authorization.caller()
+    let paging = try PageToken.Request(
+      pageSize: request.pageSize, pageToken: request.pageToken, default: PageToken.maximumPageSize)
     let now = Date()
     return readModel.snapshot { model, position in
-      .with {
-        $0.tokens = model.access.tokens(tenantID: principal.tenantID).map { record in
+      let page = paging.page(of: model.access.tokens(tenantID: principal.tenantID))
+      return .with {
+        $0.nextPageToken = page.next
+        $0.tokens = page.rows.map { record in
           .with {
             $0.tokenID = record.issued.tokenID.lowercased
             $0.role = record.issued.role.proto

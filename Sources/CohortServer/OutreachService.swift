@@ -196,13 +196,17 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
   ) async throws -> Cohort_V1_ListAttemptsReply {
     let principal = try Authorization.caller()
     let experimentID = try UUID(field: "experiment_id", request.experimentID)
+    let paging = try PageToken.Request(
+      pageSize: request.pageSize, pageToken: request.pageToken, default: PageToken.maximumPageSize)
     try await reads.wait(for: request.consistency, in: core.readModel)
     let found = core.readModel.snapshot { model, position in
       model.outreach.book.experiment(tenantID: principal.tenantID, id: experimentID).map { experiment in
         let view = OutreachProjection(model: model, tenantID: principal.tenantID, today: today)
+        let page = paging.page(of: experiment.attempts)
         return Cohort_V1_ListAttemptsReply.with {
-          $0.attempts = experiment.attempts.map(view.proto)
+          $0.attempts = page.rows.map(view.proto)
           $0.position = position
+          $0.nextPageToken = page.next
         }
       }
     }
@@ -214,13 +218,17 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
     request: Cohort_V1_ListFollowupsRequest, context: ServerContext
   ) async throws -> Cohort_V1_ListFollowupsReply {
     let principal = try Authorization.caller()
+    let paging = try PageToken.Request(
+      pageSize: request.pageSize, pageToken: request.pageToken, default: PageToken.maximumPageSize)
     try await reads.wait(for: request.consistency, in: core.readModel)
     let today = today
     return core.readModel.snapshot { model, position in
       let view = OutreachProjection(model: model, tenantID: principal.tenantID, today: today)
       let book = model.outreach.book
+      let page = paging.page(of: book.followups(tenantID: principal.tenantID))
       return .with {
-        $0.followups = book.followups(tenantID: principal.tenantID).map { attempt in
+        $0.nextPageToken = page.next
+        $0.followups = page.rows.map { attempt in
           .with {
             $0.attempt = view.proto(attempt)
             $0.offer = book.experiment(tenantID: principal.tenantID, id: attempt.experimentID)?.started.offer ?? ""

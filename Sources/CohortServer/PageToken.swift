@@ -34,4 +34,22 @@ enum PageToken {
     }
     return key
   }
+
+  /// Offset paging: the page of `rows` a request asks for (`pageSize` and `pageToken` as it sent
+  /// them, checked) and the token of the next page, or "" after the last.
+  struct Request {
+    let size: Int
+    let offset: Int
+
+    init(pageSize: Int32, pageToken: String, default defaultSize: Int = defaultPageSize) throws(DomainError) {
+      size = try PageToken.pageSize(pageSize, default: defaultSize)
+      offset = try PageToken.decode(pageToken)
+    }
+
+    func page<Rows: Collection>(of rows: Rows) -> (rows: Rows.SubSequence, next: String) {
+      let page = rows.dropFirst(offset).prefix(size)
+      let end = offset + page.count
+      return (page, end < rows.count ? PageToken.encode(end) : "")
+    }
+  }
 }

@@ -112,15 +112,14 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
     request: Cohort_V1_ListPaymentsRequest, context: ServerContext
   ) async throws -> Cohort_V1_ListPaymentsReply {
     let principal = try Authorization.caller()
-    let pageSize = try PageToken.pageSize(request.pageSize)
-    let offset = try PageToken.decode(request.pageToken)
+    let paging = try PageToken.Request(pageSize: request.pageSize, pageToken: request.pageToken)
     let status = try PaymentRecord.Status(filter: request.status)
     try await reads.wait(for: request.consistency, in: core.readModel)
     return core.readModel.snapshot { model, position in
       let matching = model.people.directory.payments(tenantID: principal.tenantID, status: status)
-      let page = matching.dropFirst(offset).prefix(pageSize)
+      let page = paging.page(of: matching)
       return .with {
-        $0.payments = page.map { payment in
+        $0.payments = page.rows.map { payment in
           payment.proto(
             erased: payment.personID.flatMap {
               model.people.directory.person(tenantID: principal.tenantID, personID: $0)
@@ -128,7 +127,7 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
               ?? true)
         }
         $0.position = position
-        if offset + page.count < matching.count { $0.nextPageToken = PageToken.encode(offset + page.count) }
+        $0.nextPageToken = page.next
       }
     }
   }

@@ -81,17 +81,16 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
     request: Cohort_V1_ListPeopleRequest, context: ServerContext
   ) async throws -> Cohort_V1_ListPeopleReply {
     let principal = try Authorization.caller()
-    let pageSize = try PageToken.pageSize(request.pageSize)
-    let offset = try PageToken.decode(request.pageToken)
+    let paging = try PageToken.Request(pageSize: request.pageSize, pageToken: request.pageToken)
     let status = try CustomerStatus(filter: request.status)
     try await reads.wait(for: request.consistency, in: core.readModel)
     return core.readModel.snapshot { model, position in
       let matching = model.people.directory.people(tenantID: principal.tenantID, status: status)
-      let page = matching.dropFirst(offset).prefix(pageSize)
+      let page = paging.page(of: matching)
       return .with {
-        $0.people = page.map(\.proto)
+        $0.people = page.rows.map(\.proto)
         $0.position = position
-        if offset + page.count < matching.count { $0.nextPageToken = PageToken.encode(offset + page.count) }
+        $0.nextPageToken = page.next
       }
     }
   }

@@ -17,7 +17,7 @@
 #                 reply and closes the connection: retries answer the stored result, the next
 #                 command on the stream sees the committed state, nothing is lost or doubled.
 #   4. two-servers two cohortd on one database or SQLite file, started at once (the first-tenant
-#                 race), 200 members racing into a cohort of 10 through both: capacity never
+#                 race), 200 members racing into a cohort of 10 (and a waitlist of 50) through both: capacity never
 #                 exceeded, members + waitlist = acknowledged, no one twice, read models agree.
 #   5. stale      two cohortd on one database: a member enrolled through one, withdrawn through
 #                 the other, enrolled again through the first (whose cache is stale), and back:
@@ -501,20 +501,25 @@ two_servers() {
 check_two_servers() {
   local rc
   two_servers two || return 0
-  "$FAULTS" setup --data-dir "$A" --token-file "$TOKEN" --cohorts 1 --capacity 10 --sent-out "$WORK/two.sent"
-  say "$RACERS members race into cohort 1 (capacity 10) from 32 clients, attempts alternating between the two servers"
+  # 10 seats and a waitlist of 50 (the least a waitlist holds): the rest are refused as full.
+  local seats=10 waiting=50
+  "$FAULTS" setup --data-dir "$A" --token-file "$TOKEN" --cohorts 1 --capacity "$seats" --sent-out "$WORK/two.sent"
+  say "$RACERS members race into cohort 1 ($seats seats, $waiting on the waitlist) from 32 clients, attempts alternating between the two servers"
   rc=0
   "$FAULTS" load --data-dir "$A" --data-dir "$B" --token-file "$TOKEN" --label two --clients 32 --cohorts 1 \
     --total "$RACERS" --duration 0 --request-deadline 120 --out "$WORK/two.json" >"$WORK/two-load.out" 2>&1 || rc=$?
   cat "$WORK/two-load.out"
   ((rc == 0)) || fail "the load generator failed ($rc)"
-  local acked aborted unexpected
+  local acked aborted unexpected full expected
   acked=$(field acknowledged "$WORK/two-load.out")
   aborted=$(field aborted "$WORK/two-load.out")
   unexpected=$(field unexpected "$WORK/two-load.out")
-  note "$acked of $RACERS acknowledged, $aborted ABORTED answers retried, $unexpected unexpected"
-  [[ "$acked" == "$RACERS" ]] || fail "only $acked of $RACERS enrollments acknowledged"
-  [[ "$unexpected" == 0 ]] || fail "$unexpected answers other than OK/UNAVAILABLE/DEADLINE_EXCEEDED/ABORTED"
+  full=$(field full "$WORK/two-load.out")
+  expected=$((RACERS < seats + waiting ? RACERS : seats + waiting))
+  note "$acked of $RACERS acknowledged, $full refused as full, $aborted ABORTED answers retried, $unexpected unexpected"
+  [[ "$acked" == "$expected" && $((acked + full)) == "$RACERS" ]] \
+    || fail "$acked of $RACERS enrollments acknowledged and $full refused as full (expected $expected and $((RACERS - expected)))"
+  [[ "$unexpected" == 0 ]] || fail "$unexpected answers other than OK/UNAVAILABLE/DEADLINE_EXCEEDED/ABORTED/full"
   verify "$A" "$URL" two-verify --data-dir "$B" --token-file "$TOKEN" --report "$WORK/two.json" \
     --sent "$WORK/two.sent" --expect-members "$acked" \
     || fail "capacity, duplicates, loss, unsent requests or the two read models disagree"

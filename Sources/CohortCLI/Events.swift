@@ -124,7 +124,7 @@ public struct Events: AsyncParsableCommand {
     /// One event: `#position  time  type  stream  payload`, or its protobuf JSON.
     static func line(_ event: Cohort_V1_LoggedEvent, format: OutputFormat) throws -> String {
       guard format == .table else { return try Rendering.json(event) }
-      let time = event.recordedAt.date.formatted(.iso8601)
+      let time = Rendering.timestamp(event.recordedAt)
       let type = String(event.type.split(separator: ".").last ?? Substring(event.type))
       let data = event.dataJson.isEmpty ? "(a type this server cannot read)" : event.dataJson
       return "#\(event.position)  \(time)  \(type)  \(event.stream)  \(data)"

@@ -1,5 +1,6 @@
 import CohortAPI
 import CohortDomain
+import CohortMapping
 import Foundation
 import SwiftProtobuf
 
@@ -255,9 +256,11 @@ enum Rendering {
     return sheets
   }
 
+  /// A time from the server; one outside what a Timestamp may hold is shown as such, not trapped on.
   static func timestamp(_ timestamp: Google_Protobuf_Timestamp) -> String {
+    guard let date = try? timestamp.checkedDate(field: "time") else { return "(invalid time)" }
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: timestamp.date)
+    return formatter.string(from: date)
   }
 }

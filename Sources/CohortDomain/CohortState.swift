@@ -19,6 +19,12 @@ public struct CohortState: Equatable, Sendable {
   /// What comes off the price for a person with a discount.
   public internal(set) var discounts: [UUID: Money] = [:]
 
+  /// The most people who may wait for a seat: as many as the cohort has seats, and never fewer
+  /// than 50. Beyond it a cohort is full, waitlist and all, so that the list (and the stream a
+  /// caller can grow with one Enroll after another) has a bound.
+  public var waitlistLimit: Int { Swift.max(capacity, Self.minimumWaitlistLimit) }
+  public static let minimumWaitlistLimit = 50
+
   /// The state of a cohort whose stream is empty.
   public static let initial = CohortState(
     status: .notScheduled, cohortID: nil, number: 0, capacity: 0, enrolled: [], waitlist: [])

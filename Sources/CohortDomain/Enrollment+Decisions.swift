@@ -70,6 +70,11 @@ extension Enrollment {
     }
     if seat == .paid, transfer == nil { try requirePaid(command, state: state) }
     guard state.enrolled.count < state.capacity else {
+      guard state.waitlist.count < state.waitlistLimit else {
+        throw DomainError(
+          .failedPrecondition,
+          "cohort \(state.number) is full, and so is its waitlist (\(state.waitlist.count) people wait for a seat)")
+      }
       return [
         .memberWaitlisted(
           MemberWaitlisted(memberID: command.memberID, contact: contact, seat: seat, transfer: transfer, at: now))

@@ -62,6 +62,20 @@ extension Google_Protobuf_Timestamp {
   public init(_ date: Date) {
     self.init(date: date)
   }
+
+  /// The seconds a Timestamp may hold by its definition: 0001-01-01 to 9999-12-31 UTC.
+  public static let validSeconds: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+  /// The time, or INVALID_ARGUMENT naming `field` when it is outside the years 1 to 9999 or its
+  /// nanoseconds outside a second. (SwiftProtobuf's `date` traps on overflow for such values,
+  /// which a caller, or an event from elsewhere, could send.)
+  public func checkedDate(field: String) throws(DomainError) -> Date {
+    guard Self.validSeconds.contains(seconds), (0..<1_000_000_000).contains(nanos) else {
+      throw DomainError(
+        .invalidArgument(field: field), "\(field) must be a time between the years 1 and 9999 (seconds \(seconds))")
+    }
+    return date
+  }
 }
 
 extension AccessRole {

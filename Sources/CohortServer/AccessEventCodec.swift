@@ -14,7 +14,8 @@ enum AccessEventCodec {
     [
       // The stream says whose tenant it is.
       .message(Cohort_V1_Events_TenantCreated.self) { m, recorded in
-        .tenantCreated(TenantCreated(tenantID: recorded.stream.tenantID, name: m.name, at: m.at.date))
+        .tenantCreated(
+          TenantCreated(tenantID: recorded.stream.tenantID, name: m.name, at: try m.at.checkedDate(field: "at")))
       },
       .message(Cohort_V1_Events_TokenIssued.self) { m, recorded in
         guard let tokenID = UUID(uuidString: m.tokenID), let role = AccessRole(m.role) else {
@@ -23,15 +24,16 @@ enum AccessEventCodec {
         return .tokenIssued(
           TokenIssued(
             tokenID: tokenID, role: role, secretHash: m.tokenSha256, label: m.label,
-            personID: m.personID.isEmpty ? nil : try UUID(field: "person_id", m.personID), at: m.at.date,
-            expiresAt: m.hasExpiresAt ? m.expiresAt.date : nil))
+            personID: m.personID.isEmpty ? nil : try UUID(field: "person_id", m.personID),
+            at: try m.at.checkedDate(field: "at"),
+            expiresAt: m.hasExpiresAt ? try m.expiresAt.checkedDate(field: "expires_at") : nil))
       },
       .message(Cohort_V1_Events_TokenRevoked.self) { m, recorded in
         .tokenRevoked(
           TokenRevoked(
             tokenID: try UUID(field: "token_id", m.tokenID), reason: m.reason,
             revokedBy: m.revokedByTokenID.isEmpty ? nil : try UUID(field: "revoked_by_token_id", m.revokedByTokenID),
-            at: m.at.date))
+            at: try m.at.checkedDate(field: "at")))
       },
     ], encode: encode)
 

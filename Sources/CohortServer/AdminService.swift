@@ -48,7 +48,7 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
       .issueToken(
         NewToken(
           role: role, secretHash: AccessRegistry.hash(token), label: request.label, personID: personID,
-          expiresAt: request.hasExpiresAt ? request.expiresAt.date : nil)),
+          expiresAt: request.hasExpiresAt ? try request.expiresAt.checkedDate(field: "expires_at") : nil)),
       on: AccessEventCodec.aggregate, stream: AccessEventCodec.tenantStream(principal.tenantID),
       subjectID: principal.tenantID,
       request: fingerprint,

@@ -28,16 +28,18 @@ struct Codecs: Sendable {
             PersonDetails(name: $0.name, email: $0.email, phone: $0.phone.isEmpty ? nil : $0.phone, note: $0.note)
           }
           return .personRegistered(
-            PersonRegistered(personID: personID, details: details, source: m.source, at: m.at.date))
+            PersonRegistered(
+              personID: personID, details: details, source: m.source, at: try m.at.checkedDate(field: "at")))
         },
         .message(Cohort_V1_Events_InterestRecorded.self) { m, _ in
           .interestRecorded(
             InterestRecorded(
               personID: try UUID(field: "person_id", m.personID), cohortNumber: Int(m.cohortNumber),
-              channel: m.channel, at: m.at.date))
+              channel: m.channel, at: try m.at.checkedDate(field: "at")))
         },
         .message(Cohort_V1_Events_PersonForgotten.self) { m, _ in
-          .personForgotten(PersonForgotten(personID: try UUID(field: "person_id", m.personID), at: m.at.date))
+          .personForgotten(
+            PersonForgotten(personID: try UUID(field: "person_id", m.personID), at: try m.at.checkedDate(field: "at")))
         },
       ],
       encode: { event throws -> any SwiftProtobuf.Message in
@@ -78,7 +80,8 @@ struct Codecs: Sendable {
             PaymentExpected(
               paymentID: try UUID(field: "payment_id", m.paymentID), personID: try UUID(field: "person_id", m.personID),
               cohortNumber: Int(m.cohortNumber), amount: try Money(m.amount, field: "amount"),
-              providerPaymentID: m.providerPaymentID.isEmpty ? nil : m.providerPaymentID, at: m.at.date))
+              providerPaymentID: m.providerPaymentID.isEmpty ? nil : m.providerPaymentID,
+              at: try m.at.checkedDate(field: "at")))
         },
         .message(Cohort_V1_Events_PaymentValidated.self) { m, _ in
           let personID = try UUID(field: "person_id", m.personID)
@@ -100,7 +103,7 @@ struct Codecs: Sendable {
             PaymentValidated(
               paymentID: try UUID(field: "payment_id", m.paymentID), personID: personID,
               cohortNumber: Int(m.cohortNumber), amount: try Money(m.amount, field: "amount"), method: method,
-              at: m.at.date))
+              at: try m.at.checkedDate(field: "at")))
         },
         .message(Cohort_V1_Events_PaymentValidationRefused.self) { m, _ in
           let reason: ValidationRefusal
@@ -117,7 +120,7 @@ struct Codecs: Sendable {
             PaymentValidationRefused(
               paymentID: try UUID(field: "payment_id", m.paymentID),
               personID: m.personID.isEmpty ? nil : try UUID(field: "person_id", m.personID),
-              providerPaymentID: m.providerPaymentID, reason: reason, at: m.at.date))
+              providerPaymentID: m.providerPaymentID, reason: reason, at: try m.at.checkedDate(field: "at")))
         },
         .message(Cohort_V1_Events_PaymentRefunded.self) { m, _ in
           let source: RefundSource
@@ -129,7 +132,8 @@ struct Codecs: Sendable {
           return .paymentRefunded(
             PaymentRefunded(
               paymentID: try UUID(field: "payment_id", m.paymentID), personID: try UUID(field: "person_id", m.personID),
-              amount: try Money(m.amount, field: "amount"), reason: m.reason, source: source, at: m.at.date))
+              amount: try Money(m.amount, field: "amount"), reason: m.reason, source: source,
+              at: try m.at.checkedDate(field: "at")))
         },
       ],
       encode: { event throws -> any SwiftProtobuf.Message in

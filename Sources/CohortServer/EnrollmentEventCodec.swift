@@ -23,17 +23,22 @@ enum EnrollmentEventCodec {
               cohortID: try UUID(field: "cohort_id", m.cohortID), number: Int(m.number), title: m.title,
               price: try Money(m.price, field: "price"), capacity: Int(m.capacity),
               startsOn: try CalendarDate(m.startsOn, field: "starts_on"),
-              endsOn: try CalendarDate(m.endsOn, field: "ends_on"), at: m.at.date))
+              endsOn: try CalendarDate(m.endsOn, field: "ends_on"), at: try m.at.checkedDate(field: "at")))
         },
-        .message(Cohort_V1_Events_EnrollmentOpened.self) { m, _ in .enrollmentOpened(EnrollmentOpened(at: m.at.date)) },
-        .message(Cohort_V1_Events_EnrollmentClosed.self) { m, _ in .enrollmentClosed(EnrollmentClosed(at: m.at.date)) },
+        .message(Cohort_V1_Events_EnrollmentOpened.self) { m, _ in
+          .enrollmentOpened(EnrollmentOpened(at: try m.at.checkedDate(field: "at")))
+        },
+        .message(Cohort_V1_Events_EnrollmentClosed.self) { m, _ in
+          .enrollmentClosed(EnrollmentClosed(at: try m.at.checkedDate(field: "at")))
+        },
         .message(
           Cohort_V1_Events_MemberEnrolled.self,
           versions: [
             1: { m, _ in
               .memberEnrolled(
                 MemberEnrolled(
-                  memberID: try UUID(field: "member_id", m.memberID), contact: m.contact.domain, at: m.at.date))
+                  memberID: try UUID(field: "member_id", m.memberID), contact: m.contact.domain,
+                  at: try m.at.checkedDate(field: "at")))
             },
             2: { m, _ in
               let memberID = try UUID(field: "member_id", m.memberID)
@@ -41,7 +46,8 @@ enum EnrollmentEventCodec {
                 MemberEnrolled(
                   memberID: memberID, contact: try open(m.personal, of: memberID),
                   seat: try seat(m.seat, reason: m.seatReason, grantedBy: m.grantedByTokenID),
-                  transfer: transfer(m.transferredFrom, m.transferDifferenceMinor), at: m.at.date))
+                  transfer: transfer(m.transferredFrom, m.transferDifferenceMinor),
+                  at: try m.at.checkedDate(field: "at")))
             },
           ]),
         .message(
@@ -50,7 +56,8 @@ enum EnrollmentEventCodec {
             1: { m, _ in
               .memberWaitlisted(
                 MemberWaitlisted(
-                  memberID: try UUID(field: "member_id", m.memberID), contact: m.contact.domain, at: m.at.date))
+                  memberID: try UUID(field: "member_id", m.memberID), contact: m.contact.domain,
+                  at: try m.at.checkedDate(field: "at")))
             },
             2: { m, _ in
               let memberID = try UUID(field: "member_id", m.memberID)
@@ -58,28 +65,36 @@ enum EnrollmentEventCodec {
                 MemberWaitlisted(
                   memberID: memberID, contact: try open(m.personal, of: memberID),
                   seat: try seat(m.seat, reason: m.seatReason, grantedBy: m.grantedByTokenID),
-                  transfer: transfer(m.transferredFrom, m.transferDifferenceMinor), at: m.at.date))
+                  transfer: transfer(m.transferredFrom, m.transferDifferenceMinor),
+                  at: try m.at.checkedDate(field: "at")))
             },
           ]),
         .message(Cohort_V1_Events_MemberWithdrew.self) { m, _ in
           .memberWithdrew(
             MemberWithdrew(
               memberID: try UUID(field: "member_id", m.memberID), reason: m.reason, wasWaitlisted: m.wasWaitlisted,
-              refundDue: m.refundDue, transferredTo: m.transferredTo == 0 ? nil : Int(m.transferredTo), at: m.at.date))
+              refundDue: m.refundDue, transferredTo: m.transferredTo == 0 ? nil : Int(m.transferredTo),
+              at: try m.at.checkedDate(field: "at")))
         },
         .message(Cohort_V1_Events_MemberPromoted.self) { m, _ in
-          .memberPromoted(MemberPromoted(memberID: try UUID(field: "member_id", m.memberID), at: m.at.date))
+          .memberPromoted(
+            MemberPromoted(memberID: try UUID(field: "member_id", m.memberID), at: try m.at.checkedDate(field: "at")))
         },
-        .message(Cohort_V1_Events_CohortStarted.self) { m, _ in .cohortStarted(at: m.at.date) },
-        .message(Cohort_V1_Events_CohortCompleted.self) { m, _ in .cohortCompleted(at: m.at.date) },
-        .message(Cohort_V1_Events_CohortCancelled.self) { m, _ in .cohortCancelled(at: m.at.date) },
+        .message(Cohort_V1_Events_CohortStarted.self) { m, _ in .cohortStarted(at: try m.at.checkedDate(field: "at")) },
+        .message(Cohort_V1_Events_CohortCompleted.self) { m, _ in
+          .cohortCompleted(at: try m.at.checkedDate(field: "at"))
+        },
+        .message(Cohort_V1_Events_CohortCancelled.self) { m, _ in
+          .cohortCancelled(at: try m.at.checkedDate(field: "at"))
+        },
         .message(Cohort_V1_Events_DiscountGranted.self) { m, _ in
           .discountGranted(
             DiscountGranted(
               personID: try UUID(field: "person_id", m.personID),
               amountOff: try Money(m.amountOff, field: "amount_off"),
               percent: m.percent == 0 ? nil : Int(m.percent), reason: m.reason,
-              grantedBy: try UUID(field: "granted_by_token_id", m.grantedByTokenID), at: m.at.date))
+              grantedBy: try UUID(field: "granted_by_token_id", m.grantedByTokenID),
+              at: try m.at.checkedDate(field: "at")))
         },
       ], encode: { event in try encode(event, keys: keys) })
   }

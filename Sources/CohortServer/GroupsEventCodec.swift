@@ -13,50 +13,53 @@ enum GroupsEventCodec {
   static let codec = EventCodec<GroupsEvent>(
     [
       .message(Cohort_V1_Events_GroupCreated.self) { m, _ in
-        .groupCreated(groupID: try UUID(field: "group_id", m.groupID), name: m.name, at: m.at.date)
+        .groupCreated(
+          groupID: try UUID(field: "group_id", m.groupID), name: m.name, at: try m.at.checkedDate(field: "at"))
       },
       .message(Cohort_V1_Events_GroupRenamed.self) { m, _ in
-        .groupRenamed(groupID: try UUID(field: "group_id", m.groupID), name: m.name, at: m.at.date)
+        .groupRenamed(
+          groupID: try UUID(field: "group_id", m.groupID), name: m.name, at: try m.at.checkedDate(field: "at"))
       },
       .message(Cohort_V1_Events_PartnerAssigned.self) { m, _ in
         .partnerAssigned(
           groupID: try UUID(field: "group_id", m.groupID), partner: try UUID(field: "partner_id", m.partnerID),
-          at: m.at.date)
+          at: try m.at.checkedDate(field: "at"))
       },
       .message(Cohort_V1_Events_GroupDissolved.self) { m, _ in
-        .groupDissolved(groupID: try UUID(field: "group_id", m.groupID), at: m.at.date)
+        .groupDissolved(groupID: try UUID(field: "group_id", m.groupID), at: try m.at.checkedDate(field: "at"))
       },
       .message(Cohort_V1_Events_GroupMemberAssigned.self) { m, _ in
         .memberAssigned(
           memberID: try UUID(field: "member_id", m.memberID), groupID: try UUID(field: "group_id", m.groupID),
-          at: m.at.date)
+          at: try m.at.checkedDate(field: "at"))
       },
       .message(Cohort_V1_Events_GroupMemberUnassigned.self) { m, _ in
         .memberUnassigned(
           memberID: try UUID(field: "member_id", m.memberID), groupID: try UUID(field: "group_id", m.groupID),
-          at: m.at.date)
+          at: try m.at.checkedDate(field: "at"))
       },
       .message(Cohort_V1_Events_SessionAdded.self) { m, _ in
         .sessionAdded(
           sessionID: try UUID(field: "session_id", m.sessionID), groupID: try UUID(field: "group_id", m.groupID),
           date: try CalendarDate(m.date, field: "date"), topic: m.topic, mode: try SessionMode(m.mode, field: "mode"),
-          at: m.at.date)
+          at: try m.at.checkedDate(field: "at"))
       },
       .message(Cohort_V1_Events_AttendanceMarked.self) { m, _ in
         .attendanceMarked(
           sessionID: try UUID(field: "session_id", m.sessionID), memberID: try UUID(field: "member_id", m.memberID),
-          attendance: try Attendance(m.attendance, field: "attendance"), at: m.at.date)
+          attendance: try Attendance(m.attendance, field: "attendance"), at: try m.at.checkedDate(field: "at"))
       },
       .message(Cohort_V1_Events_PostAdded.self) { m, _ in
         .postAdded(
           postID: try UUID(field: "post_id", m.postID), memberID: try UUID(field: "member_id", m.memberID),
-          title: m.title, url: m.url, date: try CalendarDate(m.date, field: "date"), at: m.at.date)
+          title: m.title, url: m.url, date: try CalendarDate(m.date, field: "date"),
+          at: try m.at.checkedDate(field: "at"))
       },
       .message(Cohort_V1_Events_PresentationAdded.self) { m, _ in
         .presentationAdded(
           presentationID: try UUID(field: "presentation_id", m.presentationID),
           memberID: try UUID(field: "member_id", m.memberID), sessionID: try UUID(field: "session_id", m.sessionID),
-          title: m.title, at: m.at.date)
+          title: m.title, at: try m.at.checkedDate(field: "at"))
       },
     ], encode: encode)
 

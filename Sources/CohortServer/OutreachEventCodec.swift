@@ -17,7 +17,7 @@ enum OutreachEventCodec {
           ExperimentStarted(
             experimentID: try UUID(field: "experiment_id", m.experimentID), hypothesis: m.hypothesis, offer: m.offer,
             price: try Money(m.price, field: "price"), budget: Int(m.budget), founder: m.founder,
-            startsOn: try CalendarDate(m.startsOn, field: "starts_on"), at: m.at.date))
+            startsOn: try CalendarDate(m.startsOn, field: "starts_on"), at: try m.at.checkedDate(field: "at")))
       },
       .message(Cohort_V1_Events_AttemptLogged.self) { m, _ in
         let target: AttemptTarget
@@ -36,7 +36,7 @@ enum OutreachEventCodec {
               complimentsOnly: m.complimentsOnly,
               nextStep: m.hasNextStep ? try NextStep(m.nextStep, field: "next_step") : nil,
               on: try CalendarDate(m.on, field: "on")),
-            at: m.at.date))
+            at: try m.at.checkedDate(field: "at")))
       },
       .message(Cohort_V1_Events_AttemptUpdated.self) { m, _ in
         .attemptUpdated(
@@ -46,12 +46,13 @@ enum OutreachEventCodec {
               outcome: try AttemptOutcome(m.outcome, field: "outcome", payment: paymentID),
               complimentsOnly: m.complimentsOnly,
               nextStep: m.hasNextStep ? try NextStep(m.nextStep, field: "next_step") : nil),
-            at: m.at.date))
+            at: try m.at.checkedDate(field: "at")))
       },
       .message(Cohort_V1_Events_ExperimentConcluded.self) { m, _ in
         .experimentConcluded(
           ExperimentConcluded(
-            result: try ExperimentResult(m.result, field: "result"), learning: m.learning, at: m.at.date))
+            result: try ExperimentResult(m.result, field: "result"), learning: m.learning,
+            at: try m.at.checkedDate(field: "at")))
       },
     ], encode: encode)
 

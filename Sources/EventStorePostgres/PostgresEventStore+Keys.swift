@@ -6,21 +6,22 @@ import PostgresNIO
 ///
 /// A key is created with `INSERT … ON CONFLICT DO NOTHING` and read back by a second statement
 /// (with its own snapshot), so servers creating the key of one subject at once all end up with
-/// the one stored first. A deleted row stays in the table's file until VACUUM reclaims it, and in
+/// the one stored first. A key deleted between the two (the person forgotten meanwhile) is made
+/// again: the caller asked for a key, and the person it registers now is a new record. A deleted row stays in the table's file until VACUUM reclaims it, and in
 /// backups and archived WAL taken before: the README says so.
 extension PostgresEventStore: KeyStore {
   public func key(for subject: UUID, tenantID: UUID) async throws(EventStoreError) -> EncryptionKey {
     try await connections.withConnection { [self] connection throws(EventStoreError) in
-      let fresh = ByteBuffer(data: EncryptionKey.random().bytes)
-      try await connection.execute(
-        """
-        INSERT INTO personal_keys (subject_id, tenant_id, key) VALUES (\(subject), \(tenantID), \(fresh))
-        ON CONFLICT (subject_id) DO NOTHING
-        """, logger: logger)
-      guard let key = try await storedKeys([subject], on: connection)[subject] else {
-        throw EventStoreError(.storage, "the personal-data key just created is missing")
+      for _ in 0..<5 {
+        let fresh = ByteBuffer(data: EncryptionKey.random().bytes)
+        try await connection.execute(
+          """
+          INSERT INTO personal_keys (subject_id, tenant_id, key) VALUES (\(subject), \(tenantID), \(fresh))
+          ON CONFLICT (subject_id) DO NOTHING
+          """, logger: logger)
+        if let key = try await storedKeys([subject], on: connection)[subject] { return key }
       }
-      return key
+      throw EventStoreError(.unavailable, "the personal-data key was deleted each time it was made; retry")
     }
   }
 

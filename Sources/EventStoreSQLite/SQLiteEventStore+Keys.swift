@@ -11,18 +11,20 @@ import SQLiteNIO
 extension SQLiteEventStore: KeyStore {
   public func key(for subject: UUID, tenantID: UUID) async throws(EventStoreError) -> EncryptionKey {
     try await gate.run { () async throws(EventStoreError) -> EncryptionKey in
-      try await writeTurns.run { () async throws(EventStoreError) in
-        try await keys.execute(
-          "INSERT OR IGNORE INTO personal_keys (subject_id, tenant_id, key, created_at) VALUES (?, ?, ?, ?)",
-          [
-            subject.sqliteBlob, tenantID.sqliteBlob, .blob(ByteBuffer(data: EncryptionKey.random().bytes)),
-            .integer(Int(Date().sqliteMicroseconds)),
-          ], while: "creating a personal-data key")
+      // A key deleted between the insert and the read (the person forgotten meanwhile, perhaps
+      // by another process on the file) is made again.
+      for _ in 0..<5 {
+        try await writeTurns.run { () async throws(EventStoreError) in
+          try await keys.execute(
+            "INSERT OR IGNORE INTO personal_keys (subject_id, tenant_id, key, created_at) VALUES (?, ?, ?, ?)",
+            [
+              subject.sqliteBlob, tenantID.sqliteBlob, .blob(ByteBuffer(data: EncryptionKey.random().bytes)),
+              .integer(Int(Date().sqliteMicroseconds)),
+            ], while: "creating a personal-data key")
+        }
+        if let key = try await storedKeys([subject])[subject] { return key }
       }
-      guard let key = try await storedKeys([subject])[subject] else {
-        throw EventStoreError(.storage, "the personal-data key just created is missing")
-      }
-      return key
+      throw EventStoreError(.unavailable, "the personal-data key was deleted each time it was made; retry")
     }
   }
 

@@ -39,6 +39,25 @@ struct EnrollTests {
     #expect(events == [Member.emily.waitlisted()])
   }
 
+  @Test("refuses to wait once the waitlist is as long as the cohort has seats")
+  func refusesBeyondWaitlistLimit() throws {
+    let waiting = (301...599).map { Member.student($0).waitlisted() }
+    #expect(try given(Fixture.fullCohort9 + waiting).when(Member.minji.enroll) == [Member.minji.waitlisted()])
+    #expect(
+      throws: DomainError(.failedPrecondition, "cohort 9 is full, and so is its waitlist (300 people wait for a seat)")
+    ) {
+      try given(Fixture.fullCohort9 + waiting + [Member.student(600).waitlisted()]).when(Member.minji.enroll)
+    }
+  }
+
+  @Test("lets at least 50 wait for a small cohort")
+  func smallCohortWaitlist() {
+    var state = CohortState.initial
+    #expect(state.waitlistLimit == 50)
+    state = Enrollment.evolve(state, Fixture.scheduled)
+    #expect(state.waitlistLimit == 300)
+  }
+
   @Test("refuses a cohort that was never scheduled")
   func refusesUnscheduled() {
     #expect(

@@ -91,12 +91,12 @@ struct Load: AsyncParsableCommand {
     )
     print("load[\(label)]: statuses seen (every attempt): \(report.codes.total.rendered)")
     let codes = report.codes.total
-    let retryable: Set<String> = [StatusName.ok, "UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED"]
-    let unexpected = codes.filter { !retryable.contains($0.key) }.values.reduce(0, +)
+    let expected: Set<String> = [StatusName.ok, "UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED", "FULL"]
+    let unexpected = codes.filter { !expected.contains($0.key) }.values.reduce(0, +)
     let ending = { (ending: LoadReport.Request.Ending) in report.requests.filter { $0.ending == ending }.count }
     // One line for Scripts/faults.sh to read.
     print(
-      "load[\(label)]: summary requests=\(report.requests.count) acknowledged=\(report.acknowledged) rejected=\(ending(.rejected)) gaveup=\(ending(.gaveUp)) ok=\(codes[StatusName.ok] ?? 0) unavailable=\(codes["UNAVAILABLE"] ?? 0) aborted=\(codes["ABORTED"] ?? 0) deadline=\(codes["DEADLINE_EXCEEDED"] ?? 0) unexpected=\(unexpected) maxposition=\(report.maxPosition)"
+      "load[\(label)]: summary requests=\(report.requests.count) acknowledged=\(report.acknowledged) rejected=\(ending(.rejected)) gaveup=\(ending(.gaveUp)) ok=\(codes[StatusName.ok] ?? 0) unavailable=\(codes["UNAVAILABLE"] ?? 0) aborted=\(codes["ABORTED"] ?? 0) deadline=\(codes["DEADLINE_EXCEEDED"] ?? 0) full=\(codes["FULL"] ?? 0) unexpected=\(unexpected) maxposition=\(report.maxPosition)"
     )
     let ticks = report.codes.timeline.keys.sorted()
     let troubled = ticks.filter { (report.codes.timeline[$0] ?? [:]).keys.contains { $0 != StatusName.ok } }

@@ -101,7 +101,9 @@ struct Worker: Sendable {
         tally.record(StatusName.ok, key: rpc)
         return Attempted(ending: .acknowledged, status: StatusName.ok, attempts: attempts)
       } catch {
-        let (name, message) = StatusName.of(error: error)
+        let (status, message) = StatusName.of(error: error)
+        // A cohort whose seats and waitlist are all taken refuses more, rightly: FULL, not a failure.
+        let name = status == "FAILED_PRECONDITION" && message.contains("so is its waitlist") ? "FULL" : status
         tally.record(name, key: rpc, message: message)
         last = name
         let retry = Self.transient.contains(name) || (plan.retryInternal && (name == "INTERNAL" || name == "UNKNOWN"))

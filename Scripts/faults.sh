@@ -22,7 +22,7 @@
 #   5. stale      two cohortd on one database: a member enrolled through one, withdrawn through
 #                 the other, enrolled again through the first (whose cache is stale), and back:
 #                 every step answers as the log says.
-#   6. fuzz       malformed or random protobuf to every RPC of the descriptor set (47)
+#   6. fuzz       malformed or random protobuf to every RPC of the descriptor set (52)
 #                 with the owner's token, then fewer with a staff, partner and member token and
 #                 with none: no crash, no hang,
 #                 only acceptable statuses (PERMISSION_DENIED / UNAUTHENTICATED where the role

@@ -65,14 +65,12 @@ public enum Access: Decider {
     }
   }
 
-  public static func evolve(_ state: State, _ event: AccessEvent) -> State {
-    var next = state
+  public static func evolve(_ state: inout State, _ event: AccessEvent) {
     switch event {
-    case .tenantCreated(let created): next.tenantName = created.name
-    case .tokenIssued(let issued): next.tokens[issued.tokenID] = issued
-    case .tokenRevoked(let revoked): next.revoked.insert(revoked.tokenID)
+    case .tenantCreated(let created): state.tenantName = created.name
+    case .tokenIssued(let issued): state.tokens[issued.tokenID] = issued
+    case .tokenRevoked(let revoked): state.revoked.insert(revoked.tokenID)
     }
-    return next
   }
 
   private static func issue(_ token: NewToken, context: DecisionContext) throws(DomainError) -> AccessEvent {

@@ -117,6 +117,59 @@ public struct CustomerDirectory: Equatable, Sendable {
     var byPhone: [String: Set<UUID>] = [:]
     var byProviderPaymentID: [String: UUID] = [:]
 
+    mutating func apply(personID: UUID, event: PeopleEvent) {
+      switch event {
+      case .personRegistered(let registered):
+        if people[personID] == nil { order.append(personID) }
+        if let phone = people[personID]?.details?.phone { byPhone[phone]?.remove(personID) }
+        people[personID] = Customer(
+          personID: personID, details: registered.details, source: registered.source, registeredAt: registered.at,
+          erased: registered.details == nil, interests: [], payments: [])
+        if let phone = registered.details?.phone { byPhone[phone, default: []].insert(personID) }
+      case .interestRecorded(let interest):
+        people[personID]?.interests.append(
+          Customer.Interest(cohortNumber: interest.cohortNumber, channel: interest.channel, at: interest.at))
+      case .personForgotten:
+        if let phone = people[personID]?.details?.phone { byPhone[phone]?.remove(personID) }
+        people[personID]?.details = nil
+        people[personID]?.erased = true
+        for paymentID in paymentsByPerson[personID] ?? [] {
+          if case .bankTransfer(_, let confirmedBy)? = payments[paymentID]?.method {
+            payments[paymentID]?.method = .bankTransfer(nil, confirmedBy: confirmedBy)
+          }
+        }
+      }
+    }
+
+    mutating func apply(paymentID: UUID, event: PaymentEvent) {
+      if payments[paymentID] == nil {
+        payments[paymentID] = PaymentRecord(paymentID: paymentID, cohortNumber: 0)
+        paymentOrder.append(paymentID)
+      }
+      switch event {
+      case .paymentExpected(let expected):
+        payments[paymentID]?.personID = expected.personID
+        payments[paymentID]?.cohortNumber = expected.cohortNumber
+        payments[paymentID]?.amount = expected.amount
+        payments[paymentID]?.providerPaymentID = expected.providerPaymentID
+        payments[paymentID]?.expectedAt = expected.at
+        if let provider = expected.providerPaymentID { byProviderPaymentID[provider] = paymentID }
+        paymentsByPerson[expected.personID, default: []].append(paymentID)
+        paymentsByCohort[expected.cohortNumber, default: []].append(paymentID)
+      case .paymentValidated(let validated):
+        payments[paymentID]?.method = validated.method
+        payments[paymentID]?.validatedAt = validated.at
+        payments[paymentID]?.refusal = nil
+      case .paymentValidationRefused(let refused):
+        payments[paymentID]?.refusal = refused.reason
+        if payments[paymentID]?.providerPaymentID == nil {
+          payments[paymentID]?.providerPaymentID = refused.providerPaymentID
+        }
+      case .paymentRefunded(let refunded):
+        payments[paymentID]?.refunded += refunded.amount.amountMinor
+      }
+    }
+
     func filled(_ person: Customer) -> Customer {
       var person = person
       person.payments = (paymentsByPerson[person.personID] ?? []).compactMap { payments[$0] }
@@ -130,61 +183,13 @@ public struct CustomerDirectory: Equatable, Sendable {
 
   /// Applies one event of person `personID`'s stream in tenant `tenantID`.
   public mutating func apply(tenantID: UUID, personID: UUID, event: PeopleEvent) {
-    var tenant = tenants[tenantID] ?? Tenant()
-    defer { tenants[tenantID] = tenant }
-    switch event {
-    case .personRegistered(let registered):
-      if tenant.people[personID] == nil { tenant.order.append(personID) }
-      if let phone = tenant.people[personID]?.details?.phone { tenant.byPhone[phone]?.remove(personID) }
-      tenant.people[personID] = Customer(
-        personID: personID, details: registered.details, source: registered.source, registeredAt: registered.at,
-        erased: registered.details == nil, interests: [], payments: [])
-      if let phone = registered.details?.phone { tenant.byPhone[phone, default: []].insert(personID) }
-    case .interestRecorded(let interest):
-      tenant.people[personID]?.interests.append(
-        Customer.Interest(cohortNumber: interest.cohortNumber, channel: interest.channel, at: interest.at))
-    case .personForgotten:
-      if let phone = tenant.people[personID]?.details?.phone { tenant.byPhone[phone]?.remove(personID) }
-      tenant.people[personID]?.details = nil
-      tenant.people[personID]?.erased = true
-      for paymentID in tenant.paymentsByPerson[personID] ?? [] {
-        if case .bankTransfer(_, let confirmedBy)? = tenant.payments[paymentID]?.method {
-          tenant.payments[paymentID]?.method = .bankTransfer(nil, confirmedBy: confirmedBy)
-        }
-      }
-    }
+    // In place: a copy of the tenant would copy every person of it, per event.
+    tenants[tenantID, default: Tenant()].apply(personID: personID, event: event)
   }
 
   /// Applies one event of payment `paymentID`'s stream in tenant `tenantID`.
   public mutating func apply(tenantID: UUID, paymentID: UUID, event: PaymentEvent) {
-    var tenant = tenants[tenantID] ?? Tenant()
-    defer { tenants[tenantID] = tenant }
-    if tenant.payments[paymentID] == nil {
-      tenant.payments[paymentID] = PaymentRecord(paymentID: paymentID, cohortNumber: 0)
-      tenant.paymentOrder.append(paymentID)
-    }
-    switch event {
-    case .paymentExpected(let expected):
-      tenant.payments[paymentID]?.personID = expected.personID
-      tenant.payments[paymentID]?.cohortNumber = expected.cohortNumber
-      tenant.payments[paymentID]?.amount = expected.amount
-      tenant.payments[paymentID]?.providerPaymentID = expected.providerPaymentID
-      tenant.payments[paymentID]?.expectedAt = expected.at
-      if let provider = expected.providerPaymentID { tenant.byProviderPaymentID[provider] = paymentID }
-      tenant.paymentsByPerson[expected.personID, default: []].append(paymentID)
-      tenant.paymentsByCohort[expected.cohortNumber, default: []].append(paymentID)
-    case .paymentValidated(let validated):
-      tenant.payments[paymentID]?.method = validated.method
-      tenant.payments[paymentID]?.validatedAt = validated.at
-      tenant.payments[paymentID]?.refusal = nil
-    case .paymentValidationRefused(let refused):
-      tenant.payments[paymentID]?.refusal = refused.reason
-      if tenant.payments[paymentID]?.providerPaymentID == nil {
-        tenant.payments[paymentID]?.providerPaymentID = refused.providerPaymentID
-      }
-    case .paymentRefunded(let refunded):
-      tenant.payments[paymentID]?.refunded += refunded.amount.amountMinor
-    }
+    tenants[tenantID, default: Tenant()].apply(paymentID: paymentID, event: event)
   }
 
   /// The tenant's person with this id, with their payments.

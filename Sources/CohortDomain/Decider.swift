@@ -34,13 +34,23 @@ public protocol Decider {
   /// checked first, so that a malformed field (`invalidArgument`) is refused whatever the state.
   static func decide(_ command: Command, state: State, context: DecisionContext) throws(DomainError) -> [Event]
 
-  /// Applies one event that has already happened; never fails.
-  static func evolve(_ state: State, _ event: Event) -> State
+  /// Applies one event that has already happened, in place; never fails.
+  ///
+  /// In place, so that a state holding a cohort's roster is not copied per event: folding a
+  /// stream stays linear in its length.
+  static func evolve(_ state: inout State, _ event: Event)
 }
 
 extension Decider {
   /// Replays a stream from its beginning.
   public static func fold(_ events: some Sequence<Event>) -> State {
-    events.reduce(initial, evolve)
+    evolved(initial, by: events)
+  }
+
+  /// `state` with `events` applied.
+  public static func evolved(_ state: consuming State, by events: some Sequence<Event>) -> State {
+    var state = state
+    for event in events { evolve(&state, event) }
+    return state
   }
 }

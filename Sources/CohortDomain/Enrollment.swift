@@ -33,41 +33,39 @@ public enum Enrollment: Decider {
   }
 
   /// Applies one event that has already happened; never fails.
-  public static func evolve(_ state: CohortState, _ event: EnrollmentEvent) -> CohortState {
-    var next = state
+  public static func evolve(_ state: inout CohortState, _ event: EnrollmentEvent) {
     switch event {
     case .cohortScheduled(let scheduled):
-      next.status = .scheduled
-      next.cohortID = scheduled.cohortID
-      next.number = scheduled.number
-      next.capacity = scheduled.capacity
-      next.price = scheduled.price
+      state.status = .scheduled
+      state.cohortID = scheduled.cohortID
+      state.number = scheduled.number
+      state.capacity = scheduled.capacity
+      state.price = scheduled.price
     case .enrollmentOpened:
-      next.status = .open
+      state.status = .open
     case .enrollmentClosed:
-      next.status = .closed
+      state.status = .closed
     case .memberEnrolled(let enrolled):
-      next.enrolled.append(enrolled.memberID)
+      state.enrolled.append(enrolled.memberID)
     case .memberWaitlisted(let waitlisted):
-      next.waitlist.append(waitlisted.memberID)
+      state.waitlist.append(waitlisted.memberID)
     case .memberWithdrew(let withdrew):
-      next.enrolled.removeAll { $0 == withdrew.memberID }
-      next.waitlist.removeAll { $0 == withdrew.memberID }
+      state.enrolled.removeAll { $0 == withdrew.memberID }
+      state.waitlist.removeAll { $0 == withdrew.memberID }
     case .memberPromoted(let promoted):
-      next.waitlist.removeAll { $0 == promoted.memberID }
-      next.enrolled.append(promoted.memberID)
+      state.waitlist.removeAll { $0 == promoted.memberID }
+      state.enrolled.append(promoted.memberID)
     case .cohortStarted:
-      next.status = .started
+      state.status = .started
     case .cohortCompleted:
-      next.status = .completed
+      state.status = .completed
     case .cohortCancelled:
-      next.status = .cancelled
-      next.enrolled = []
-      next.waitlist = []
+      state.status = .cancelled
+      state.enrolled = []
+      state.waitlist = []
     case .discountGranted(let discount):
-      next.discounts[discount.personID] = discount.amountOff
+      state.discounts[discount.personID] = discount.amountOff
     }
-    return next
   }
 
 }

@@ -206,26 +206,24 @@ public enum Groups: Decider {
     }
   }
 
-  public static func evolve(_ state: State, _ event: GroupsEvent) -> State {
-    var next = state
+  public static func evolve(_ state: inout State, _ event: GroupsEvent) {
     switch event {
     case .groupCreated(let groupID, let name, _):
-      next.order.append(groupID)
-      next.names[groupID] = name
-    case .groupRenamed(let groupID, let name, _): next.names[groupID] = name
-    case .partnerAssigned(let groupID, let partner, _): next.partners[groupID] = partner
+      state.order.append(groupID)
+      state.names[groupID] = name
+    case .groupRenamed(let groupID, let name, _): state.names[groupID] = name
+    case .partnerAssigned(let groupID, let partner, _): state.partners[groupID] = partner
     case .groupDissolved(let groupID, _):
-      next.order.removeAll { $0 == groupID }
-      next.names[groupID] = nil
-      next.partners[groupID] = nil
-    case .memberAssigned(let memberID, let groupID, _): next.groupOf[memberID] = groupID
-    case .memberUnassigned(let memberID, _, _): next.groupOf[memberID] = nil
-    case .sessionAdded(let sessionID, let groupID, _, _, _, _): next.sessions[sessionID] = groupID
+      state.order.removeAll { $0 == groupID }
+      state.names[groupID] = nil
+      state.partners[groupID] = nil
+    case .memberAssigned(let memberID, let groupID, _): state.groupOf[memberID] = groupID
+    case .memberUnassigned(let memberID, _, _): state.groupOf[memberID] = nil
+    case .sessionAdded(let sessionID, let groupID, _, _, _, _): state.sessions[sessionID] = groupID
     case .attendanceMarked: break
-    case .postAdded(let postID, _, _, _, _, _): next.posts.insert(postID)
-    case .presentationAdded(let presentationID, _, _, _, _): next.presentations.insert(presentationID)
+    case .postAdded(let postID, _, _, _, _, _): state.posts.insert(postID)
+    case .presentationAdded(let presentationID, _, _, _, _): state.presentations.insert(presentationID)
     }
-    return next
   }
 
   private static func requireGroup(_ groupID: UUID, in state: State) throws(DomainError) {

@@ -103,7 +103,11 @@ public struct GroupsBook: Equatable, Sendable {
 
   /// Applies one event of the groups stream of cohort `cohortID` of tenant `tenantID`.
   public mutating func apply(tenantID: UUID, cohortID: UUID, event: GroupsEvent) {
-    var cohort = cohorts[tenantID]?[cohortID] ?? Cohort()
+    // In place: a copy of the cohort would copy every group of it, per event.
+    Self.apply(event, to: &cohorts[tenantID, default: [:]][cohortID, default: Cohort()])
+  }
+
+  private static func apply(_ event: GroupsEvent, to cohort: inout Cohort) {
     switch event {
     case .groupCreated(let groupID, let name, _):
       cohort.order.append(groupID)
@@ -135,10 +139,9 @@ public struct GroupsBook: Equatable, Sendable {
           .init(presentationID: presentationID, memberID: memberID, sessionID: sessionID, title: title))
       }
     }
-    cohorts[tenantID, default: [:]][cohortID] = cohort
   }
 
-  private func group(of member: UUID, in cohort: Cohort) -> UUID? {
+  private static func group(of member: UUID, in cohort: Cohort) -> UUID? {
     cohort.order.first { cohort.groups[$0]?.members.contains(member) == true }
   }
 

@@ -272,15 +272,13 @@ public enum Outreach: Decider {
     }
   }
 
-  public static func evolve(_ state: State, _ event: OutreachEvent) -> State {
-    var next = state
+  public static func evolve(_ state: inout State, _ event: OutreachEvent) {
     switch event {
-    case .experimentStarted: next.started = true
-    case .attemptLogged(let logged): next.attempts.insert(logged.attempt.attemptID)
+    case .experimentStarted: state.started = true
+    case .attemptLogged(let logged): state.attempts.insert(logged.attempt.attemptID)
     case .attemptUpdated: break
-    case .experimentConcluded(let concluded): next.concluded = concluded.result
+    case .experimentConcluded(let concluded): state.concluded = concluded.result
     }
-    return next
   }
 
   private static func requireStarted(_ state: State) throws(DomainError) {

@@ -299,15 +299,13 @@ public enum Payments: Decider {
     }
   }
 
-  public static func evolve(_ state: State, _ event: PaymentEvent) -> State {
-    var next = state
+  public static func evolve(_ state: inout State, _ event: PaymentEvent) {
     switch event {
-    case .paymentExpected(let expected): next.expected = expected
-    case .paymentValidated: next.validated = true
-    case .paymentValidationRefused(let refused): next.lastRefusal = refused.reason
-    case .paymentRefunded(let refunded): next.refunded += refunded.amount.amountMinor
+    case .paymentExpected(let expected): state.expected = expected
+    case .paymentValidated: state.validated = true
+    case .paymentValidationRefused(let refused): state.lastRefusal = refused.reason
+    case .paymentRefunded(let refunded): state.refunded += refunded.amount.amountMinor
     }
-    return next
   }
 
   private static func reconcile(

@@ -141,18 +141,16 @@ public enum People: Decider {
     }
   }
 
-  public static func evolve(_ state: State, _ event: PeopleEvent) -> State {
-    var next = state
+  public static func evolve(_ state: inout State, _ event: PeopleEvent) {
     switch event {
     case .personRegistered:
-      next = State(registered: true)
+      state = State(registered: true)
     case .interestRecorded(let interest):
-      next.interests.insert(interest.cohortNumber)
+      state.interests.insert(interest.cohortNumber)
     case .personForgotten:
-      next.forgotten = true
-      next.interests = []
+      state.forgotten = true
+      state.interests = []
     }
-    return next
   }
 
   private static func requireCurrent(_ state: State) throws(DomainError) {

@@ -81,23 +81,25 @@ final class CommandHandler: Sendable {
           // Another server wrote to this stream meanwhile: step aside for a moment, then reload.
           try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 << min(attempt, 5)))))
         }
+        // The state is taken out of the cache while the command runs (the stream's lock is held),
+        // so that this command holds its only reference and evolving it copies nothing.
         var state: Area.State
         var version: Int64
-        let cached = attempt == 0 ? cache.withLock { $0.value(for: stream) } : nil
-        if let cached, let cachedState = cached.state as? Area.State {
-          (state, version) = (cachedState, cached.version)
+        let fromCache: Bool
+        if attempt == 0, let (cachedState, cachedVersion) = takeCached(stream, as: Area.State.self) {
+          (state, version, fromCache) = (cachedState, cachedVersion, true)
         } else {
           switch try await load(aggregate, stream: stream, request: request) {
           case .applied(let outcome): return outcome
-          case .current(let current, let currentVersion): (state, version) = (current, currentVersion)
+          case .current(let current, let currentVersion): (state, version, fromCache) = (current, currentVersion, false)
           }
         }
 
         let context = DecisionContext(now: now(), subjectID: subjectID)
-        var events: [Area.Event]
+        let events: [Area.Event]
         do {
           events = try Area.decide(command, state: state, context: context)
-        } catch let refusal as DomainError where cached != nil && !refusal.isAboutAField {
+        } catch let refusal as DomainError where fromCache && !refusal.isAboutAField {
           // A refusal computed from the cached state may be stale: another server may have changed
           // the stream since, and this may be a retry of a request already applied. Decide again
           // on the stream as stored. (A malformed field is refused whatever the state.)
@@ -105,9 +107,18 @@ final class CommandHandler: Sendable {
           case .applied(let outcome): return outcome
           case .current(let current, let currentVersion): (state, version) = (current, currentVersion)
           }
-          events = try Area.decide(command, state: state, context: context)
+          do {
+            events = try Area.decide(command, state: state, context: context)
+          } catch {
+            remember(stream, Snapshot(state: state, version: version))
+            throw error
+          }
+        } catch {
+          remember(stream, Snapshot(state: state, version: version))
+          throw error
         }
         guard !events.isEmpty else {
+          remember(stream, Snapshot(state: state, version: version))
           return Outcome(events: [], position: 0, streamVersion: version, appendedTypes: [])
         }
         let data = try events.enumerated().map { index, event in
@@ -116,24 +127,16 @@ final class CommandHandler: Sendable {
             id: eventID(requestID: requestID, stream: stream, index: index), type: type,
             schemaVersion: schemaVersion, data: payload, metadata: metadata)
         }
-        let appended: AppendResult?
-        do {
-          appended = try await appendUnlessConflict(data, to: stream, expecting: version)
-        } catch {
-          // The append may or may not be stored (a connection broken during COMMIT): reload next time.
-          forget(stream)
-          throw error
-        }
-        guard let result = appended else {
-          forget(stream)
-          continue
-        }
-        remember(stream, Snapshot(state: events.reduce(state, Area.evolve), version: result.nextExpectedVersion))
+        // A failed append may or may not be stored (a connection broken during COMMIT), and a
+        // conflict means the stream moved on: either way the stream is read again next time, as
+        // its state is no longer in the cache.
+        guard let result = try await appendUnlessConflict(data, to: stream, expecting: version) else { continue }
+        for event in events { Area.evolve(&state, event) }
+        remember(stream, Snapshot(state: state, version: result.nextExpectedVersion))
         return Outcome(
           events: events, position: result.position, streamVersion: result.nextExpectedVersion,
           appendedTypes: data.map(\.type))
       }
-      forget(stream)
       throw RPCError(
         code: .aborted, message: "the \(stream.category) was changed concurrently too often; retry the request")
     }
@@ -151,9 +154,8 @@ final class CommandHandler: Sendable {
     }
     var state = Area.initial
     for event in recorded {
-      if let decoded = try aggregate.codec.decode(event) { state = Area.evolve(state, decoded) }
+      if let decoded = try aggregate.codec.decode(event) { Area.evolve(&state, decoded) }
     }
-    remember(stream, Snapshot(state: state, version: Int64(recorded.count)))
     return .current(state, version: Int64(recorded.count))
   }
 
@@ -189,8 +191,10 @@ final class CommandHandler: Sendable {
     cache.withLock { $0.set(snapshot, for: stream) }
   }
 
-  private func forget(_ stream: StreamName) {
-    cache.withLock { $0.removeValue(for: stream) }
+  /// Takes the state of `stream` out of the cache (the stream's lock must be held).
+  private func takeCached<State>(_ stream: StreamName, as: State.Type) -> (State, Int64)? {
+    guard let snapshot = cache.withLock({ $0.removeValue(for: stream) }) else { return nil }
+    return (snapshot.state as? State).map { ($0, snapshot.version) }
   }
 
   private func eventID(requestID: UUID, stream: StreamName, index: Int) -> UUID {

@@ -4,7 +4,8 @@
 struct LRUCache<Key: Hashable, Value> {
   private struct Entry {
     var key: Key
-    var value: Value
+    /// `nil` once the entry is removed: a freed slot keeps no reference to its old value.
+    var value: Value?
     var older: Int?
     var newer: Int?
   }
@@ -54,8 +55,13 @@ struct LRUCache<Key: Hashable, Value> {
     slots[key] = slot
   }
 
-  mutating func removeValue(for key: Key) {
-    if let slot = slots[key] { remove(slot: slot) }
+  /// Removes the entry for `key` and returns its value; the cache keeps no reference to it.
+  @discardableResult
+  mutating func removeValue(for key: Key) -> Value? {
+    guard let slot = slots[key] else { return nil }
+    let value = entries[slot].value.take()
+    remove(slot: slot)
+    return value
   }
 
   /// The keys from the most to the least recently used.
@@ -82,6 +88,7 @@ struct LRUCache<Key: Hashable, Value> {
   private mutating func remove(slot: Int) {
     unlink(slot)
     slots.removeValue(forKey: entries[slot].key)
+    entries[slot].value = nil
     free.append(slot)
   }
 

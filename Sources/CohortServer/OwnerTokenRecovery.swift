@@ -52,11 +52,11 @@ public enum OwnerTokenRecovery {
       .issueToken(
         NewToken(role: .owner, secretHash: AccessRegistry.hash(token), label: "owner (recovered on the server)")),
       state: state, context: context)
-    state = events.reduce(state, Access.evolve)
+    state = Access.evolved(state, by: events)
     for tokenID in replaced.sorted(by: { $0.uuidString < $1.uuidString }) {
       let revoked = try Access.decide(
         .revokeToken(tokenID, reason: "replaced by cohortd owner-token", by: nil), state: state, context: context)
-      state = revoked.reduce(state, Access.evolve)
+      state = Access.evolved(state, by: revoked)
       events += revoked
     }
     // The token is written (and synced) beside the file first and takes its place only once its

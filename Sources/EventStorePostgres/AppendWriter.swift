@@ -2,11 +2,10 @@ import EventStore
 import Foundation
 import PostgresNIO
 
-/// Commits the batches of the store's ``GroupCommitter``: one transaction per batch, under the
-/// append lock that keeps positions in commit order (see ``PostgresEventStore``).
-///
-/// A transaction takes six round trips whatever the batch holds: BEGIN, the lock, the stored
-/// ids, the streams' versions, one multi-row INSERT, COMMIT.
+/// Commits the batches of the store's ``GroupCommitter``: one round trip per batch, a prepared
+/// call of the `events_append` function (``PostgresMigrations``, version 3), which takes the
+/// append lock that keeps positions in commit order (see ``PostgresEventStore``), judges each
+/// append in batch order as ``AppendRules`` do, inserts, and commits as the statement ends.
 struct AppendWriter: Sendable {
   /// The key of the transaction-scoped advisory lock that every append transaction takes first
   /// ("CohortEV" in ASCII). Anything else that writes to `events` must take it too.
@@ -78,106 +77,113 @@ struct AppendWriter: Sendable {
   }
 
   private func write(_ batch: [PendingAppend], on connection: PostgresConnection) async -> Outcome {
-    let results: [Result<AppendResult, EventStoreError>]
-    do {
-      try await connection.execute("BEGIN", logger: logger)
-    } catch {
-      return .rolledBack(error)
+    // PostgresNIO 1.33 never answers a query sent on a connection whose channel has closed.
+    guard !connection.isClosed else {
+      return .rolledBack(EventStoreError(.unavailable, "the connection to PostgreSQL is closed"))
     }
+    var rows: [AppendBatch.Row] = []
     do {
-      try await connection.execute("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: logger)
-      let plan = AppendPlan(
-        batch: batch, stored: try await storedEvents(of: batch, on: connection),
-        versions: try await versions(of: batch, on: connection))
-      let inserted = try await insert(plan.newEvents, on: connection)
-      results = plan.results(inserted: inserted)
+      for try await row in try await connection.execute(AppendBatch(batch), logger: logger) { rows.append(row) }
     } catch {
-      await connection.rollback(after: error, logger: logger)
-      return .rolledBack(error)
-    }
-    do {
-      try await connection.execute("COMMIT", logger: logger)
-    } catch {
-      if error.code == .unavailable {
-        return .unknown(
-          EventStoreError(
-            .unavailable,
-            "the connection broke during COMMIT, so the append may or may not be stored; "
-              + "retrying with the same event ids is safe: \(error.detail)"))
+      let failure = EventStoreError(postgres: error)
+      guard failure.code == .unavailable else {
+        // The server answered with an error: the statement, and so its transaction, rolled back.
+        return .rolledBack(failure)
       }
-      // The server answered: it refused the COMMIT and rolled the transaction back.
-      return .rolledBack(error)
+      return .unknown(
+        EventStoreError(
+          .unavailable,
+          "the connection broke before the append's answer came, so it may or may not be stored; "
+            + "retrying with the same event ids is safe: \(failure.detail)"))
     }
-    return .committed(results)
+    guard rows.count == batch.count else {
+      return .unknown(
+        EventStoreError(.storage, "events_append answered \(rows.count) rows for a batch of \(batch.count) appends"))
+    }
+    return .committed(zip(batch, rows).map { append, row in AppendBatch.result(of: append, row) })
+  }
+}
+
+/// One batch as the arguments of `events_append`: per append where its events begin and the
+/// version it expects, per event its columns.
+struct AppendBatch: PostgresPreparedStatement {
+  static let sql = "SELECT outcome, version, event_position FROM events_append($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+  static let bindingDataTypes: [PostgresDataType] = [
+    .int4Array, .int8Array, .uuidArray, .textArray, .uuidArray, .textArray, .int4Array, .byteaArray, .byteaArray,
+  ]
+
+  /// outcome (0 written, 1 a retry, 2 a duplicate id, 3 a wrong version), version, position.
+  typealias Row = (Int32, Int64?, Int64?)
+
+  var first: [Int32] = []
+  var expected: [Int64] = []
+  var tenants: [UUID] = []
+  var streams: [String] = []
+  var ids: [UUID] = []
+  var types: [String] = []
+  var schemaVersions: [Int32] = []
+  var data: [ByteBuffer] = []
+  var metadata: [ByteBuffer] = []
+
+  init(_ batch: [PendingAppend]) {
+    for append in batch {
+      first.append(Int32(ids.count + 1))
+      let version: Int64 =
+        switch append.expected {
+        case .any: -1
+        case .noStream: 0
+        case .exact(let version): version
+        }
+      expected.append(version)
+      tenants.append(append.stream.tenantID)
+      streams.append(append.stream.name)
+      for event in append.events {
+        ids.append(event.id)
+        types.append(event.type)
+        schemaVersions.append(event.schemaVersion)
+        data.append(ByteBuffer(bytes: event.data))
+        metadata.append(ByteBuffer(bytes: event.metadata))
+      }
+    }
   }
 
-  /// The stored events whose ids occur in the batch: retries and duplicates.
-  private func storedEvents(
-    of batch: [PendingAppend], on connection: PostgresConnection
-  )
-    async throws(EventStoreError) -> [RecordedEvent]
-  {
-    let ids = batch.flatMap { $0.events.map(\.id) }
-    let rows = try await connection.rows(
-      "SELECT \(unescaped: RecordedEvent.columns) FROM events WHERE id = ANY(\(ids)::uuid[])", logger: logger)
-    return try rows.map { row throws(EventStoreError) in try RecordedEvent(row: row) }
+  func makeBindings() throws -> PostgresBindings {
+    var bindings = PostgresBindings(capacity: 9)
+    bindings.append(first)
+    bindings.append(expected)
+    bindings.append(tenants)
+    bindings.append(streams)
+    bindings.append(ids)
+    bindings.append(types)
+    bindings.append(schemaVersions)
+    bindings.append(data)
+    bindings.append(metadata)
+    return bindings
   }
 
-  /// The current version of each stream of the batch (streams with no events are left out).
-  private func versions(
-    of batch: [PendingAppend], on connection: PostgresConnection
-  )
-    async throws(EventStoreError) -> [StreamName: Int64]
-  {
-    let streams = Array(Set(batch.map(\.stream)))
-    // One index lookup per stream (max over the (tenant_id, stream, version) index), however
-    // long the stream is.
-    let rows = try await connection.rows(
-      """
-      SELECT s.tenant_id, s.stream,
-        (SELECT max(e.version) FROM events e WHERE e.tenant_id = s.tenant_id AND e.stream = s.stream)
-      FROM unnest(\(streams.map(\.tenantID))::uuid[], \(streams.map(\.name))::text[]) AS s(tenant_id, stream)
-      """, logger: logger)
-    var versions: [StreamName: Int64] = [:]
-    for row in rows {
-      guard let (tenant, name, version) = try? row.decode((UUID, String, Int64?).self) else {
-        throw EventStoreError(.corrupted, "a stream version row does not decode")
-      }
-      if let version { versions[StreamName(trustedTenantID: tenant, name: name)] = version }
-    }
-    return versions
+  func decodeRow(_ row: PostgresRow) throws -> Row {
+    try row.decode(Row.self)
   }
 
-  /// Inserts `events` in one statement and returns the positions they got, by id.
-  ///
-  /// Rows are produced in `ordinal` order and the identity default is evaluated per row as the
-  /// rows are produced, so positions follow the order of `events` (and so versions in a stream).
-  private func insert(
-    _ events: [RecordedEvent], on connection: PostgresConnection
-  )
-    async throws(EventStoreError) -> [UUID: Int64]
-  {
-    guard !events.isEmpty else { return [:] }
-    let rows = try await connection.rows(
-      """
-      INSERT INTO events (id, tenant_id, stream, version, type, schema_version, data, metadata)
-      SELECT id, tenant_id, stream, version, type, schema_version, data, metadata
-      FROM unnest(
-        \(events.map(\.id))::uuid[], \(events.map(\.stream.tenantID))::uuid[], \(events.map(\.stream.name))::text[],
-        \(events.map(\.version))::int8[], \(events.map(\.type))::text[], \(events.map(\.schemaVersion))::int4[],
-        \(events.map { ByteBuffer(bytes: $0.data) })::bytea[], \(events.map { ByteBuffer(bytes: $0.metadata) })::bytea[]
-      ) WITH ORDINALITY AS e(id, tenant_id, stream, version, type, schema_version, data, metadata, ordinal)
-      ORDER BY ordinal
-      RETURNING id, position
-      """, logger: logger)
-    var positions: [UUID: Int64] = [:]
-    for row in rows {
-      guard let (id, position) = try? row.decode((UUID, Int64).self) else {
-        throw EventStoreError(.corrupted, "an inserted row's position does not decode")
-      }
-      positions[id] = position
+  /// What the function's row for `append` means.
+  static func result(of append: PendingAppend, _ row: Row) -> Result<AppendResult, EventStoreError> {
+    switch row {
+    case (0, let version?, let position?), (1, let version?, let position?):
+      return .success(AppendResult(nextExpectedVersion: version, position: position))
+    case (2, _, _):
+      let first = append.events.first?.id.uuidString.lowercased() ?? "?"
+      return .failure(
+        EventStoreError(
+          .duplicateEventID,
+          "events of this append (the first is \(first)) are already stored, but not all of them exactly so: "
+            + "another stream, type, body or order",
+          stream: append.stream))
+    case (3, let actual?, _):
+      return .failure(.wrongExpectedVersion(append.stream, expected: append.expected, actual: actual))
+    default:
+      return .failure(
+        EventStoreError(.storage, "events_append answered \(row) for an append", stream: append.stream))
     }
-    return positions
   }
 }
 

@@ -83,5 +83,90 @@ enum PostgresMigrations {
         )
         """,
       ]),
+    // One round trip per append batch (``AppendWriter``): the whole batch goes to this function
+    // as arrays, which takes the append lock, judges each append in batch order as
+    // ``AppendRules`` do in memory, and inserts. Append i's events are the slice
+    // p_first[i] ..< p_first[i + 1] of the event arrays (1-based, as PostgreSQL's arrays are);
+    // p_expected[i] is the version it expects (0: no stream), or -1 for any. One row per append:
+    //   outcome 0  written: version is the stream's new version, event_position its last event's
+    //   outcome 1  a retry, every event already stored as proposed: the first answer
+    //   outcome 2  some ids are stored, but not as this append: a duplicate event id
+    //   outcome 3  the stream is at another version than expected: version is where it is
+    // Earlier appends of the batch count as stored for the later ones (one transaction), so two
+    // copies of one retried append in a batch write once.
+    Migration(
+      version: 3,
+      statements: [
+        """
+        CREATE FUNCTION events_append(
+          p_first int4[], p_expected int8[], p_tenants uuid[], p_streams text[],
+          p_ids uuid[], p_types text[], p_schema_versions int4[], p_datas bytea[], p_metadatas bytea[]
+        ) RETURNS TABLE (outcome int4, version int8, event_position int8)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+          v_appends int4 := coalesce(cardinality(p_first), 0);
+          v_total int4 := coalesce(cardinality(p_ids), 0);
+          v_lo int4;
+          v_hi int4;
+          v_size int4;
+          v_stored int4;
+          v_same int4;
+          v_low_offset int8;
+          v_high_offset int8;
+          v_last_version int8;
+          v_last_position int8;
+          v_current int8;
+        BEGIN
+          PERFORM pg_advisory_xact_lock(\(appendLockKey));
+          FOR i IN 1 .. v_appends LOOP
+            v_lo := p_first[i];
+            v_hi := CASE WHEN i < v_appends THEN p_first[i + 1] - 1 ELSE v_total END;
+            v_size := v_hi - v_lo + 1;
+            SELECT count(e.id),
+                count(e.id) FILTER (WHERE e.tenant_id = p_tenants[i] AND e.stream = p_streams[i] AND e.type = p.type
+                  AND e.schema_version = p.schema_version AND e.data = p.data AND e.metadata = p.metadata),
+                min(e.version - p.k), max(e.version - p.k),
+                max(e.version) FILTER (WHERE p.k = v_size), max(e.position) FILTER (WHERE p.k = v_size)
+              INTO v_stored, v_same, v_low_offset, v_high_offset, v_last_version, v_last_position
+              FROM unnest(p_ids[v_lo:v_hi], p_types[v_lo:v_hi], p_schema_versions[v_lo:v_hi], p_datas[v_lo:v_hi], p_metadatas[v_lo:v_hi])
+                WITH ORDINALITY AS p(id, type, schema_version, data, metadata, k)
+              JOIN events e ON e.id = p.id;
+            IF v_stored > 0 THEN
+              IF v_stored = v_size AND v_same = v_size AND v_low_offset = v_high_offset THEN
+                outcome := 1; version := v_last_version; event_position := v_last_position;
+              ELSE
+                outcome := 2; version := NULL; event_position := NULL;
+              END IF;
+              RETURN NEXT;
+              CONTINUE;
+            END IF;
+            SELECT coalesce(max(e.version), 0) INTO v_current FROM events e
+              WHERE e.tenant_id = p_tenants[i] AND e.stream = p_streams[i];
+            IF p_expected[i] >= 0 AND p_expected[i] <> v_current THEN
+              outcome := 3; version := v_current; event_position := NULL;
+              RETURN NEXT;
+              CONTINUE;
+            END IF;
+            -- Rows are produced in k order and the identity default is drawn per row as it is
+            -- produced, so positions follow versions.
+            WITH inserted AS (
+              INSERT INTO events (id, tenant_id, stream, version, type, schema_version, data, metadata)
+              SELECT p.id, p_tenants[i], p_streams[i], v_current + p.k, p.type, p.schema_version, p.data, p.metadata
+                FROM unnest(p_ids[v_lo:v_hi], p_types[v_lo:v_hi], p_schema_versions[v_lo:v_hi], p_datas[v_lo:v_hi], p_metadatas[v_lo:v_hi])
+                  WITH ORDINALITY AS p(id, type, schema_version, data, metadata, k)
+                ORDER BY p.k
+              RETURNING events.position
+            )
+            SELECT max(inserted.position) INTO v_last_position FROM inserted;
+            outcome := 0; version := v_current + v_size; event_position := v_last_position;
+            RETURN NEXT;
+          END LOOP;
+        END
+        $$
+        """
+      ]),
   ]
+
+  /// The append lock's key, as SQL (see ``AppendWriter/appendLock``).
+  private static let appendLockKey = String(AppendWriter.appendLock)
 }

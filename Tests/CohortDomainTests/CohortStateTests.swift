@@ -58,7 +58,7 @@ struct CohortStateTests {
       Member.james.waitlisted(), Member.emily.waitlisted(),
       Member.junho.withdrew(wasWaitlisted: false),
     ])
-    let after = Enrollment.evolve(before, Member.james.promoted())
+    let after = Enrollment.evolved(before, by: [Member.james.promoted()])
     #expect(after.enrolled == [Member.minji.id, Member.james.id])
     #expect(after.waitlist == [Member.emily.id])
   }

@@ -54,7 +54,7 @@ struct EnrollTests {
   func smallCohortWaitlist() {
     var state = CohortState.initial
     #expect(state.waitlistLimit == 50)
-    state = Enrollment.evolve(state, Fixture.scheduled)
+    Enrollment.evolve(&state, Fixture.scheduled)
     #expect(state.waitlistLimit == 300)
   }
 

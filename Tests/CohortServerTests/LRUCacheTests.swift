@@ -19,6 +19,31 @@ struct LRUCacheTests {
     #expect(cache.count == 1 && cache.keysByRecency == ["c"])
   }
 
+  final class Box {}
+
+  /// The command handler takes a stream's state out of the cache to evolve it in place: a
+  /// reference left behind in a freed slot would make every command copy the state.
+  @Test("a removed or evicted value is no longer referenced by the cache")
+  func keepsNoReferenceToRemovedValues() {
+    var cache = LRUCache<Int, Box>(capacity: 1)
+    weak var removed: Box?
+    weak var evicted: Box?
+    do {
+      let box = Box()
+      removed = box
+      cache.set(box, for: 1)
+    }
+    #expect(cache.removeValue(for: 1) != nil)
+    #expect(removed == nil, "the freed slot still holds the removed value")
+    do {
+      let box = Box()
+      evicted = box
+      cache.set(box, for: 2)
+    }
+    cache.set(Box(), for: 3)
+    #expect(evicted == nil, "the slot reused for a new entry still holds the evicted value")
+  }
+
   /// A list from the most to the least recently used: slow and obviously right.
   struct Reference {
     let capacity: Int

@@ -66,10 +66,15 @@ final class CommandHandler: Sendable {
 
   /// Decides `command` on `stream` (whose subject is `subjectID`) and appends what it produced.
   ///
-  /// - Parameter request: identifies the request behind `requestID` (``RequestFingerprint``).
+  /// - Parameters:
+  ///   - request: identifies the request behind `requestID` (``RequestFingerprint``).
+  ///   - likelyNew: the stream most likely has no events yet (the read model has never seen it):
+  ///     the first attempt decides on the initial state without reading the stream. The guess is
+  ///     checked like a cached state: the append expects version 0, and a refusal is decided
+  ///     again on the stream as stored.
   func handle<Area: Decider>(
     _ command: Area.Command, on aggregate: Aggregate<Area>, stream: StreamName, subjectID: UUID,
-    request: RequestFingerprint, principal: Principal
+    request: RequestFingerprint, principal: Principal, likelyNew: Bool = false
   ) async throws -> Outcome<Area.Event> {
     let requestID = request.requestID
     let metadata: Data = try Cohort_V1_Events_EventMetadata(
@@ -85,13 +90,16 @@ final class CommandHandler: Sendable {
         // so that this command holds its only reference and evolving it copies nothing.
         var state: Area.State
         var version: Int64
-        let fromCache: Bool
+        /// Not read from the store in this attempt: cached, or guessed to be new.
+        let assumed: Bool
         if attempt == 0, let (cachedState, cachedVersion) = takeCached(stream, as: Area.State.self) {
-          (state, version, fromCache) = (cachedState, cachedVersion, true)
+          (state, version, assumed) = (cachedState, cachedVersion, true)
+        } else if attempt == 0, likelyNew {
+          (state, version, assumed) = (Area.initial, 0, true)
         } else {
           switch try await load(aggregate, stream: stream, request: request) {
           case .applied(let outcome): return outcome
-          case .current(let current, let currentVersion): (state, version, fromCache) = (current, currentVersion, false)
+          case .current(let current, let currentVersion): (state, version, assumed) = (current, currentVersion, false)
           }
         }
 
@@ -99,7 +107,7 @@ final class CommandHandler: Sendable {
         let events: [Area.Event]
         do {
           events = try Area.decide(command, state: state, context: context)
-        } catch let refusal as DomainError where fromCache && !refusal.isAboutAField {
+        } catch let refusal as DomainError where assumed && !refusal.isAboutAField {
           // A refusal computed from the cached state may be stale: another server may have changed
           // the stream since, and this may be a retry of a request already applied. Decide again
           // on the stream as stored. (A malformed field is refused whatever the state.)

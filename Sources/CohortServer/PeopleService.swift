@@ -118,12 +118,13 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
 extension ServerCore {
   /// Runs `command` on the person's stream.
   func person(
-    _ command: PeopleCommand, personID: UUID, request: RequestFingerprint, principal: Principal
+    _ command: PeopleCommand, personID: UUID, request: RequestFingerprint, principal: Principal,
+    likelyNew: Bool = false
   ) async throws -> CommandHandler.Outcome<PeopleEvent> {
     try await commands.handle(
       command, on: Aggregate<CohortDomain.People>(codec: codecs.people),
       stream: Codecs.personStream(tenantID: principal.tenantID, personID: personID), subjectID: personID,
-      request: request, principal: principal)
+      request: request, principal: principal, likelyNew: likelyNew)
   }
 
   /// Registers a person, their key first: it must exist before the events it seals are encoded.
@@ -131,7 +132,11 @@ extension ServerCore {
     _ person: NewPerson, personID: UUID, request: RequestFingerprint, principal: Principal
   ) async throws -> CommandHandler.Outcome<PeopleEvent> {
     _ = try await keys.key(for: personID, tenantID: principal.tenantID)
-    return try await self.person(.register(person), personID: personID, request: request, principal: principal)
+    // Someone the read model has never seen most likely has no stream yet: not reading it saves
+    // a round trip (a wrong guess costs a conflict, and the stream is read then).
+    let unseen = readModel.read { $0.people.directory.person(tenantID: principal.tenantID, personID: personID) == nil }
+    return try await self.person(
+      .register(person), personID: personID, request: request, principal: principal, likelyNew: unseen)
   }
 }
 

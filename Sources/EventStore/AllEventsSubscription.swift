@@ -36,10 +36,17 @@ public struct AllEventsSubscription: AsyncSequence, Sendable {
     private var prefetched: Task<[RecordedEvent], any Error>?
     /// The append generation before the last read, when that read reached the end of the log.
     private var caughtUpAt: UInt64?
+    /// The append generation of the last read: a later one means this process appended since.
+    private var readAt: UInt64?
+    /// How long to wait for an append before looking for other processes' appends. It grows
+    /// while the log is quiet and while only this process appends (those appends wake the reader
+    /// anyway), and starts small again once a look finds what another process appended.
+    private var backoff: Duration
 
     init(subscription: AllEventsSubscription, position: Int64) {
       self.subscription = subscription
       self.position = position
+      backoff = subscription.minimumPoll
     }
 
     public mutating func next() async throws(EventStoreError) -> RecordedEvent? {
@@ -57,7 +64,6 @@ public struct AllEventsSubscription: AsyncSequence, Sendable {
     /// The next events in order (at most one batch), waiting for new ones when the log has no
     /// more; empty only when the task is cancelled. A failed read can be retried by calling again.
     public mutating func nextBatch() async throws(EventStoreError) -> [RecordedEvent] {
-      var backoff = subscription.minimumPoll
       if let generation = caughtUpAt {
         // The last read reached the end of the log: wait for an append before reading again.
         caughtUpAt = nil
@@ -65,8 +71,12 @@ public struct AllEventsSubscription: AsyncSequence, Sendable {
       }
       while !Task.isCancelled {
         let generation = subscription.store.appends.generation
+        let signalled = readAt.map { generation != $0 } ?? true
+        readAt = generation
         let batch = try await read()
         if let last = batch.last {
+          // Found without an append of this process to wake the reader: another process writes.
+          if !signalled { backoff = subscription.minimumPoll }
           position = last.position
           if batch.count == subscription.batchSize {
             prefetch(after: last.position)

@@ -4,21 +4,32 @@ import PostgresNIO
 
 /// The personal-data keys in tables `personal_keys` and `shared_secrets` of the same database.
 ///
-/// A key is created with `INSERT … ON CONFLICT DO NOTHING` and read back by a second statement
-/// (with its own snapshot), so servers creating the key of one subject at once all end up with
-/// the one stored first. A key deleted between the two (the person forgotten meanwhile) is made
+/// A key is created with `INSERT … ON CONFLICT DO NOTHING` and read back in the same statement
+/// (or, when another server inserted it meanwhile, by a second statement with its own snapshot),
+/// so servers creating the key of one subject at once all end up with the one stored first. A
+/// key deleted between the two (the person forgotten meanwhile) is made
 /// again: the caller asked for a key, and the person it registers now is a new record. A deleted row stays in the table's file until VACUUM reclaims it, and in
 /// backups and archived WAL taken before: the README says so.
 extension PostgresEventStore: KeyStore {
   public func key(for subject: UUID, tenantID: UUID) async throws(EventStoreError) -> EncryptionKey {
     try await connections.withConnection { [self] connection throws(EventStoreError) in
       for _ in 0..<5 {
+        // One round trip when the key is new or was stored before this statement began; a key
+        // another server inserts meanwhile is invisible to the statement's snapshot, and is read
+        // by the second statement.
         let fresh = ByteBuffer(data: EncryptionKey.random().bytes)
-        try await connection.execute(
+        let rows = try await connection.rows(
           """
-          INSERT INTO personal_keys (subject_id, tenant_id, key) VALUES (\(subject), \(tenantID), \(fresh))
-          ON CONFLICT (subject_id) DO NOTHING
+          WITH inserted AS (
+            INSERT INTO personal_keys (subject_id, tenant_id, key) VALUES (\(subject), \(tenantID), \(fresh))
+            ON CONFLICT (subject_id) DO NOTHING
+            RETURNING subject_id, key
+          )
+          SELECT subject_id, key FROM inserted
+          UNION ALL
+          SELECT subject_id, key FROM personal_keys WHERE subject_id = \(subject)
           """, logger: logger)
+        if let key = try Self.keys(in: rows)[subject] { return key }
         if let key = try await storedKeys([subject], on: connection)[subject] { return key }
       }
       throw EventStoreError(.unavailable, "the personal-data key was deleted each time it was made; retry")
@@ -60,6 +71,10 @@ extension PostgresEventStore: KeyStore {
   ) async throws(EventStoreError) -> [UUID: EncryptionKey] {
     let rows = try await connection.rows(
       "SELECT subject_id, key FROM personal_keys WHERE subject_id = ANY(\(subjects))", logger: logger)
+    return try Self.keys(in: rows)
+  }
+
+  private static func keys(in rows: [PostgresRow]) throws(EventStoreError) -> [UUID: EncryptionKey] {
     var found: [UUID: EncryptionKey] = [:]
     for row in rows {
       guard let (subject, bytes) = try? row.decode((UUID, Data).self), let key = EncryptionKey(bytes: bytes) else {

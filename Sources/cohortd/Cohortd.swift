@@ -3,6 +3,8 @@ import CohortClient
 import CohortServer
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// `cohortd`: the Cohort server. With no flags it keeps everything in a local data directory
@@ -138,6 +140,22 @@ struct Serve: AsyncParsableCommand {
   )
   var portOneAPIURL: String?
 
+  /// Where Swift tasks run.
+  enum Executor: String, ExpressibleByArgument, CaseIterable {
+    /// On NIO's event loops, where the connections are: no thread hop between a socket and the
+    /// task that handles what it read.
+    case nio
+    /// On Swift's default global pool.
+    case swift
+  }
+
+  @Option(
+    help: """
+      Where Swift tasks run: nio (on the event loops that serve the connections; fewer thread hops per RPC) \
+      or swift (Swift's own thread pool).
+      """)
+  var executor: Executor = .swift
+
   func validate() throws {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
     guard (0...65535).contains(httpsPort) else { throw ValidationError("--https-port must be 0 to 65535") }
@@ -147,6 +165,10 @@ struct Serve: AsyncParsableCommand {
   }
 
   func run() async throws {
+    // Before any task of the server is created: from here on every task runs on an event loop.
+    if executor == .nio, !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+      FileHandle.standardError.write(Data("cohortd: NIO's event loops could not take over Swift's tasks\n".utf8))
+    }
     let (base, logger) = try store.configuration()
     var configuration = base
     configuration.host = host

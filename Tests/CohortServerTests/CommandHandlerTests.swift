@@ -32,11 +32,12 @@ struct CommandHandlerTests {
   }
 
   func run(
-    _ handler: CommandHandler, _ command: EnrollmentCommand, request: RequestFingerprint? = nil
+    _ handler: CommandHandler, _ command: EnrollmentCommand, request: RequestFingerprint? = nil,
+    likelyNew: Bool = false
   ) async throws -> CommandHandler.Outcome<EnrollmentEvent> {
     try await handler.handle(
       command, on: Self.aggregate, stream: Self.stream, subjectID: Self.cohortID,
-      request: try request ?? Self.request(), principal: Self.principal)
+      request: try request ?? Self.request(), principal: Self.principal, likelyNew: likelyNew)
   }
 
   @Test("a refused command appends nothing and says why")
@@ -103,6 +104,33 @@ struct CommandHandlerTests {
     let error = await #expect(throws: DomainError.self) { try await run(handler, malformed) }
     #expect(error?.kind == .invalidArgument(field: "email"))
     #expect(store.streamReads == reads)
+  }
+
+  @Test("a stream guessed new is not read when the guess is right")
+  func likelyNewRight() async throws {
+    let store = FaultyStore()
+    let scheduled = try await run(CommandHandler(store: store, now: { Date() }), Self.schedule, likelyNew: true)
+    #expect(scheduled.streamVersion == 1 && store.streamReads == 0)
+  }
+
+  @Test("a stream wrongly guessed new is read and the command decided on what it holds")
+  func likelyNewWrong() async throws {
+    let store = FaultyStore()
+    let request = try Self.request()
+    let first = try await run(CommandHandler(store: store, now: { Date() }), Self.schedule, request: request)
+    _ = try await run(CommandHandler(store: store, now: { Date() }), .openEnrollment)
+    // Decided on the initial state, scheduling again would be accepted; the stream says it is a retry.
+    let retry = try await run(
+      CommandHandler(store: store, now: { Date() }), Self.schedule, request: request, likelyNew: true)
+    #expect(retry.position == first.position && retry.appendedTypes.isEmpty)
+    // On the initial state closing enrollment is refused (nothing is scheduled); on the stream it is not.
+    let closed = try await run(CommandHandler(store: store, now: { Date() }), .closeEnrollment, likelyNew: true)
+    #expect(closed.streamVersion == 3)
+    let refused = await #expect(throws: DomainError.self) {
+      try await run(CommandHandler(store: store, now: { Date() }), .closeEnrollment, likelyNew: true)
+    }
+    #expect(refused != nil && store.streamReads > 0)
+    #expect(try await store.headPosition() == 3)
   }
 
   @Test("after an append error the cached state is dropped: the next command reads the stream")

@@ -3,25 +3,33 @@
 # run, alternating baseline and subject, reported as medians. Not part of the tests; nothing
 # fails on timing.
 #
-#   Scripts/bench.sh                 full run: 10 s per measurement, 3 rounds, 1,000,000 events
-#   BENCH_QUICK=1 Scripts/bench.sh   smoke test: 2 s, 1 round, 100,000 events
+#   Scripts/bench.sh                 full run: 10 s per measurement, 3 rounds, logs of 100,000 and 1,000,000 events
+#   BENCH_QUICK=1 Scripts/bench.sh   smoke test: 2 s, 1 round, logs of 10,000 and 100,000 events
+#   BENCH_SIZES="100000 1000000 10000000" Scripts/bench.sh   growth up to 10 million events (about an hour more)
 #
 # Environment (each overrides the mode's default):
 #   BENCH_SECONDS   seconds per measurement (default 10; quick 2)
 #   BENCH_ROUNDS    baseline/subject pairs per workload (default 3; quick 1)
-#   BENCH_EVENTS    events loaded for the rebuild (default 1000000; quick 100000)
+#   BENCH_EVENTS    the log size the start and rebuild targets are judged at (default 1000000; quick 100000)
+#   BENCH_SIZES     the log sizes the rebuild database grows through (must include BENCH_EVENTS)
 #   BENCH_CLIENTS   concurrencies of the append workload (default "1 8 32")
+#   BENCH_ROSTERS   roster sizes of the GetCohort workload (default "30 300 3000")
 #   BENCH_KEEP=1    keep the work directory (logs, pgbench logs) after the run
 #
 # What it does: builds release `cohortd` and `cohort-bench`, starts a throwaway PostgreSQL
 # (Scripts/postgres.sh, which installs it from Debian packages if needed) and a release cohortd
 # on it (loopback, a free port, TLS with its development CA, the owner token), then:
-#   append   Enroll (one event per call) over gRPC/TLS from 1, 8 and 32 clients
-#            vs pgbench doing the same single-row INSERT into a copy of the events table
-#   query    GetCohort (a 300-member roster) vs the health Check (no-op), 32 clients
-#   rebuild  cohortd's start-up projection rebuild from N events in PostgreSQL
-#            vs COPY (SELECT * FROM events ORDER BY position) TO '/dev/null'
-#   start    time from exec to serving with N events, and peak RSS (VmHWM) after the rebuild
+#   append   Enroll (one event per call) over gRPC/TLS from 1, 8 and 32 clients, each beside
+#            WhoAmI (an authenticated no-op: gRPC + TLS + the token check) at the same
+#            concurrency, and pgbench doing the same single-row INSERT into a copy of the events table
+#   query    GetCohort for rosters of 30, 300 and 3,000 members vs WhoAmI, 32 clients; the health
+#            Check (no token); WhoAmI with a 30 s deadline against WhoAmI without one
+#   rebuild  at each log size: cohortd's start-up projection rebuild vs COPY ... TO STDOUT (FORMAT
+#            binary) received by psql (and COPY ... TO '/dev/null' inside the server)
+#   start    time from exec to serving, and peak RSS (VmHWM) after the rebuild, at each log size
+#   growth   Enroll from 32 clients with each log size already in the log, vs the near-empty log
+# Every cohort-bench call sends no deadline unless a row says otherwise. cohortd's CPU time per
+# call comes from /proc/<pid>/stat before and after each run (warm-up included).
 # Progress goes to standard error; standard output gets a table and, as its last line, one JSON
 # object with every figure, ratio, target and the machine's facts.
 set -euo pipefail
@@ -31,15 +39,23 @@ log() { echo "bench.sh: $*" >&2; }
 
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then
   seconds=${BENCH_SECONDS:-2} rounds=${BENCH_ROUNDS:-1} events=${BENCH_EVENTS:-100000} warmup=0.5
+  sizes=${BENCH_SIZES:-"10000 $events"}
 else
   seconds=${BENCH_SECONDS:-10} rounds=${BENCH_ROUNDS:-3} events=${BENCH_EVENTS:-1000000} warmup=1
+  sizes=${BENCH_SIZES:-"100000 $events"}
 fi
 clients_list=${BENCH_CLIENTS:-"1 8 32"}
 query_clients=32
-roster_members=300
+roster_sizes=${BENCH_ROSTERS:-"30 300 3000"}
 [[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || { log "BENCH_SECONDS must be a positive integer"; exit 2; }
 [[ $rounds =~ ^[0-9]+$ && $rounds -gt 0 ]] || { log "BENCH_ROUNDS must be a positive integer"; exit 2; }
 [[ $events =~ ^[0-9]+$ && $events -gt 0 ]] || { log "BENCH_EVENTS must be a positive integer"; exit 2; }
+previous=0
+for size in $sizes; do
+  [[ $size =~ ^[0-9]+$ && $size -gt $previous ]] || { log "BENCH_SIZES must be growing positive integers"; exit 2; }
+  previous=$size
+done
+[[ " $sizes " == *" $events "* ]] || { log "BENCH_SIZES ($sizes) must include BENCH_EVENTS ($events)"; exit 2; }
 # A measured run gets its warm-up, its duration and a minute of slack before it is killed.
 run_timeout=$((seconds + 90))
 # cohortd must serve within this many seconds of starting (a slow rebuild is a figure, not a hang).
@@ -221,17 +237,27 @@ log "cohortd serving after ${start_ms} ms (empty log)"
 pgbench_run 8 0 1 >/dev/null
 bench append --data-dir "$main_dir" --clients 8 --seconds 1 --warmup 0 --first-cohort 100 >/dev/null
 
+# measure KEY ROUND cohort-bench ARGS...: one cohort-bench run, recorded with cohortd's CPU time.
+measure() {
+  local key=$1 round=$2 cpu0 out
+  shift 2
+  cpu0=$(cohortd_cpu)
+  out=$(bench "$@" --data-dir "$dir_in_use")
+  record "$key" "$round" "$out" "$(cpu_since "$cpu0")"
+}
+dir_in_use=$main_dir
+
 next_cohort=1000
 for clients in $clients_list; do
   for round in $(seq 1 "$rounds"); do
     log "append, $clients clients, round $round/$rounds: pgbench INSERT"
     out=$(pgbench_run "$clients" "$((clients * 100 + round))" "$seconds")
     record "append.pgbench.$clients" "$round" "$out"
+    log "append, $clients clients, round $round/$rounds: WhoAmI (authenticated no-op)"
+    measure "append.noop.$clients" "$round" query --rpc whoami --clients "$clients" --seconds "$seconds" --warmup "$warmup"
     log "append, $clients clients, round $round/$rounds: cohortd Enroll"
-    cpu0=$(cohortd_cpu)
-    out=$(bench append --data-dir "$main_dir" --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
-      --first-cohort "$next_cohort")
-    record "append.cohortd.$clients" "$round" "$out" "$(cpu_since "$cpu0")"
+    measure "append.cohortd.$clients" "$round" append --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
+      --first-cohort "$next_cohort"
     next_cohort=$((next_cohort + clients))
   done
 done
@@ -239,58 +265,81 @@ done
 event_bytes=$(psql_in cohort -At -c \
   "SELECT round(avg(length(data))), round(avg(length(metadata))) FROM events WHERE type = 'cohort.v1.events.MemberEnrolled'")
 
-log "query: preparing cohort 9000 with $roster_members members"
-bench roster --data-dir "$main_dir" --cohort 9000 --members "$roster_members" >/dev/null
+for members in $roster_sizes; do
+  log "query: preparing cohort $((9000 + members / 10)) with $members members"
+  bench roster --data-dir "$main_dir" --cohort "$((9000 + members / 10))" --members "$members" >/dev/null
+done
 for round in $(seq 1 "$rounds"); do
-  log "query, round $round/$rounds: health Check (no-op)"
-  cpu0=$(cohortd_cpu)
-  out=$(bench query --data-dir "$main_dir" --rpc health --clients "$query_clients" --seconds "$seconds" \
-    --warmup "$warmup")
-  record "query.health" "$round" "$out" "$(cpu_since "$cpu0")"
-  log "query, round $round/$rounds: GetCohort"
-  cpu0=$(cohortd_cpu)
-  out=$(bench query --data-dir "$main_dir" --rpc get-cohort --cohort 9000 --clients "$query_clients" \
-    --seconds "$seconds" --warmup "$warmup")
-  record "query.get_cohort" "$round" "$out" "$(cpu_since "$cpu0")"
+  q=(--clients "$query_clients" --seconds "$seconds" --warmup "$warmup")
+  log "query, round $round/$rounds: health Check (no-op without a token)"
+  measure "query.health" "$round" query --rpc health "${q[@]}"
+  log "query, round $round/$rounds: WhoAmI (authenticated no-op), without and with a 30 s deadline"
+  measure "query.noop" "$round" query --rpc whoami "${q[@]}"
+  measure "query.noop_deadline" "$round" query --rpc whoami --deadline 30 "${q[@]}"
+  for members in $roster_sizes; do
+    log "query, round $round/$rounds: GetCohort, $members members"
+    measure "query.get_cohort.$members" "$round" query --rpc get-cohort --cohort "$((9000 + members / 10))" "${q[@]}"
+  done
 done
 stop_cohortd
 
-# --- rebuild, start and memory: a second database with N events ------------------------------------
+# --- rebuild, start, memory and growth: a second database, grown in stages -------------------------
 rebuild_dir=$work/rebuild
 log "rebuild: first start on an empty database (creates the first tenant and its owner)"
 start_cohortd "$rebuild_dir" cohort_rebuild "$work/logs/cohortd-rebuild-0.log"
 start_empty_ms=$start_ms
 stop_cohortd
 
-log "rebuild: loading $events events through PostgresEventStore"
-timeout --kill-after=10 3600 "$bench_bin" load --database-url "$(db_url cohort_rebuild)" --events "$events" \
-  >"$work/logs/load.out"
-record "load" 1 "$(tail -n 1 "$work/logs/load.out")"
-psql_in cohort_rebuild -c "VACUUM (ANALYZE) events" -c "CHECKPOINT" >/dev/null
-log_events=$(psql_in cohort_rebuild -At -c "SELECT count(*) FROM events")
-table_bytes=$(psql_in cohort_rebuild -At -c "SELECT pg_total_relation_size('events')")
+# The loaded cohorts are numbered from 20,001 on (written straight into the log, past the API's
+# 10,000), so that the growth runs' cohorts (5,000 and up, through the API) never meet them.
+loaded=0
+next_load_cohort=20001
+growth_cohort=5000
+dir_in_use=$rebuild_dir
+for size in $sizes; do
+  log "rebuild: loading $((size - loaded)) more events through PostgresEventStore (to $size)"
+  timeout --kill-after=10 7200 "$bench_bin" load --database-url "$(db_url cohort_rebuild)" --events "$((size - loaded))" \
+    --first-cohort "$next_load_cohort" >"$work/logs/load-$size.out"
+  record "load.$size" 1 "$(tail -n 1 "$work/logs/load-$size.out")"
+  next_load_cohort=$((next_load_cohort + (size - loaded + 301) / 302))
+  loaded=$size
+  psql_in cohort_rebuild -c "VACUUM (ANALYZE) events" -c "CHECKPOINT" >/dev/null
+  log_events=$(psql_in cohort_rebuild -At -c "SELECT count(*) FROM events")
+  table_bytes=$(psql_in cohort_rebuild -At -c "SELECT pg_total_relation_size('events')")
+  record "table.$size" 1 "{\"events\": $log_events, \"bytes\": $table_bytes}"
 
-for round in $(seq 1 "$rounds"); do
-  log "rebuild, round $round/$rounds: COPY of $log_events rows"
-  copy_ms=$(psql_in cohort_rebuild -c '\timing on' \
-    -c "COPY (SELECT * FROM events ORDER BY position) TO '/dev/null'" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
-  [[ -n "$copy_ms" ]] || { log "psql printed no COPY timing"; exit 1; }
-  record "rebuild.copy" "$round" "{\"ms\": $copy_ms, \"events\": $log_events}"
-  log "rebuild, round $round/$rounds: readAll scan without folding (diagnostic)"
-  out=$(timeout --kill-after=10 600 "$bench_bin" scan --database-url "$(db_url cohort_rebuild)" | tail -n 1)
-  record "rebuild.scan" "$round" "$out"
+  for round in $(seq 1 "$rounds"); do
+    log "rebuild $size, round $round/$rounds: COPY of $log_events rows inside the server, and in binary to a client"
+    copy_ms=$(psql_in cohort_rebuild -c '\timing on' \
+      -c "COPY (SELECT * FROM events ORDER BY position) TO '/dev/null'" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
+    [[ -n "$copy_ms" ]] || { log "psql printed no COPY timing"; exit 1; }
+    record "rebuild.copy.$size" "$round" "{\"ms\": $copy_ms, \"events\": $log_events}"
+    t0=$(date +%s%N)
+    psql_in cohort_rebuild -c "COPY (SELECT * FROM events ORDER BY position) TO STDOUT (FORMAT binary)" >/dev/null
+    t1=$(date +%s%N)
+    record "rebuild.copy_client.$size" "$round" "{\"ms\": $(((t1 - t0) / 1000000)), \"events\": $log_events}"
+    log "rebuild $size, round $round/$rounds: readAll scan without folding (diagnostic)"
+    out=$(timeout --kill-after=10 1800 "$bench_bin" scan --database-url "$(db_url cohort_rebuild)" | tail -n 1)
+    record "rebuild.scan.$size" "$round" "$out"
 
-  log "rebuild, round $round/$rounds: cohortd start with $log_events events"
-  logfile=$work/logs/cohortd-rebuild-$round.log
-  start_cohortd "$rebuild_dir" cohort_rebuild "$logfile"
-  hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$cohortd_pid/status")
-  rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$cohortd_pid/status")
-  # "read model caught up" position=N took=D seconds (a Swift Duration).
-  took=$(sed -n 's/.*took=\([0-9.e+-]*\) seconds.*/\1/p' "$logfile" | tail -n 1)
-  [[ -n "$took" ]] || { log "no 'read model caught up ... took=' line in $logfile"; exit 1; }
-  record "rebuild.cohortd" "$round" \
-    "{\"start_ms\": $start_ms, \"took_s\": $took, \"events\": $log_events, \"vm_hwm_kb\": $hwm_kb, \"vm_rss_kb\": $rss_kb}"
-  stop_cohortd
+    log "rebuild $size, round $round/$rounds: cohortd start with $log_events events"
+    logfile=$work/logs/cohortd-rebuild-$size-$round.log
+    start_cohortd "$rebuild_dir" cohort_rebuild "$logfile"
+    hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$cohortd_pid/status")
+    rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$cohortd_pid/status")
+    # "read model caught up" position=N took=D seconds (a Swift Duration).
+    took=$(sed -n 's/.*took=\([0-9.e+-]*\) seconds.*/\1/p' "$logfile" | tail -n 1)
+    [[ -n "$took" ]] || { log "no 'read model caught up ... took=' line in $logfile"; exit 1; }
+    record "rebuild.cohortd.$size" "$round" \
+      "{\"start_ms\": $start_ms, \"took_s\": $took, \"events\": $log_events, \"vm_hwm_kb\": $hwm_kb, \"vm_rss_kb\": $rss_kb}"
+    if [[ $round == "$rounds" ]]; then
+      log "growth: Enroll from $query_clients clients with $log_events events in the log"
+      measure "growth.enroll.$size" 1 append --clients "$query_clients" --seconds "$seconds" --warmup "$warmup" \
+        --first-cohort "$growth_cohort"
+      growth_cohort=$((growth_cohort + query_clients))
+    fi
+    stop_cohortd
+  done
 done
 
 # --- the report -----------------------------------------------------------------------------------
@@ -307,9 +356,11 @@ machine = {
     "postgresql": "$pg_version", "swift": "$swift_version", "kernel": "$(uname -r)",
 }
 settings = {
-    "seconds": $seconds, "rounds": $rounds, "events": $events, "quick": "${BENCH_QUICK:-0}" == "1",
-    "append_clients": [int(c) for c in "$clients_list".split()], "query_clients": $query_clients,
-    "roster_members": $roster_members, "connections": "one TLS connection per client",
+    "seconds": $seconds, "rounds": $rounds, "sizes": [int(s) for s in "$sizes".split()], "target_size": $events,
+    "quick": "${BENCH_QUICK:-0}" == "1", "append_clients": [int(c) for c in "$clients_list".split()],
+    "query_clients": $query_clients, "roster_sizes": [int(m) for m in "$roster_sizes".split()],
+    "connections": "one TLS connection per client",
+    "deadline": "measured calls carry no deadline, except the no-op row that says 30 s",
 }
 runs = {}
 for line in open(sys.argv[1]):
@@ -318,6 +369,7 @@ for line in open(sys.argv[1]):
     runs.setdefault(entry["key"], []).append(entry["report"])
 
 def med(values):
+    values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
 
 def figures(key):
@@ -340,48 +392,62 @@ def paired(subject, baseline, value=lambda r: r["rate"]):
     pairs = zip(runs.get(subject, []), runs.get(baseline, []))
     return med([value(s) / value(b) for s, b in pairs if value(b)])
 
+def target(ratio, at_least):
+    return {"ratio": ratio, "target": at_least, "meets_target": ratio is not None and ratio >= at_least}
+
 report = {"machine": machine, "settings": settings}
 append = {}
 for clients in settings["append_clients"]:
-    ratio = paired(f"append.cohortd.{clients}", f"append.pgbench.{clients}")
-    entry = {"cohortd": figures(f"append.cohortd.{clients}"), "pgbench": figures(f"append.pgbench.{clients}"),
-             "ratio": ratio}
-    if clients == 32:
-        entry["target"] = 1.0
-        entry["meets_target"] = ratio is not None and ratio >= 1.0
+    entry = {"cohortd": figures(f"append.cohortd.{clients}"), "noop": figures(f"append.noop.{clients}"),
+             "pgbench": figures(f"append.pgbench.{clients}"),
+             "ratio_pgbench": paired(f"append.cohortd.{clients}", f"append.pgbench.{clients}")}
+    entry.update(target(paired(f"append.cohortd.{clients}", f"append.noop.{clients}"), 0.8 if clients == 32 else 0))
     append[str(clients)] = entry
 report["append"] = append
 
-qratio = paired("query.get_cohort", "query.health")
-report["query"] = {
-    "clients": $query_clients, "get_cohort": figures("query.get_cohort"), "health": figures("query.health"),
-    "roster_members": med([r.get("details", {}).get("roster_members", 0) for r in runs.get("query.get_cohort", [])]),
-    "ratio": qratio, "target": 0.8, "meets_target": qratio is not None and qratio >= 0.8,
-}
+query = {"clients": $query_clients, "health": figures("query.health"), "noop": figures("query.noop"),
+         "noop_deadline": figures("query.noop_deadline"),
+         "deadline_cost": paired("query.noop_deadline", "query.noop"), "get_cohort": {}}
+for members in settings["roster_sizes"]:
+    entry = figures(f"query.get_cohort.{members}")
+    entry.update(target(paired(f"query.get_cohort.{members}", "query.noop"), 0.7 if members == 300 else 0))
+    entry["reply_bytes"] = med([r.get("details", {}).get("reply_bytes") for r in runs.get(f"query.get_cohort.{members}", [])])
+    query["get_cohort"][str(members)] = entry
+report["query"] = query
 
-load = runs["load"][0]
-copies, rebuilds = runs["rebuild.copy"], runs["rebuild.cohortd"]
-copy_rates = [c["events"] / (c["ms"] / 1000) for c in copies]
-scan_rates = [r["rate"] for r in runs.get("rebuild.scan", [])]
-rebuild_rates = [r["events"] / r["took_s"] for r in rebuilds]
-rratio = med([r / c for r, c in zip(rebuild_rates, copy_rates)])
-report["rebuild"] = {
-    "events": rebuilds[0]["events"], "table_mib": round($table_bytes / 1048576, 1),
-    "load_seconds": round(load["seconds"], 1), "load_events_per_s": round(load["rate"]),
-    "cohortd_seconds": med([r["took_s"] for r in rebuilds]), "cohortd_events_per_s": med(rebuild_rates),
-    "copy_seconds": med([c["ms"] / 1000 for c in copies]), "copy_events_per_s": med(copy_rates),
-    "readall_scan_events_per_s": med(scan_rates),
-    "ratio": rratio, "target": 0.5, "meets_target": rratio is not None and rratio >= 0.5,
-}
-start_ms = med([r["start_ms"] for r in rebuilds])
-report["start"] = {
-    "events": rebuilds[0]["events"], "ms": start_ms, "target_ms": 2000,
-    "meets_target": start_ms is not None and start_ms < 2000, "empty_log_ms": $start_empty_ms,
-}
-report["memory"] = {
-    "events": rebuilds[0]["events"],
-    "peak_rss_mib": round(med([r["vm_hwm_kb"] for r in rebuilds]) / 1024, 1),
-    "rss_serving_mib": round(med([r["vm_rss_kb"] for r in rebuilds]) / 1024, 1),
+stages = {}
+for size in settings["sizes"]:
+    copies, clients, rebuilds = runs[f"rebuild.copy.{size}"], runs[f"rebuild.copy_client.{size}"], runs[f"rebuild.cohortd.{size}"]
+    load, table = runs[f"load.{size}"][0], runs[f"table.{size}"][0]
+    events = table["events"]
+    rebuild_rates = [r["events"] / r["took_s"] for r in rebuilds]
+    client_rates = [c["events"] / (c["ms"] / 1000) for c in clients]
+    stage = {
+        "events": events, "table_mib": round(table["bytes"] / 1048576, 1),
+        "load_seconds": round(load["seconds"], 1), "load_events_per_s": round(load["rate"]),
+        "cohortd_seconds": med([r["took_s"] for r in rebuilds]), "cohortd_events_per_s": med(rebuild_rates),
+        "copy_seconds": med([c["ms"] / 1000 for c in copies]),
+        "copy_events_per_s": med([c["events"] / (c["ms"] / 1000) for c in copies]),
+        "copy_client_seconds": med([c["ms"] / 1000 for c in clients]), "copy_client_events_per_s": med(client_rates),
+        "readall_scan_events_per_s": med([r["rate"] for r in runs.get(f"rebuild.scan.{size}", [])]),
+        "start_ms": med([r["start_ms"] for r in rebuilds]),
+        "peak_rss_mib": round(med([r["vm_hwm_kb"] for r in rebuilds]) / 1024, 1),
+        "rss_serving_mib": round(med([r["vm_rss_kb"] for r in rebuilds]) / 1024, 1),
+        "enroll": figures(f"growth.enroll.{size}"),
+    }
+    stage["peak_rss_mib_per_million_events"] = round(stage["peak_rss_mib"] / (events / 1e6), 1)
+    stage.update(target(med([r / c for r, c in zip(rebuild_rates, client_rates)]), 0.5))
+    stages[str(size)] = stage
+report["stages"] = stages
+main = stages.get(str(settings["target_size"])) or stages[str(settings["sizes"][-1])]
+report["start"] = {"events": main["events"], "ms": main["start_ms"], "target_ms": 1000,
+                   "meets_target": main["start_ms"] is not None and main["start_ms"] < 1000, "empty_log_ms": $start_empty_ms}
+largest = stages[str(settings["sizes"][-1])]
+empty_enroll = append.get(str($query_clients), {}).get("cohortd", {}).get("rate")
+report["growth"] = {
+    "enroll_empty_log": empty_enroll,
+    "enroll_largest_log": largest["enroll"]["rate"], "largest_log_events": largest["events"],
+    **target(largest["enroll"]["rate"] / empty_enroll if empty_enroll and largest["enroll"]["rate"] else None, 0.9),
 }
 report["event_bytes"] = dict(zip(["data", "metadata"], [float(x) for x in "$event_bytes".split("|")]))
 
@@ -395,48 +461,57 @@ def cpu(figure):
     value = figure.get("cohortd_cpu_us_per_call")
     return "" if value is None else f"{value:,} µs"
 
-def verdict(ok):
-    return "met" if ok else "NOT met"
+def goal(entry, text):
+    if not entry.get("target"):
+        return ""
+    return f"{text} ({'met' if entry['meets_target'] else 'NOT met'})"
+
+def lat(f):
+    return f"{ms(f['p50_us'])} / {ms(f['p99_us'])}"
 
 rows = []
 for clients, entry in append.items():
-    c, b = entry["cohortd"], entry["pgbench"]
-    target = f"≥ 1.0× ({verdict(entry['meets_target'])})" if "target" in entry else ""
-    rows.append((f"append, {clients} client{'' if clients == '1' else 's'}", f"{num(c['rate'])} appends/s", f"{ms(c['p50_us'])} / {ms(c['p99_us'])}",
-                 cpu(c), f"pgbench INSERT {num(b['rate'])} tps, {ms(b['p50_us'])} / {ms(b['p99_us'])}",
-                 f"{num(entry['ratio'], 2)}×", target))
-q = report["query"]
-rows.append((f"query, {q['clients']} clients", f"{num(q['get_cohort']['rate'])} GetCohort/s",
-             f"{ms(q['get_cohort']['p50_us'])} / {ms(q['get_cohort']['p99_us'])}", cpu(q["get_cohort"]),
-             f"health Check {num(q['health']['rate'])}/s, {ms(q['health']['p50_us'])} / {ms(q['health']['p99_us'])}",
-             f"{num(qratio, 2)}×", f"≥ 0.8× ({verdict(q['meets_target'])})"))
-r = report["rebuild"]
-rows.append((f"rebuild, {r['events']:,} events", f"{num(r['cohortd_events_per_s'])} events/s",
-             f"{num(r['cohortd_seconds'], 2)} s", "", f"COPY {num(r['copy_events_per_s'])} events/s, {num(r['copy_seconds'], 2)} s",
-             f"{num(rratio, 2)}×", f"≥ 0.5× ({verdict(r['meets_target'])})"))
-s = report["start"]
-rows.append((f"start, {s['events']:,} events", f"{num(s['ms'])} ms to serving", "", "", f"empty log: {s['empty_log_ms']} ms", "",
-             f"< 2000 ms ({verdict(s['meets_target'])})"))
-rows.append((f"memory, {s['events']:,} events", f"{report['memory']['peak_rss_mib']} MiB peak RSS", "", "",
-             f"RSS while serving {report['memory']['rss_serving_mib']} MiB", "", ""))
+    c, n, b = entry["cohortd"], entry["noop"], entry["pgbench"]
+    plural = "" if clients == "1" else "s"
+    rows.append((f"Enroll, {clients} client{plural}", f"{num(c['rate'])}/s", lat(c), cpu(c),
+                 f"WhoAmI {num(n['rate'])}/s, {lat(n)}, {cpu(n)}", f"{num(entry['ratio'], 2)}×", goal(entry, "≥ 0.8×")))
+    rows.append(("", "", "", "", f"pgbench INSERT {num(b['rate'])} tps, {lat(b)}", f"{num(entry['ratio_pgbench'], 2)}×", ""))
+n, h, d = query["noop"], query["health"], query["noop_deadline"]
+rows.append((f"WhoAmI, {query['clients']} clients", f"{num(n['rate'])}/s", lat(n), cpu(n),
+             f"health Check (no token) {num(h['rate'])}/s, {lat(h)}, {cpu(h)}", "", ""))
+rows.append(("WhoAmI, 30 s deadline", f"{num(d['rate'])}/s", lat(d), cpu(d), "WhoAmI without a deadline",
+             f"{num(query['deadline_cost'], 2)}×", ""))
+for members, g in query["get_cohort"].items():
+    rows.append((f"GetCohort, {int(members):,} members", f"{num(g['rate'])}/s", lat(g), cpu(g),
+                 f"WhoAmI; reply {num(g['reply_bytes'])} bytes", f"{num(g['ratio'], 2)}×", goal(g, "≥ 0.7×")))
+for size, s in stages.items():
+    rows.append((f"rebuild, {s['events']:,} events", f"{num(s['cohortd_events_per_s'])} events/s", f"{num(s['cohortd_seconds'], 2)} s", "",
+                 f"binary COPY to a client {num(s['copy_client_events_per_s'])} events/s ({num(s['copy_client_seconds'], 2)} s); "
+                 f"in the server {num(s['copy_events_per_s'])}/s", f"{num(s['ratio'], 2)}×", goal(s, "≥ 0.5×")))
+    rows.append((f"start, {s['events']:,} events", f"{num(s['start_ms'])} ms", "", "",
+                 f"peak RSS {s['peak_rss_mib']} MiB ({s['peak_rss_mib_per_million_events']} MiB per million events)", "",
+                 goal(report["start"], "< 1000 ms") if s is main else ""))
+    e = s["enroll"]
+    rows.append((f"Enroll, {s['events']:,} events in the log", f"{num(e['rate'])}/s", lat(e), cpu(e),
+                 f"Enroll, {query['clients']} clients, near-empty log", f"{num(e['rate'] / empty_enroll if e['rate'] and empty_enroll else None, 2)}×",
+                 goal(report["growth"], "≥ 0.9×") if s is largest else ""))
 
-header = ("workload", "cohortd", "p50 / p99 ms", "cohortd CPU/call", "baseline (same run)", "ratio", "target")
+header = ("workload", "cohortd", "p50 / p99 ms", "CPU/call", "baseline (same run)", "ratio", "target")
 widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
 def line(row):
     return "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
-print(f"Cohort benchmarks: medians of {$rounds} round(s) of {$seconds} s, baseline and cohortd alternating")
+print(f"Cohort benchmarks: medians of {$rounds} round(s) of {$seconds} s, baseline and cohortd alternating; "
+      f"calls without a deadline unless a row says otherwise")
 print(f"machine: {machine['nproc']} CPUs ({machine['cpu']}), {machine['memory_gib']} GiB, "
       f"PostgreSQL {machine['postgresql']}, Swift {machine['swift']}")
-print(f"loaded {r['events']:,} events ({r['table_mib']} MiB) in {r['load_seconds']} s "
-      f"({num(r['load_events_per_s'])} events/s) for the rebuild")
+for size, s in stages.items():
+    print(f"log of {s['events']:,} events ({s['table_mib']} MiB), the last {num(int(size) - (int(settings['sizes'][settings['sizes'].index(int(size)) - 1]) if settings['sizes'].index(int(size)) else 0))} "
+          f"loaded at {num(s['load_events_per_s'])} events/s; readAll alone {num(s['readall_scan_events_per_s'])} events/s")
 print()
 print(line(header))
 print(line(["-" * w for w in widths]))
 for row in rows:
     print(line(row))
-print()
-print(f"health Check (no-op) costs cohortd {cpu(q['health']) or '-'} of CPU per call; readAll alone, as the projection "
-      f"reads at start, runs at {num(r['readall_scan_events_per_s'])} events/s (no folding)")
 print()
 print(json.dumps(report, ensure_ascii=False, separators=(",", ":")))
 PY

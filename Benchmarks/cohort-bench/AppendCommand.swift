@@ -41,19 +41,22 @@ struct AppendCommand: AsyncParsableCommand {
       }
     }
     progress("append: \(clients) clients for \(load.warmup) s warm-up + \(load.seconds) s")
-    let summary = try await load.closedLoop.run(settings: settings, name: "Enroll") { client, worker, sequence in
+    let summary = try await load.closedLoop.run(settings: settings, name: "Enroll") {
+      client, options, worker, sequence in
       let reply = try await Cohort_V1_EnrollmentService.Client(wrapping: client).enroll(
         .with {
           $0.requestID = UUID().uuidString
           $0.cohortNumber = first + Int32(worker)
           $0.name = "Bench Member \(worker)-\(sequence)"
           $0.email = "m\(sequence).w\(worker).\(label)@bench.example.org"
-        }, options: ClosedLoop.callOptions)
+        }, options: options)
       guard reply.outcome == .enrolled, reply.reply.eventTypes.count == 1 else {
         throw BenchFailure(
           "Enroll answered \(reply.outcome) with events \(reply.reply.eventTypes), expected one MemberEnrolled")
       }
     }
-    try BenchReport(workload: "append", rpc: "Enroll", clients: clients, summary: summary).emit()
+    var report = BenchReport(workload: "append", rpc: "Enroll", clients: clients, summary: summary)
+    report.details["deadline_s"] = load.deadline
+    try report.emit()
   }
 }

@@ -19,13 +19,11 @@ struct ClosedLoop: Sendable {
   var warmup: Duration
   var duration: Duration
   var maximumRequests: Int
+  /// Sent with every measured call (`--deadline`): with or without a deadline.
+  var callOptions: CallOptions
 
-  /// Applied to every measured call: no call waits forever on a stuck server.
-  static let callOptions: CallOptions = {
-    var options = CallOptions.defaults
-    options.timeout = .seconds(30)
-    return options
-  }()
+  /// For the unmeasured calls of a setup: none waits forever on a stuck server.
+  static let setupCallOptions = CallOptions.deadline(seconds: 30)
 
   private struct WorkerResult: Sendable {
     var latencies: [UInt32]
@@ -37,13 +35,14 @@ struct ClosedLoop: Sendable {
   /// reported as the server's refusal of `name`.
   func run(
     settings: ClientSettings, name: String,
-    call: @escaping @Sendable (Client, _ worker: Int, _ sequence: Int) async throws -> Void
+    call: @escaping @Sendable (Client, CallOptions, _ worker: Int, _ sequence: Int) async throws -> Void
   ) async throws -> LatencySummary {
     let clock = ContinuousClock()
     let budget = RequestBudget(maximum: maximumRequests)
     let start = clock.now
     let measureFrom = start + warmup
     let measureUntil = measureFrom + duration
+    let options = callOptions
     let results = try await withThrowingTaskGroup(of: WorkerResult.self) { group in
       for worker in 0..<workers {
         group.addTask {
@@ -61,7 +60,7 @@ struct ClosedLoop: Sendable {
                 break
               }
               do {
-                try await call(client, worker, sequence)
+                try await call(client, options, worker, sequence)
               } catch {
                 throw BenchFailure.rpc(name, error)
               }
@@ -113,5 +112,14 @@ final class RequestBudget: Sendable {
   /// Takes one call from the budget; `false` once it is spent.
   func take() -> Bool {
     counter.add(1, ordering: .relaxed).newValue <= maximum
+  }
+}
+
+extension CallOptions {
+  /// The default options with a timeout of `seconds`.
+  static func deadline(seconds: Double) -> CallOptions {
+    var options = CallOptions.defaults
+    options.timeout = .milliseconds(Int64(seconds * 1000))
+    return options
   }
 }

@@ -20,7 +20,7 @@ enum CohortSetup {
           $0.capacity = capacity
           $0.startsOn = try! CalendarDate(iso: "2027-01-04").proto
           $0.endsOn = try! CalendarDate(iso: "2027-03-26").proto
-        }, options: ClosedLoop.callOptions)
+        }, options: ClosedLoop.setupCallOptions)
     } catch let error as RPCError where error.code == .alreadyExists || error.code == .failedPrecondition {
       throw BenchFailure(
         "cohort \(number) cannot be scheduled (\(error.code): \(error.message)); pick unused cohort numbers")
@@ -32,7 +32,7 @@ enum CohortSetup {
         .with {
           $0.requestID = UUID().uuidString
           $0.cohortNumber = number
-        }, options: ClosedLoop.callOptions)
+        }, options: ClosedLoop.setupCallOptions)
     } catch {
       throw BenchFailure.rpc("OpenEnrollment", error)
     }

@@ -2,21 +2,25 @@ import ArgumentParser
 import CohortAPI
 import Foundation
 
-/// `cohort-bench query`: a roster query (GetCohort) or the no-op health check from N clients.
+/// `cohort-bench query`: a roster query (GetCohort), or a no-op (the health Check, or WhoAmI with
+/// the owner's token) from N clients.
 struct QueryCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "query",
-    abstract: "Call GetCohort (a whole roster) or the health Check (a no-op) from N clients.")
+    abstract: "Call GetCohort (a whole roster), WhoAmI (an authenticated no-op) or the health Check from N clients.")
 
   enum RPC: String, ExpressibleByArgument, CaseIterable {
     case getCohort = "get-cohort"
+    /// The authenticated no-op: the token is checked and the principal answered, nothing read.
+    case whoami
+    /// The unauthenticated no-op.
     case health
   }
 
   @OptionGroup var server: ServerOptions
   @OptionGroup var load: LoadOptions
 
-  @Option(help: "get-cohort or health.")
+  @Option(help: "get-cohort, whoami or health.")
   var rpc: RPC
 
   @Option(help: "The cohort GetCohort asks for (prepare it with `cohort-bench roster`).")
@@ -40,16 +44,27 @@ struct QueryCommand: AsyncParsableCommand {
         }
       }
       guard reply.status == .serving else { throw BenchFailure("the health check answered \(reply.status)") }
-      summary = try await load.closedLoop.run(settings: settings, name: "Health.Check") { client, _, _ in
-        _ = try await Grpc_Health_V1_Health.Client(wrapping: client).check(
-          .with { $0.service = "" }, options: ClosedLoop.callOptions)
+      summary = try await load.closedLoop.run(settings: settings, name: "Health.Check") { client, options, _, _ in
+        _ = try await Grpc_Health_V1_Health.Client(wrapping: client).check(.with { $0.service = "" }, options: options)
+      }
+    case .whoami:
+      let me = try await settings.withClient { client in
+        do {
+          return try await Cohort_V1_AdminService.Client(wrapping: client).whoAmI(.init())
+        } catch {
+          throw BenchFailure.rpc("WhoAmI", error)
+        }
+      }
+      summary = try await load.closedLoop.run(settings: settings, name: "WhoAmI") { client, options, _, _ in
+        let reply = try await Cohort_V1_AdminService.Client(wrapping: client).whoAmI(.init(), options: options)
+        guard reply.tokenID == me.tokenID else { throw BenchFailure("WhoAmI answered another token") }
       }
     case .getCohort:
       let number = cohort ?? 0
       let roster = try await settings.withClient { client in
         do {
           return try await Cohort_V1_EnrollmentService.Client(wrapping: client).getCohort(
-            .with { $0.cohortNumber = number }, options: ClosedLoop.callOptions)
+            .with { $0.cohortNumber = number }, options: ClosedLoop.setupCallOptions)
         } catch {
           throw BenchFailure.rpc("GetCohort", error)
         }
@@ -59,9 +74,9 @@ struct QueryCommand: AsyncParsableCommand {
       details["reply_bytes"] = Double(bytes.count)
       progress(
         "query: cohort \(number) has \(roster.members.count) members (reply \(Int(details["reply_bytes"] ?? 0)) bytes)")
-      summary = try await load.closedLoop.run(settings: settings, name: "GetCohort") { client, _, _ in
+      summary = try await load.closedLoop.run(settings: settings, name: "GetCohort") { client, options, _, _ in
         let reply = try await Cohort_V1_EnrollmentService.Client(wrapping: client).getCohort(
-          .with { $0.cohortNumber = number }, options: ClosedLoop.callOptions)
+          .with { $0.cohortNumber = number }, options: options)
         guard reply.members.count == roster.members.count else {
           throw BenchFailure("GetCohort answered \(reply.members.count) members, expected \(roster.members.count)")
         }
@@ -69,6 +84,7 @@ struct QueryCommand: AsyncParsableCommand {
     }
     var report = BenchReport(workload: "query", rpc: rpc.rawValue, clients: load.clients, summary: summary)
     report.details.merge(details) { $1 }
+    report.details["deadline_s"] = load.deadline
     try report.emit()
   }
 }

@@ -44,7 +44,7 @@ struct RosterCommand: AsyncParsableCommand {
                   $0.cohortNumber = number
                   $0.name = "회원 \(index)"
                   $0.email = "member\(index).\(label)@bench.example.org"
-                }, options: ClosedLoop.callOptions)
+                }, options: ClosedLoop.setupCallOptions)
             } catch {
               throw BenchFailure.rpc("Enroll", error)
             }

@@ -40,6 +40,8 @@ struct CohortReadModel: Projection {
   var people: PeopleReadModel
   var outreach = OutreachReadModel()
   var groups = GroupsReadModel()
+  /// When each cohort's GetCohort answer last changed: its encoded replies stay valid until then.
+  private(set) var cohortReplies = ReplyVersions()
   /// The areas stopped at an event they could not fold, and why.
   private(set) var stopped: [Area: String] = [:]
   private let logger: Logger
@@ -61,13 +63,33 @@ struct CohortReadModel: Projection {
   var catalog: CohortCatalog { enrollment.catalog }
 
   mutating func apply(_ event: RecordedEvent) throws {
-    fold(.enrollment, event) { try $0.enrollment.apply(event) }
+    let tenantID = event.stream.tenantID
+    fold(.enrollment, event) { model in
+      guard let (cohortID, change) = try model.enrollment.applied(event),
+        let number = model.catalog.cohort(tenantID: tenantID, cohortID: cohortID)?.number
+      else { return }
+      if case .cohortCompleted = change {
+        // Its members are alumni now, which every other cohort's roster shows.
+        model.cohortReplies.changedEveryCohort(tenantID: tenantID, at: event.position)
+      } else {
+        model.cohortReplies.changed(tenantID: tenantID, number: number, at: event.position)
+      }
+    }
     fold(.access, event) { try $0.access.apply(event) }
     fold(.outreach, event) { try $0.outreach.apply(event) }
     fold(.groups, event) { try $0.groups.apply(event) }
     fold(.people, event) { model in
-      if case .personForgotten(let forgotten) = try model.people.apply(event) {
-        model.enrollment.catalog.erase(memberID: forgotten.personID, tenantID: event.stream.tenantID)
+      switch try model.people.apply(event) {
+      case .person(.personForgotten(let forgotten)):
+        model.enrollment.catalog.erase(memberID: forgotten.personID, tenantID: tenantID)
+        model.cohortReplies.changedEveryCohort(tenantID: tenantID, at: event.position)
+      case .payment(let paymentID):
+        // A cohort's revenue counts its payments.
+        if let number = model.people.directory.payment(tenantID: tenantID, paymentID: paymentID)?.cohortNumber {
+          model.cohortReplies.changed(tenantID: tenantID, number: number, at: event.position)
+        }
+      case .person, nil:
+        break
       }
     }
   }
@@ -95,11 +117,17 @@ struct EnrollmentReadModel: Projection {
   var catalog = CohortCatalog()
 
   mutating func apply(_ event: RecordedEvent) throws {
-    guard let enrollment = try codec.decode(event) else { return }
+    _ = try applied(event)
+  }
+
+  /// Applies `event`; the cohort and the event, if it was one of enrollment's.
+  mutating func applied(_ event: RecordedEvent) throws -> (cohortID: UUID, event: EnrollmentEvent)? {
+    guard let enrollment = try codec.decode(event) else { return nil }
     guard let cohortID = CohortStreams.cohortID(of: event.stream) else {
       throw EventStoreError(.corrupted, "enrollment event \(event.position) in stream \(event.stream)")
     }
     catalog.apply(tenantID: event.stream.tenantID, cohortID: cohortID, event: enrollment)
+    return (cohortID, enrollment)
   }
 }
 
@@ -134,20 +162,27 @@ struct PeopleReadModel {
   let codecs: Codecs
   var directory = CustomerDirectory()
 
-  /// Applies `event`; the person's event it was, if it was one.
+  /// What an event changed: a person (with the event), or a payment.
+  enum Change {
+    case person(PeopleEvent)
+    case payment(UUID)
+  }
+
+  /// Applies `event`; what it changed, if it was a person's or a payment's.
   @discardableResult
-  mutating func apply(_ event: RecordedEvent) throws -> PeopleEvent? {
+  mutating func apply(_ event: RecordedEvent) throws -> Change? {
     if let person = try codecs.people.decode(event) {
       guard let personID = Codecs.personID(of: event.stream) else {
         throw EventStoreError(.corrupted, "person event \(event.position) in stream \(event.stream)")
       }
       directory.apply(tenantID: event.stream.tenantID, personID: personID, event: person)
-      return person
+      return .person(person)
     } else if let payment = try codecs.payments.decode(event) {
       guard let paymentID = Codecs.paymentID(of: event.stream) else {
         throw EventStoreError(.corrupted, "payment event \(event.position) in stream \(event.stream)")
       }
       directory.apply(tenantID: event.stream.tenantID, paymentID: paymentID, event: payment)
+      return .payment(paymentID)
     }
     return nil
   }

@@ -198,7 +198,7 @@ public final class CohortServer: Service, Sendable {
   ) throws -> [any RegistrableRPCService] {
     let reflection = try ReflectionService()
     return [
-      EnrollmentService(core: core, identity: identity, reads: reads),
+      EnrollmentRPCs(service: EnrollmentService(core: core, identity: identity, reads: reads)),
       AdminService(core: core, identity: identity, tails: tails),
       PeopleService(core: core, identity: identity, reads: reads),
       PaymentsService(core: core, identity: identity, reads: reads),

@@ -4,6 +4,7 @@ import CohortMapping
 import EventStore
 import Foundation
 import GRPCCore
+import GRPCProtobuf
 import Projections
 import SwiftProtobuf
 
@@ -16,6 +17,8 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   let core: ServerCore
   let identity: PersonIdentity
   let reads: ReadConsistency
+  /// GetCohort's replies, encoded once per version of the cohort (``ReplyVersions``).
+  let cohortReplies = EncodedReplies<CohortReplyKey>(capacity: 256)
 
   private var readModel: ProjectionRunner<CohortReadModel> { core.readModel }
 
@@ -292,35 +295,65 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   }
 
   func getCohort(request: Cohort_V1_GetCohortRequest, context: ServerContext) async throws -> Cohort_V1_GetCohortReply {
+    try Cohort_V1_GetCohortReply(serializedBytes: try await encodedCohort(request: request).bytes)
+  }
+
+  /// GetCohort's reply as bytes: encoded once per version of the cohort and page, with the
+  /// read model's position appended per call. It is what the server sends
+  /// (``EnrollmentRPCs``); ``getCohort(request:context:)`` decodes it for the generated protocol.
+  func encodedCohort(request: Cohort_V1_GetCohortRequest) async throws -> EncodedReply {
     let principal = try Authorization.caller()
     let number = try Int(positive: request.cohortNumber, field: "cohort_number")
     let pageSize = try PageToken.pageSize(
       request.pageSize, default: PageToken.rosterPageSize, maximum: PageToken.maximumRosterPageSize)
     let offset = try PageToken.decode(request.pageToken)
     try await reads.wait(for: request.consistency, in: readModel)
-    // One look at the model: the cohort, who its alumni are and the payments behind its revenue.
-    let found = readModel.snapshot { model, position in
-      model.catalog.cohort(tenantID: principal.tenantID, number: number).map {
-        ($0, position, model.catalog.alumni(tenantID: principal.tenantID, except: number), model.people.directory)
-      }
+    let key = CohortReplyKey(tenantID: principal.tenantID, number: number, offset: offset, pageSize: pageSize)
+    enum Found {
+      case encoded([UInt8])
+      case reply(Cohort_V1_GetCohortReply)
     }
-    guard let (cohort, position, alumni, directory) = found else {
+    // One look at the model: the version, and the reply unless it is encoded at that version.
+    let found = readModel.snapshot { model, position -> (Found, version: Int64, position: Int64)? in
+      let version = model.cohortReplies.cohort(tenantID: principal.tenantID, number: number)
+      if let bytes = cohortReplies.bytes(for: key, version: version) { return (.encoded(bytes), version, position) }
+      return Self.reply(to: key, in: model).map { (.reply($0), version, position) }
+    }
+    guard let (found, version, position) = found else {
       throw DomainError(.notFound, "cohort \(number) is not scheduled")
     }
+    let bytes: [UInt8]
+    switch found {
+    case .encoded(let encoded):
+      bytes = encoded
+    case .reply(let reply):
+      bytes = try reply.serializedBytes()
+      cohortReplies.keep(bytes, for: key, version: version)
+    }
+    return EncodedReply(bytes: bytes).appending(int64: position, field: Self.positionField)
+  }
+
+  /// The field number of `GetCohortReply.position` (enrollment.proto).
+  static let positionField = 4
+
+  /// One page of a cohort's roster, without the position (added per call).
+  private static func reply(to key: CohortReplyKey, in model: borrowing CohortReadModel) -> Cohort_V1_GetCohortReply? {
+    guard let cohort = model.catalog.cohort(tenantID: key.tenantID, number: key.number) else { return nil }
+    let alumni = model.catalog.alumni(tenantID: key.tenantID, except: key.number)
     func entry(_ entry: RosterEntry) -> Cohort_V1_RosterEntry {
       var proto = entry.proto
       proto.alumni = alumni.contains(entry.memberID)
       return proto
     }
     // One sequence, members then the waitlist, paged by offset.
+    let (offset, pageSize) = (key.offset, key.pageSize)
     let members = cohort.enrolled.dropFirst(offset).prefix(pageSize)
     let waitlist = cohort.waitlist.dropFirst(max(0, offset - cohort.enrolled.count)).prefix(pageSize - members.count)
     let next = offset + members.count + waitlist.count
     return .with {
-      $0.cohort = Self.proto(cohort, tenantID: principal.tenantID, in: directory)
+      $0.cohort = Self.proto(cohort, tenantID: key.tenantID, in: model.people.directory)
       $0.members = members.map(entry)
       $0.waitlist = waitlist.map(entry)
-      $0.position = position
       if next < cohort.enrolled.count + cohort.waitlist.count { $0.nextPageToken = PageToken.encode(next) }
     }
   }
@@ -393,5 +426,33 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     }
     guard let report else { throw DomainError(.notFound, "cohort \(number) is not scheduled") }
     return report
+  }
+}
+
+/// Which page of which cohort a GetCohort reply shows.
+struct CohortReplyKey: Hashable, Sendable {
+  var tenantID: UUID
+  var number: Int
+  var offset: Int
+  var pageSize: Int
+}
+
+/// EnrollmentService as the server registers it: every method as generated, except GetCohort,
+/// whose reply goes out as the bytes ``EnrollmentService/encodedCohort(request:)`` keeps encoded.
+struct EnrollmentRPCs: RegistrableRPCService {
+  let service: EnrollmentService
+
+  func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    service.registerMethods(with: &router)
+    let service = self.service
+    router.registerHandler(
+      forMethod: Cohort_V1_EnrollmentService.Method.GetCohort.descriptor,
+      deserializer: ProtobufDeserializer<Cohort_V1_GetCohortRequest>(),
+      serializer: EncodedReplySerializer(),
+      handler: { request, _ in
+        let request = try await ServerRequest(stream: request)
+        return StreamingServerResponse(
+          single: ServerResponse(message: try await service.encodedCohort(request: request.message)))
+      })
   }
 }

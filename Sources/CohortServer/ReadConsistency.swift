@@ -30,6 +30,8 @@ final class ReadConsistency: Sendable {
         code: .outOfRange,
         message: "min_position \(target) is beyond the log's head (\(head)): ask for a position a command returned")
     }
+    // Written through another server, perhaps: this one's projection would find it only at its next poll.
+    readModel.lookForNewEvents()
     let limit = self.limit
     if try await waiting.withSlot({ await readModel.waitUntil(position: target, timeout: limit) }) { return }
     throw RPCError(

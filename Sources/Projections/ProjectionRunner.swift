@@ -49,6 +49,12 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
   /// The position of the last event folded in.
   public var position: Int64 { state.withLock { $0.position } }
 
+  /// Asks the projection to look for new events now rather than at its next poll: for a query
+  /// that waits for a position another server's command returned.
+  public func lookForNewEvents() {
+    store.appends.notify()
+  }
+
   /// The position of the log's newest event, which this model may not have folded yet.
   public func headOfLog() async throws(EventStoreError) -> Int64 {
     try await store.headPosition()

@@ -177,7 +177,6 @@ let package = Package(
         "CohortAPI", "CohortClient", "CohortDomain", "CohortMapping", "EventStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ] + grpc,
       path: "Tools/cohort-faults",

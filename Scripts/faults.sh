@@ -13,8 +13,8 @@
 #                 UNAVAILABLE meanwhile, recovers by itself (same process), loses nothing
 #                 acknowledged.
 #   3. pg-kill    (PostgreSQL) the same with the postmaster killed by SIGKILL: crash recovery.
-#      commit-drop (PostgreSQL) a proxy between cohortd and PostgreSQL swallows every 5th COMMIT's
-#                 reply and closes the connection: retries answer the stored result, the next
+#      commit-drop (PostgreSQL) a proxy between cohortd and PostgreSQL swallows every 5th commit's
+#                 answer (an append's statement, or a COMMIT) and closes the connection: retries answer the stored result, the next
 #                 command on the stream sees the committed state, nothing is lost or doubled.
 #   4. two-servers two cohortd on one database or SQLite file, started at once (the first-tenant
 #                 race), 200 members racing into a cohort of 10 (and a waitlist of 50) through both: capacity never
@@ -452,11 +452,11 @@ check_commit_drop() {
   ((rc == 0)) || fail "after a dropped COMMIT a command was decided from stale state"
   rm -f "$WORK/commit-drop.armed"
   drops=$(grep -ac "dropping the connection" "$WORK/proxy.out" || true)
-  say "connections dropped right after COMMIT: $drops"
-  ((drops > 0)) || fail "the proxy dropped no connection (no COMMIT went through it?)"
+  say "connections dropped right after a commit: $drops"
+  ((drops > 0)) || fail "the proxy dropped no connection (no commit went through it?)"
   local unexpected
   unexpected=$(field unexpected "$WORK/commit-drop-load.out")
-  note "$drops COMMITs lost on the way back; $(field acknowledged "$WORK/commit-drop-load.out") acknowledged, $(field unavailable "$WORK/commit-drop-load.out") UNAVAILABLE retried, $unexpected other; $(grep -ao "[0-9]* of [0-9]* steps" "$WORK/commit-drop-stale.out" | tail -n 1) of the stale sequence right"
+  note "$drops commits lost on the way back; $(field acknowledged "$WORK/commit-drop-load.out") acknowledged, $(field unavailable "$WORK/commit-drop-load.out") UNAVAILABLE retried, $unexpected other; $(grep -ao "[0-9]* of [0-9]* steps" "$WORK/commit-drop-stale.out" | tail -n 1) of the stale sequence right"
   [[ "$unexpected" == 0 ]] || fail "$unexpected answers other than OK/UNAVAILABLE/DEADLINE_EXCEEDED/ABORTED"
   [[ "$(field gaveup "$WORK/commit-drop-load.out")" == 0 ]] || fail "some requests were never acknowledged"
   verify "$dir" "$url" commit-drop-verify --report "$WORK/commit-drop.json" --sent "$WORK/commit-drop.sent" \

@@ -4,13 +4,14 @@ import NIOCore
 import NIOPosix
 
 /// A TCP proxy between cohortd and PostgreSQL that breaks the connection right after PostgreSQL
-/// has committed a transaction, before cohortd hears so: the server's CommandComplete("COMMIT")
-/// message is swallowed and both sides are closed. cohortd then cannot know whether its append
+/// has committed a transaction, before cohortd hears so: the answer (up to the ReadyForQuery
+/// that follows the commit) is swallowed and both sides are closed. cohortd then cannot know whether its append
 /// is stored. A retry with the same request id must answer with the stored result, and the
 /// next command on the stream must decide from the committed state, not from a cache that
 /// missed it.
 ///
-/// Every `--every`-th COMMIT (over all connections) is dropped, at most `--drops` times. It
+/// A commit is an explicit COMMIT or an append (one `events_append` statement, its own
+/// transaction). Every `--every`-th commit (over all connections) is dropped, at most `--drops` times. It
 /// understands just enough of the protocol to find message boundaries: after the startup
 /// packet, each backend message is a type byte and a 4-byte length (cohortd connects without
 /// TLS through it).
@@ -122,13 +123,18 @@ struct BackendMessages: ByteToMessageDecoder {
   enum ProxyError: Error { case malformed(Int32) }
 }
 
-/// PostgreSQL to the client, message by message; a COMMIT's CommandComplete that is to be
-/// dropped closes both connections instead.
+/// PostgreSQL to the client, message by message. What a commit answers is held back until the
+/// server says it is ready again (ReadyForQuery, sent once the transaction has committed); a
+/// commit whose answer is to be dropped closes both connections instead, so cohortd never hears
+/// that it committed. A commit is an explicit COMMIT, or the single statement of an append
+/// (`events_append`, whose rows are three columns, the first an int4), which commits as it ends.
 final class CommitWatcher: ChannelInboundHandler {
   typealias InboundIn = ByteBuffer
   private static let commit = Array("COMMIT\0".utf8)
   private let client: any Channel
   private let counter: CommitCounter
+  /// The answer of a commit, held until ReadyForQuery.
+  private var held: [ByteBuffer]?
 
   init(client: any Channel, counter: CommitCounter) {
     self.client = client
@@ -137,16 +143,38 @@ final class CommitWatcher: ChannelInboundHandler {
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let message = unwrapInboundIn(data)
-    if message.getInteger(at: message.readerIndex, as: UInt8.self) == UInt8(ascii: "C"),
-      message.getBytes(at: message.readerIndex + 5, length: message.readableBytes - 5) == Self.commit,
-      counter.shouldDrop()
-    {
+    let type = message.getInteger(at: message.readerIndex, as: UInt8.self)
+    if held == nil, Self.isCommit(message, type: type) { held = [] }
+    guard var answer = held else {
+      client.writeAndFlush(message, promise: nil)
+      return
+    }
+    answer.append(message)
+    held = answer
+    guard type == UInt8(ascii: "Z") else { return }
+    held = nil
+    if counter.shouldDrop() {
       say("proxy: committed; dropping the connection before cohortd hears it")
       context.close(promise: nil)
       client.close(promise: nil)
       return
     }
-    client.writeAndFlush(message, promise: nil)
+    for message in answer { client.write(message, promise: nil) }
+    client.flush()
+  }
+
+  /// CommandComplete("COMMIT"), or the first row of `events_append`'s answer.
+  private static func isCommit(_ message: ByteBuffer, type: UInt8?) -> Bool {
+    let start = message.readerIndex
+    switch type {
+    case UInt8(ascii: "C"):
+      return message.getBytes(at: start + 5, length: message.readableBytes - 5) == commit
+    case UInt8(ascii: "D"):
+      return message.getInteger(at: start + 5, as: Int16.self) == 3
+        && message.getInteger(at: start + 7, as: Int32.self) == 4
+    default:
+      return false
+    }
   }
 
   func channelInactive(context: ChannelHandlerContext) {

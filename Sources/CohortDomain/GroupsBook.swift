@@ -30,9 +30,16 @@ public struct GroupView: Equatable, Sendable {
   public var partner: UUID?
   /// Members in the order they were assigned.
   public var members: [UUID] = []
+  /// By date, in the order added for one day.
   public var sessions: [Session] = []
   public var posts: [Post] = []
   public var presentations: [Presentation] = []
+
+  /// Keeps sessions by date, in the order added for one day (a sheet's lines may add their days
+  /// in any order).
+  mutating func add(_ session: Session) {
+    sessions.insert(session, at: sessions.firstIndex { $0.date > session.date } ?? sessions.count)
+  }
 }
 
 /// One member's line in a group report.
@@ -121,7 +128,7 @@ public struct GroupsBook: Equatable, Sendable {
     case .memberUnassigned(let memberID, let groupID, _): cohort.groups[groupID]?.members.removeAll { $0 == memberID }
     case .sessionAdded(let sessionID, let groupID, let date, let topic, let mode, _):
       cohort.sessionGroup[sessionID] = groupID
-      cohort.groups[groupID]?.sessions.append(.init(sessionID: sessionID, date: date, topic: topic, mode: mode))
+      cohort.groups[groupID]?.add(.init(sessionID: sessionID, date: date, topic: topic, mode: mode))
     case .attendanceMarked(let sessionID, let memberID, let attendance, _):
       if let groupID = cohort.sessionGroup[sessionID],
         let index = cohort.groups[groupID]?.sessions.firstIndex(where: { $0.sessionID == sessionID })

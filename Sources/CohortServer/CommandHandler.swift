@@ -90,7 +90,7 @@ final class CommandHandler: Sendable {
         // so that this command holds its only reference and evolving it copies nothing.
         var state: Area.State
         var version: Int64
-        /// Not read from the store in this attempt: cached, or guessed to be new.
+        // Not read from the store in this attempt: cached, or guessed to be new.
         let assumed: Bool
         if attempt == 0, let (cachedState, cachedVersion) = takeCached(stream, as: Area.State.self) {
           (state, version, assumed) = (cachedState, cachedVersion, true)
@@ -108,9 +108,9 @@ final class CommandHandler: Sendable {
         do {
           events = try Area.decide(command, state: state, context: context)
         } catch let refusal as DomainError where assumed && !refusal.isAboutAField {
-          // A refusal computed from the cached state may be stale: another server may have changed
-          // the stream since, and this may be a retry of a request already applied. Decide again
-          // on the stream as stored. (A malformed field is refused whatever the state.)
+          // A refusal computed from a cached or guessed state may be stale: another server may have
+          // changed the stream since, and this may be a retry of a request already applied. Decide
+          // again on the stream as stored. (A malformed field is refused whatever the state.)
           switch try await load(aggregate, stream: stream, request: request) {
           case .applied(let outcome): return outcome
           case .current(let current, let currentVersion): (state, version) = (current, currentVersion)

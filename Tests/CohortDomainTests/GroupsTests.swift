@@ -154,4 +154,21 @@ struct GroupsTests {
     #expect(book.group(tenantID: Fixture.tenantID, cohortID: Self.cohortID, member: Self.member(4))?.name == "2조")
     #expect(book.groups(tenantID: UUID(), cohortID: Self.cohortID).isEmpty, "another tenant sees none")
   }
+
+  @Test("a group's sessions are listed by date, whatever order they were added in")
+  func sessionsByDate() throws {
+    let days = ["2027-03-13", "2027-03-06", "2027-03-20", "2027-03-06"]
+    var book = GroupsBook()
+    book.apply(tenantID: Fixture.tenantID, cohortID: Self.cohortID, event: Self.created(1))
+    for (index, day) in days.enumerated() {
+      book.apply(
+        tenantID: Fixture.tenantID, cohortID: Self.cohortID,
+        event: .sessionAdded(
+          sessionID: Fixture.uuid(0x800 + index), groupID: Self.group(1), date: try CalendarDate(iso: day),
+          topic: "모임 \(index)", mode: .offline, at: Fixture.now))
+    }
+    let group = try #require(book.group(tenantID: Fixture.tenantID, cohortID: Self.cohortID, named: "1조"))
+    #expect(group.sessions.map(\.date.description) == ["2027-03-06", "2027-03-06", "2027-03-13", "2027-03-20"])
+    #expect(group.sessions.map(\.topic) == ["모임 1", "모임 3", "모임 0", "모임 2"], "one day's sessions as added")
+  }
 }

@@ -225,14 +225,14 @@ struct Codecs: Sendable {
       guard let validated = try? Cohort_V1_Events_PaymentValidated(serializedBytes: event.data),
         case .bankTransfer = validated.method
       else { return nil }
-      return UUID(uuidString: validated.personID)
+      return UUID(canonical: validated.personID)
     case Cohort_V1_Events_MemberEnrolled.protoMessageName where event.schemaVersion >= 2:
       return (try? Cohort_V1_Events_MemberEnrolled(serializedBytes: event.data)).flatMap {
-        UUID(uuidString: $0.memberID)
+        UUID(canonical: $0.memberID)
       }
     case Cohort_V1_Events_MemberWaitlisted.protoMessageName where event.schemaVersion >= 2:
       return (try? Cohort_V1_Events_MemberWaitlisted(serializedBytes: event.data)).flatMap {
-        UUID(uuidString: $0.memberID)
+        UUID(canonical: $0.memberID)
       }
     default:
       return nil

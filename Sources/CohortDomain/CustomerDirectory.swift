@@ -192,6 +192,11 @@ public struct CustomerDirectory: Equatable, Sendable {
     tenants[tenantID, default: Tenant()].apply(paymentID: paymentID, event: event)
   }
 
+  /// Whether the tenant has a person with this id (erased or not), without building their record.
+  public func knows(tenantID: UUID, personID: UUID) -> Bool {
+    tenants[tenantID]?.people[personID] != nil
+  }
+
   /// The tenant's person with this id, with their payments.
   public func person(tenantID: UUID, personID: UUID) -> Customer? {
     guard let tenant = tenants[tenantID], let person = tenant.people[personID] else { return nil }

@@ -249,7 +249,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     do {
       _ = try await core.register(
         NewPerson(name: name, email: email, source: "enrollment"), personID: personID, request: registration,
-        principal: principal)
+        principal: principal, unseen: known == nil)
     } catch let refusal as DomainError where refusal.kind == .alreadyExists {
       // Registered meanwhile (through another server, or by a request this read model has not seen).
     }

@@ -23,7 +23,8 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
     let outcome = try await core.register(
       NewPerson(
         name: request.name, email: request.email, phone: request.phone.isEmpty ? nil : request.phone,
-        source: request.source, note: request.note), personID: personID, request: fingerprint, principal: principal)
+        source: request.source, note: request.note), personID: personID, request: fingerprint, principal: principal,
+      unseen: !core.readModel.read { $0.people.directory.knows(tenantID: principal.tenantID, personID: personID) })
     let phone = outcome.events.lazy.compactMap { event -> String? in
       if case .personRegistered(let registered) = event { registered.details?.phone } else { nil }
     }.first
@@ -128,13 +129,14 @@ extension ServerCore {
   }
 
   /// Registers a person, their key first: it must exist before the events it seals are encoded.
+  ///
+  /// - Parameter unseen: the read model has never seen the person (the caller looked): they most
+  ///   likely have no stream yet, and not reading it saves a round trip (a wrong guess costs a
+  ///   conflict, and the stream is read then).
   func register(
-    _ person: NewPerson, personID: UUID, request: RequestFingerprint, principal: Principal
+    _ person: NewPerson, personID: UUID, request: RequestFingerprint, principal: Principal, unseen: Bool
   ) async throws -> CommandHandler.Outcome<PeopleEvent> {
     _ = try await keys.key(for: personID, tenantID: principal.tenantID)
-    // Someone the read model has never seen most likely has no stream yet: not reading it saves
-    // a round trip (a wrong guess costs a conflict, and the stream is read then).
-    let unseen = readModel.read { $0.people.directory.person(tenantID: principal.tenantID, personID: personID) == nil }
     return try await self.person(
       .register(person), personID: personID, request: request, principal: principal, likelyNew: unseen)
   }

@@ -7,6 +7,7 @@ let dependencies: [Package.Dependency] = [
   .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
   .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", exact: "2.4.1"),
   .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
+  .package(url: "https://github.com/apple/swift-async-algorithms.git", exact: "1.1.4"),
   .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
   .package(url: "https://github.com/vapor/sqlite-nio.git", exact: "1.13.2"),
   .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
@@ -82,6 +83,7 @@ let package = Package(
       name: "Projections",
       dependencies: [
         "EventStore",
+        .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict

@@ -2,12 +2,11 @@ import CohortDomain
 import Crypto
 import EventStore
 import Foundation
-import Projections
 
 /// The read model of tenants and tokens: which token hash belongs to which tenant and role, and
 /// which tokens are revoked or expire. Folded from `TenantCreated`, `TokenIssued` and
 /// `TokenRevoked`; tokens themselves are never stored, only their SHA-256.
-struct AccessRegistry: Projection {
+struct AccessRegistry: Sendable {
   struct Tenant: Hashable, Sendable {
     var id: UUID
     var name: String
@@ -73,18 +72,16 @@ struct AccessRegistry: Projection {
     Data(SHA256.hash(data: Data(token.utf8)))
   }
 
-  /// Folds an access event in; other events are skipped.
-  mutating func apply(_ recorded: RecordedEvent) throws {
-    switch try AccessEventCodec.codec.decode(recorded) {
+  /// Folds an access event of `tenantID`'s in.
+  mutating func apply(_ event: AccessEvent, tenantID: UUID) {
+    switch event {
     case .tenantCreated(let created):
-      add(Tenant(id: recorded.stream.tenantID, name: created.name))
+      add(Tenant(id: tenantID, name: created.name))
     case .tokenIssued(let issued):
-      add(issued, tenantID: recorded.stream.tenantID)
+      add(issued, tenantID: tenantID)
     case .tokenRevoked(let revoked):
-      guard records[revoked.tokenID]?.tenantID == recorded.stream.tenantID else { return }
+      guard records[revoked.tokenID]?.tenantID == tenantID else { return }
       records[revoked.tokenID]?.revoked = revoked
-    case nil:
-      return
     }
   }
 }

@@ -171,7 +171,7 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
   private func registeredPerson(_ reference: Cohort_V1_PersonRef, tenantID: UUID) throws -> UUID {
     let personID = try identity.personID(of: reference, field: "person", tenantID: tenantID)
     let registered = readModel.read { model in
-      model.people.directory.person(tenantID: tenantID, personID: personID).map { !$0.erased } ?? false
+      model.people.person(tenantID: tenantID, personID: personID).map { !$0.erased } ?? false
     }
     guard registered else {
       throw DomainError(

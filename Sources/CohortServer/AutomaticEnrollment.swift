@@ -35,15 +35,14 @@ final class AutomaticEnrollment: Sendable {
   }
 
   /// Queues the validated payments of a batch the projection has folded.
-  func folded(_ batch: [RecordedEvent]) {
-    for event in batch where event.type == Cohort_V1_Events_PaymentValidated.protoMessageName {
-      guard let validated = try? Cohort_V1_Events_PaymentValidated(serializedBytes: event.data),
-        let personID = UUID(uuidString: validated.personID), validated.cohortNumber > 0
+  func folded(_ batch: [DecodedEvent]) {
+    for event in batch {
+      guard case .success(.payment(_, .paymentValidated(let validated))) = event.content, validated.cohortNumber > 0
       else { continue }
       queue.yield(
         Job(
-          eventID: event.id, tenantID: event.stream.tenantID, personID: personID,
-          cohortNumber: Int(validated.cohortNumber)))
+          eventID: event.recorded.id, tenantID: event.recorded.stream.tenantID, personID: validated.personID,
+          cohortNumber: validated.cohortNumber))
     }
   }
 
@@ -95,10 +94,10 @@ final class AutomaticEnrollment: Sendable {
   private func enroll(_ job: Job, core: ServerCore, logger: Logger) async throws {
     let found = core.readModel.read { model -> (CohortView, Contact, Money?)? in
       guard let cohort = model.catalog.cohort(tenantID: job.tenantID, number: job.cohortNumber),
-        let person = model.people.directory.person(tenantID: job.tenantID, personID: job.personID), !person.erased,
+        let person = model.people.person(tenantID: job.tenantID, personID: job.personID), !person.erased,
         let details = person.details
       else { return nil }
-      let paid = model.people.directory.paid(
+      let paid = model.people.paid(
         tenantID: job.tenantID, personID: job.personID, cohortNumber: job.cohortNumber,
         currency: cohort.price.currency)
       return (cohort, Contact(name: details.name, email: details.email), paid)

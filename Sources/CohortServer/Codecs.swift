@@ -239,15 +239,6 @@ struct Codecs: Sendable {
     }
   }
 
-  /// Before a batch is folded: the keys it needs are loaded, and those of people it forgets are
-  /// dropped (another server deleted them from the store already).
-  func prepare(_ batch: [RecordedEvent]) async throws(EventStoreError) {
-    try await keys.load(Self.subjects(in: batch))
-    for event in batch where event.type == Cohort_V1_Events_PersonForgotten.protoMessageName {
-      if let person = Self.personID(of: event.stream) { keys.dropFromMemory(person) }
-    }
-  }
-
   static func personStream(tenantID: UUID, personID: UUID) -> StreamName {
     StreamName(tenantID: tenantID, category: personCategory, id: personID)
   }

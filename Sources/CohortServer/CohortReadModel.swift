@@ -35,11 +35,15 @@ struct CohortReadModel: Projection {
     "cohort.v1.OutreachService", "cohort.v1.GroupsService",
   ]
 
-  var enrollment: EnrollmentReadModel
-  var access = AccessRegistry()
-  var people: PeopleReadModel
-  var outreach = OutreachReadModel()
-  var groups = GroupsReadModel()
+  /// Every tenant's cohorts with their rosters.
+  private(set) var enrollment = CohortCatalog()
+  private(set) var access = AccessRegistry()
+  /// Every tenant's people with their status, payments and funnel.
+  private(set) var people = CustomerDirectory()
+  /// Every tenant's experiments with their attempts.
+  private(set) var outreach = OutreachBook()
+  /// Every tenant's partner groups per cohort.
+  private(set) var groups = GroupsBook()
   /// When each cohort's GetCohort answer last changed: its encoded replies stay valid until then.
   private(set) var cohortReplies = ReplyVersions()
   /// The areas stopped at an event they could not fold, and why.
@@ -53,138 +57,75 @@ struct CohortReadModel: Projection {
     }.first
   }
 
-  init(codecs: Codecs, logger: Logger) {
-    enrollment = EnrollmentReadModel(codec: codecs.enrollment)
-    people = PeopleReadModel(codecs: codecs)
+  init(logger: Logger) {
     self.logger = logger
   }
 
   /// Every tenant's cohorts with their rosters.
-  var catalog: CohortCatalog { enrollment.catalog }
+  var catalog: CohortCatalog { enrollment }
 
-  mutating func apply(_ event: RecordedEvent) throws {
+  mutating func apply(_ event: DecodedEvent) {
+    switch event.content {
+    case nil:
+      return
+    case .failure(let failure):
+      stop(failure.area, at: event.recorded, why: failure.error.detail)
+    case .success(let content):
+      apply(content, of: event.recorded)
+    }
+  }
+
+  private mutating func apply(_ content: DecodedEvent.Content, of event: RecordedEvent) {
     let tenantID = event.stream.tenantID
-    fold(.enrollment, event) { model in
-      guard let (cohortID, change) = try model.enrollment.applied(event),
-        let number = model.catalog.cohort(tenantID: tenantID, cohortID: cohortID)?.number
-      else { return }
+    let area: Area
+    switch content {
+    case .enrollment: area = .enrollment
+    case .access: area = .access
+    case .person, .payment: area = .people
+    case .outreach: area = .outreach
+    case .groups: area = .groups
+    }
+    guard stopped[area] == nil else { return }
+    switch content {
+    case .enrollment(let cohortID, let change):
+      enrollment.apply(tenantID: tenantID, cohortID: cohortID, event: change)
+      guard let number = catalog.cohort(tenantID: tenantID, cohortID: cohortID)?.number else { return }
       if case .cohortCompleted = change {
         // Its members are alumni now, which every other cohort's roster shows.
-        model.cohortReplies.changedEveryCohort(tenantID: tenantID, at: event.position)
+        cohortReplies.changedEveryCohort(tenantID: tenantID, at: event.position)
       } else {
-        model.cohortReplies.changed(tenantID: tenantID, number: number, at: event.position)
+        cohortReplies.changed(tenantID: tenantID, number: number, at: event.position)
       }
-    }
-    fold(.access, event) { try $0.access.apply(event) }
-    fold(.outreach, event) { try $0.outreach.apply(event) }
-    fold(.groups, event) { try $0.groups.apply(event) }
-    fold(.people, event) { model in
-      switch try model.people.apply(event) {
-      case .person(.personForgotten(let forgotten)):
-        model.enrollment.catalog.erase(memberID: forgotten.personID, tenantID: tenantID)
-        model.cohortReplies.changedEveryCohort(tenantID: tenantID, at: event.position)
-      case .payment(let paymentID):
-        // A cohort's revenue counts its payments.
-        if let number = model.people.directory.payment(tenantID: tenantID, paymentID: paymentID)?.cohortNumber {
-          model.cohortReplies.changed(tenantID: tenantID, number: number, at: event.position)
-        }
-      case .person, nil:
-        break
+    case .access(let change):
+      access.apply(change, tenantID: tenantID)
+    case .person(let personID, let change):
+      people.apply(tenantID: tenantID, personID: personID, event: change)
+      if case .personForgotten(let forgotten) = change {
+        enrollment.erase(memberID: forgotten.personID, tenantID: tenantID)
+        cohortReplies.changedEveryCohort(tenantID: tenantID, at: event.position)
       }
+    case .payment(let paymentID, let change):
+      people.apply(tenantID: tenantID, paymentID: paymentID, event: change)
+      // A cohort's revenue counts its payments.
+      if let number = people.payment(tenantID: tenantID, paymentID: paymentID)?.cohortNumber {
+        cohortReplies.changed(tenantID: tenantID, number: number, at: event.position)
+      }
+    case .outreach(let experimentID, let change):
+      outreach.apply(tenantID: tenantID, experimentID: experimentID, event: change)
+    case .groups(let cohortID, let change):
+      groups.apply(tenantID: tenantID, cohortID: cohortID, event: change)
     }
   }
 
-  /// Folds `event` into `area` unless it is stopped; stops it if the event cannot be folded.
-  private mutating func fold(_ area: Area, _ event: RecordedEvent, _ body: (inout CohortReadModel) throws -> Void) {
+  /// Stops `area` at `event`, which it cannot fold.
+  private mutating func stop(_ area: Area, at event: RecordedEvent, why: String) {
     guard stopped[area] == nil else { return }
-    do {
-      try body(&self)
-    } catch {
-      let why = (error as? EventStoreError)?.detail ?? "\(error)"
-      let reason =
-        "the \(area.rawValue) read model stopped at log position \(event.position): this build cannot read its "
-        + "\(event.type) (schema version \(event.schemaVersion)): \(why); run the newest cohortd"
-      stopped[area] = reason
-      logger.critical(
-        "\(reason)", metadata: ["area": "\(area.rawValue)", "services": "\(area.services.joined(separator: ", "))"])
-    }
-  }
-}
-
-/// Enrollment's read model: every tenant's cohorts with their rosters.
-struct EnrollmentReadModel: Projection {
-  let codec: EventCodec<EnrollmentEvent>
-  var catalog = CohortCatalog()
-
-  mutating func apply(_ event: RecordedEvent) throws {
-    _ = try applied(event)
-  }
-
-  /// Applies `event`; the cohort and the event, if it was one of enrollment's.
-  mutating func applied(_ event: RecordedEvent) throws -> (cohortID: UUID, event: EnrollmentEvent)? {
-    guard let enrollment = try codec.decode(event) else { return nil }
-    guard let cohortID = CohortStreams.cohortID(of: event.stream) else {
-      throw EventStoreError(.corrupted, "enrollment event \(event.position) in stream \(event.stream)")
-    }
-    catalog.apply(tenantID: event.stream.tenantID, cohortID: cohortID, event: enrollment)
-    return (cohortID, enrollment)
-  }
-}
-
-/// Outreach's read model: every tenant's experiments with their attempts.
-struct OutreachReadModel: Projection {
-  var book = OutreachBook()
-
-  mutating func apply(_ event: RecordedEvent) throws {
-    guard let outreach = try OutreachEventCodec.codec.decode(event) else { return }
-    guard let experimentID = OutreachEventCodec.experimentID(of: event.stream) else {
-      throw EventStoreError(.corrupted, "outreach event \(event.position) in stream \(event.stream)")
-    }
-    book.apply(tenantID: event.stream.tenantID, experimentID: experimentID, event: outreach)
-  }
-}
-
-/// Partner groups' read model: every tenant's groups per cohort.
-struct GroupsReadModel: Projection {
-  var book = GroupsBook()
-
-  mutating func apply(_ event: RecordedEvent) throws {
-    guard let groups = try GroupsEventCodec.codec.decode(event) else { return }
-    guard let cohortID = GroupsEventCodec.cohortID(of: event.stream) else {
-      throw EventStoreError(.corrupted, "groups event \(event.position) in stream \(event.stream)")
-    }
-    book.apply(tenantID: event.stream.tenantID, cohortID: cohortID, event: groups)
-  }
-}
-
-/// People and payments: every tenant's people with their status, payments and funnel.
-struct PeopleReadModel {
-  let codecs: Codecs
-  var directory = CustomerDirectory()
-
-  /// What an event changed: a person (with the event), or a payment.
-  enum Change {
-    case person(PeopleEvent)
-    case payment(UUID)
-  }
-
-  /// Applies `event`; what it changed, if it was a person's or a payment's.
-  @discardableResult
-  mutating func apply(_ event: RecordedEvent) throws -> Change? {
-    if let person = try codecs.people.decode(event) {
-      guard let personID = Codecs.personID(of: event.stream) else {
-        throw EventStoreError(.corrupted, "person event \(event.position) in stream \(event.stream)")
-      }
-      directory.apply(tenantID: event.stream.tenantID, personID: personID, event: person)
-      return .person(person)
-    } else if let payment = try codecs.payments.decode(event) {
-      guard let paymentID = Codecs.paymentID(of: event.stream) else {
-        throw EventStoreError(.corrupted, "payment event \(event.position) in stream \(event.stream)")
-      }
-      directory.apply(tenantID: event.stream.tenantID, paymentID: paymentID, event: payment)
-      return .payment(paymentID)
-    }
-    return nil
+    let reason =
+      "the \(area.rawValue) read model stopped at log position \(event.position): this build cannot read its "
+      + "\(event.type) (schema version \(event.schemaVersion)): \(why); run the newest cohortd"
+    stopped[area] = reason
+    logger.critical(
+      "\(reason)", metadata: ["area": "\(area.rawValue)", "services": "\(area.services.joined(separator: ", "))"])
   }
 }
 
@@ -212,8 +153,8 @@ struct ServerCore: Sendable {
     let automaticEnrollment = AutomaticEnrollment()
     self.automaticEnrollment = automaticEnrollment
     readModel = ProjectionRunner(
-      store: store, initial: CohortReadModel(codecs: codecs, logger: logger), logger: logger,
-      prepare: { batch in try await codecs.prepare(batch) },
+      store: store, initial: CohortReadModel(logger: logger), logger: logger,
+      prepare: { batch in try await codecs.decoded(batch) },
       folded: { batch in automaticEnrollment.folded(batch) })
   }
 }

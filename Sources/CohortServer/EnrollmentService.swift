@@ -157,7 +157,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       (
         model.catalog.cohort(tenantID: principal.tenantID, number: fromNumber),
         model.catalog.cohort(tenantID: principal.tenantID, number: toNumber),
-        model.people.directory.person(tenantID: principal.tenantID, personID: memberID)
+        model.people.person(tenantID: principal.tenantID, personID: memberID)
       )
     }
     guard let from = found.0 else { throw DomainError(.notFound, "cohort \(fromNumber) is not scheduled") }
@@ -214,7 +214,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   private func paid(by personID: UUID, cohort number: Int, tenantID: UUID) -> Money? {
     readModel.read { model in
       model.catalog.cohort(tenantID: tenantID, number: number).flatMap { cohort in
-        model.people.directory.paid(
+        model.people.paid(
           tenantID: tenantID, personID: personID, cohortNumber: number, currency: cohort.price.currency)
       }
     }
@@ -237,7 +237,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
   private func registerIfNew(
     _ personID: UUID, name: String, email: String, for request: Cohort_V1_EnrollRequest, principal: Principal
   ) async throws {
-    let known = readModel.read { $0.people.directory.person(tenantID: principal.tenantID, personID: personID) }
+    let known = readModel.read { $0.people.person(tenantID: principal.tenantID, personID: personID) }
     guard known == nil || known?.erased == true else {
       _ = try await core.keys.key(for: personID, tenantID: principal.tenantID)
       return
@@ -287,7 +287,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
       }
       let page = matching.prefix(pageSize)
       return .with {
-        $0.cohorts = page.map { Self.proto($0, tenantID: principal.tenantID, in: model.people.directory) }
+        $0.cohorts = page.map { Self.proto($0, tenantID: principal.tenantID, in: model.people) }
         $0.position = position
         if matching.count > pageSize, let last = page.last { $0.nextPageToken = PageToken.encode(last.number) }
       }
@@ -351,7 +351,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     let waitlist = cohort.waitlist.dropFirst(max(0, offset - cohort.enrolled.count)).prefix(pageSize - members.count)
     let next = offset + members.count + waitlist.count
     return .with {
-      $0.cohort = Self.proto(cohort, tenantID: key.tenantID, in: model.people.directory)
+      $0.cohort = Self.proto(cohort, tenantID: key.tenantID, in: model.people)
       $0.members = members.map(entry)
       $0.waitlist = waitlist.map(entry)
       if next < cohort.enrolled.count + cohort.waitlist.count { $0.nextPageToken = PageToken.encode(next) }
@@ -376,7 +376,7 @@ struct EnrollmentService: Cohort_V1_EnrollmentService.SimpleServiceProtocol {
     try await reads.wait(for: request.consistency, in: readModel)
     let report = readModel.snapshot { model, position -> Cohort_V1_CohortReport? in
       guard let cohort = model.catalog.cohort(tenantID: principal.tenantID, number: number) else { return nil }
-      let directory = model.people.directory
+      let directory = model.people
       let payments = directory.payments(tenantID: principal.tenantID, cohortNumber: number)
       let report = CohortReport(
         cohort, payments: payments, alumni: model.catalog.alumni(tenantID: principal.tenantID, except: number))

@@ -11,7 +11,7 @@ struct GroupsProjection {
 
   /// A person's name, or `nil` once forgotten (or never registered).
   private func name(_ personID: UUID) -> String? {
-    guard let person = model.people.directory.person(tenantID: tenantID, personID: personID), !person.erased else {
+    guard let person = model.people.person(tenantID: tenantID, personID: personID), !person.erased else {
       return nil
     }
     return person.details?.name

@@ -129,7 +129,7 @@ struct GroupsService: Cohort_V1_GroupsService.SimpleServiceProtocol {
     let sessionID = try UUID(field: "session_id", request.sessionID)
     let group = try core.readModel.read { model throws(DomainError) in
       guard
-        let group = model.groups.book.group(tenantID: principal.tenantID, cohortID: cohort.cohortID, session: sessionID)
+        let group = model.groups.group(tenantID: principal.tenantID, cohortID: cohort.cohortID, session: sessionID)
       else { throw DomainError(.notFound, "session \(request.sessionID) is not in cohort \(cohort.number)") }
       return group
     }
@@ -215,7 +215,7 @@ struct GroupsService: Cohort_V1_GroupsService.SimpleServiceProtocol {
     guard !name.isEmpty else { throw DomainError(.invalidArgument(field: "group"), "name the group (its name or id)") }
     guard
       let group = core.readModel.read({
-        $0.groups.book.group(tenantID: tenantID, cohortID: cohort.cohortID, named: name)
+        $0.groups.group(tenantID: tenantID, cohortID: cohort.cohortID, named: name)
       })
     else { throw DomainError(.notFound, "cohort \(cohort.number) has no group \(name)") }
     return group
@@ -224,7 +224,7 @@ struct GroupsService: Cohort_V1_GroupsService.SimpleServiceProtocol {
   private func memberGroup(_ member: UUID, in cohort: CohortView, tenantID: UUID) throws(DomainError) -> GroupView {
     guard
       let group = core.readModel.read({
-        $0.groups.book.group(tenantID: tenantID, cohortID: cohort.cohortID, member: member)
+        $0.groups.group(tenantID: tenantID, cohortID: cohort.cohortID, member: member)
       })
     else {
       throw DomainError(.failedPrecondition, "this member is in no group of cohort \(cohort.number): assign them first")
@@ -239,7 +239,7 @@ struct GroupsService: Cohort_V1_GroupsService.SimpleServiceProtocol {
     let personID = try identity.personID(of: reference, field: field, tenantID: tenantID)
     guard mustBeRegistered else { return personID }
     let registered = core.readModel.read { model in
-      model.people.directory.person(tenantID: tenantID, personID: personID).map { !$0.erased } ?? false
+      model.people.person(tenantID: tenantID, personID: personID).map { !$0.erased } ?? false
     }
     guard registered else {
       throw DomainError(.notFound, "no person with this e-mail or id is registered (\(field))")
@@ -257,7 +257,7 @@ struct GroupsService: Cohort_V1_GroupsService.SimpleServiceProtocol {
     let cohort = try cohort(request.cohortNumber, tenantID: principal.tenantID)
     return core.readModel.snapshot { model, position in
       let view = GroupsProjection(model: model, tenantID: principal.tenantID)
-      let groups = model.groups.book.groups(tenantID: principal.tenantID, cohortID: cohort.cohortID)
+      let groups = model.groups.groups(tenantID: principal.tenantID, cohortID: cohort.cohortID)
       return .with {
         $0.groups = groups.filter { Authorization.sees($0, principal) }.map {
           view.summary($0, report: GroupReport($0))

@@ -11,7 +11,7 @@ struct OutreachProjection {
   let tenantID: UUID
   let today: CalendarDate
 
-  private var directory: CustomerDirectory { model.people.directory }
+  private var directory: CustomerDirectory { model.people }
 
   /// What the payments area says about payment `id`.
   func evidence(_ id: UUID) -> PaymentEvidence? {

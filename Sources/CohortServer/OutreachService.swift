@@ -100,7 +100,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
   ) async throws -> Cohort_V1_AttemptCommandReply {
     _ = await core.readModel.waitUntil(position: outcome.position, timeout: reads.limit)
     let attempt = core.readModel.read { model in
-      model.outreach.book.experiment(tenantID: tenantID, id: experimentID)?.attempts.first {
+      model.outreach.experiment(tenantID: tenantID, id: experimentID)?.attempts.first {
         $0.attemptID == attemptID
       }
     }
@@ -119,7 +119,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
     switch target.target {
     case .person(let reference):
       let personID = try identity.personID(of: reference, field: "target.person", tenantID: tenantID)
-      let known = core.readModel.read { $0.people.directory.person(tenantID: tenantID, personID: personID) != nil }
+      let known = core.readModel.read { $0.people.person(tenantID: tenantID, personID: personID) != nil }
       guard known else {
         throw DomainError(
           .notFound, "no person with this e-mail or id is registered: register them first (cohort people add)")
@@ -135,7 +135,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
   private func outcome(
     _ outcome: Cohort_V1_AttemptOutcome, field: String, tenantID: UUID
   ) throws(DomainError) -> AttemptOutcome {
-    let directory = core.readModel.read { $0.people.directory }
+    let directory = core.readModel.read { $0.people }
     return try AttemptOutcome(outcome, field: field) { name in
       PaymentNames.payment(named: name, tenantID: tenantID, in: directory)
     }
@@ -151,7 +151,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
     let today = today
     return core.readModel.snapshot { model, position in
       let view = OutreachProjection(model: model, tenantID: principal.tenantID, today: today)
-      let experiments = model.outreach.book.experiments(tenantID: principal.tenantID)
+      let experiments = model.outreach.experiments(tenantID: principal.tenantID)
       let reports = experiments.map { ($0, view.report($0)) }
       return .with {
         $0.experiments = reports.map { view.proto($0.0, report: $0.1) }
@@ -179,7 +179,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
     try await reads.wait(for: request.consistency, in: core.readModel)
     let today = today
     let found = core.readModel.snapshot { model, position in
-      model.outreach.book.experiment(tenantID: principal.tenantID, id: experimentID).map { experiment in
+      model.outreach.experiment(tenantID: principal.tenantID, id: experimentID).map { experiment in
         let view = OutreachProjection(model: model, tenantID: principal.tenantID, today: today)
         return Cohort_V1_GetExperimentReply.with {
           $0.experiment = view.proto(experiment, report: view.report(experiment))
@@ -200,7 +200,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
       pageSize: request.pageSize, pageToken: request.pageToken, default: PageToken.maximumPageSize)
     try await reads.wait(for: request.consistency, in: core.readModel)
     let found = core.readModel.snapshot { model, position in
-      model.outreach.book.experiment(tenantID: principal.tenantID, id: experimentID).map { experiment in
+      model.outreach.experiment(tenantID: principal.tenantID, id: experimentID).map { experiment in
         let view = OutreachProjection(model: model, tenantID: principal.tenantID, today: today)
         let page = paging.page(of: experiment.attempts)
         return Cohort_V1_ListAttemptsReply.with {
@@ -224,7 +224,7 @@ struct OutreachService: Cohort_V1_OutreachService.SimpleServiceProtocol {
     let today = today
     return core.readModel.snapshot { model, position in
       let view = OutreachProjection(model: model, tenantID: principal.tenantID, today: today)
-      let book = model.outreach.book
+      let book = model.outreach
       let page = paging.page(of: book.followups(tenantID: principal.tenantID))
       return .with {
         $0.nextPageToken = page.next

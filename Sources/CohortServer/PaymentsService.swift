@@ -94,9 +94,9 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
     _ = await core.readModel.waitUntil(position: outcome.position, timeout: reads.limit)
     return .with {
       $0.reply = outcome.reply
-      if let record = core.readModel.read({ $0.people.directory.payment(tenantID: tenantID, paymentID: paymentID) }) {
+      if let record = core.readModel.read({ $0.people.payment(tenantID: tenantID, paymentID: paymentID) }) {
         let erased = record.personID.flatMap { personID in
-          core.readModel.read { $0.people.directory.person(tenantID: tenantID, personID: personID)?.erased }
+          core.readModel.read { $0.people.person(tenantID: tenantID, personID: personID)?.erased }
         }
         $0.payment = record.proto(erased: erased ?? true)
         $0.paymentID = $0.payment.paymentID
@@ -116,13 +116,13 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
     let status = try PaymentRecord.Status(filter: request.status)
     try await reads.wait(for: request.consistency, in: core.readModel)
     return core.readModel.snapshot { model, position in
-      let matching = model.people.directory.payments(tenantID: principal.tenantID, status: status)
+      let matching = model.people.payments(tenantID: principal.tenantID, status: status)
       let page = paging.page(of: matching)
       return .with {
         $0.payments = page.rows.map { payment in
           payment.proto(
             erased: payment.personID.flatMap {
-              model.people.directory.person(tenantID: principal.tenantID, personID: $0)
+              model.people.person(tenantID: principal.tenantID, personID: $0)
             }?.erased
               ?? true)
         }
@@ -139,11 +139,11 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
     try await reads.wait(for: request.consistency, in: core.readModel)
     let paymentID = try payment(named: request.paymentID, tenantID: principal.tenantID)
     let found = core.readModel.snapshot { model, position in
-      model.people.directory.payment(tenantID: principal.tenantID, paymentID: paymentID).map { payment in
+      model.people.payment(tenantID: principal.tenantID, paymentID: paymentID).map { payment in
         Cohort_V1_GetPaymentReply.with {
           $0.payment = payment.proto(
             erased: payment.personID.flatMap {
-              model.people.directory.person(tenantID: principal.tenantID, personID: $0)
+              model.people.person(tenantID: principal.tenantID, personID: $0)
             }?.erased
               ?? true)
           $0.position = position
@@ -164,7 +164,7 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
     }
     try await reads.wait(for: request.consistency, in: core.readModel)
     return core.readModel.snapshot { model, position in
-      let funnel = model.people.directory.funnel(
+      let funnel = model.people.funnel(
         tenantID: principal.tenantID, cohortNumber: cohort, since: since, until: until)
       return .with {
         $0.people = Int32(funnel.people)
@@ -199,7 +199,7 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
   /// Payments are for registered people. The read model answers at once; a person registered a
   /// moment ago may not be folded yet, so their stream decides then.
   private func requireRegistered(_ personID: UUID, tenantID: UUID) async throws {
-    if let person = core.readModel.read({ $0.people.directory.person(tenantID: tenantID, personID: personID) }) {
+    if let person = core.readModel.read({ $0.people.person(tenantID: tenantID, personID: personID) }) {
       guard !person.erased else {
         throw DomainError(.failedPrecondition, "this person was forgotten; register them again")
       }
@@ -218,7 +218,7 @@ struct PaymentsService: Cohort_V1_PaymentsService.SimpleServiceProtocol {
     guard !name.isEmpty else {
       throw DomainError(.invalidArgument(field: "payment_id"), "payment_id is required")
     }
-    let directory = core.readModel.read { $0.people.directory }
+    let directory = core.readModel.read { $0.people }
     return PaymentNames.payment(named: name, tenantID: tenantID, in: directory)
   }
 }

@@ -24,7 +24,7 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
       NewPerson(
         name: request.name, email: request.email, phone: request.phone.isEmpty ? nil : request.phone,
         source: request.source, note: request.note), personID: personID, request: fingerprint, principal: principal,
-      unseen: !core.readModel.read { $0.people.directory.knows(tenantID: principal.tenantID, personID: personID) })
+      unseen: !core.readModel.read { $0.people.knows(tenantID: principal.tenantID, personID: personID) })
     let phone = outcome.events.lazy.compactMap { event -> String? in
       if case .personRegistered(let registered) = event { registered.details?.phone } else { nil }
     }.first
@@ -33,8 +33,8 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
       $0.personID = personID.lowercased
       if let phone {
         $0.possibleDuplicates = core.readModel.read { model in
-          model.people.directory.people(tenantID: principal.tenantID, phone: phone).filter { $0 != personID }
-            .compactMap { model.people.directory.person(tenantID: principal.tenantID, personID: $0)?.proto }
+          model.people.people(tenantID: principal.tenantID, phone: phone).filter { $0 != personID }
+            .compactMap { model.people.person(tenantID: principal.tenantID, personID: $0)?.proto }
         }
       }
     }
@@ -86,7 +86,7 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
     let status = try CustomerStatus(filter: request.status)
     try await reads.wait(for: request.consistency, in: core.readModel)
     return core.readModel.snapshot { model, position in
-      let matching = model.people.directory.people(tenantID: principal.tenantID, status: status)
+      let matching = model.people.people(tenantID: principal.tenantID, status: status)
       let page = paging.page(of: matching)
       return .with {
         $0.people = page.rows.map(\.proto)
@@ -103,7 +103,7 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
     try Authorization.requireRecord(of: personID)
     try await reads.wait(for: request.consistency, in: core.readModel)
     let found = core.readModel.snapshot { model, position in
-      model.people.directory.person(tenantID: principal.tenantID, personID: personID).map { person in
+      model.people.person(tenantID: principal.tenantID, personID: personID).map { person in
         Cohort_V1_GetPersonReply.with {
           $0.person = person.proto
           $0.payments = person.payments.map { $0.proto(erased: person.erased) }

@@ -111,7 +111,7 @@ struct PortOneWebhooks: Sendable {
   /// the unknown payment is recorded as such).
   private func payment(_ providerPaymentID: String) -> (UUID, UUID)? {
     core.readModel.read { model in
-      if let known = model.people.directory.payment(providerPaymentID: providerPaymentID) { return known }
+      if let known = model.people.payment(providerPaymentID: providerPaymentID) { return known }
       let tenants = model.access.tenants.keys
       guard tenants.count == 1, let only = tenants.first else { return nil }
       return (only, PaymentNames.paymentID(tenantID: only, providerPaymentID: providerPaymentID))

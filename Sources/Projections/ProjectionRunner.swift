@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import EventStore
 import Logging
 import Synchronization
@@ -24,19 +25,20 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
   private let state: Mutex<State>
   private let logger: Logger
   private let batchSize: Int
-  private let prepare: @Sendable ([RecordedEvent]) async throws -> Void
-  private let folded: @Sendable ([RecordedEvent]) -> Void
+  private let prepare: @Sendable ([RecordedEvent]) async throws -> [Model.Input]
+  private let folded: @Sendable ([Model.Input]) -> Void
 
   /// - Parameters:
-  ///   - prepare: runs before each batch is folded, outside the model's lock, for what `apply`
-  ///     needs and cannot wait for (the keys of the people in the batch). Retried like a read
-  ///     while the store is unavailable.
+  ///   - prepare: turns each batch read into what `apply` folds (decodes it, with the keys of the
+  ///     people in it), outside the model's lock and while the batch before is being folded: on
+  ///     two cores, decoding and folding run side by side. Retried like a read while the store is
+  ///     unavailable.
   ///   - folded: told of each batch once the model has it, for reactions to events (it must not
   ///     block: it queues work).
   public init(
     store: any EventStore, initial: Model, logger: Logger, batchSize: Int = 1_000,
-    prepare: @escaping @Sendable ([RecordedEvent]) async throws -> Void = { _ in },
-    folded: @escaping @Sendable ([RecordedEvent]) -> Void = { _ in }
+    prepare: @escaping @Sendable ([RecordedEvent]) async throws -> [Model.Input],
+    folded: @escaping @Sendable ([Model.Input]) -> Void = { _ in }
   ) {
     self.store = store
     self.state = Mutex(State(model: initial))
@@ -73,50 +75,69 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
   /// Follows the log until cancelled. A store that cannot be reached is retried with back-off
   /// (the read model stays at its last position meanwhile); an event that cannot be folded
   /// stops the projection with an error: the log is never silently skipped.
+  ///
+  /// Three stages overlap: the subscription reads the next batch ahead, a read-ahead task
+  /// prepares (decodes) the batch after the one being folded, and this task folds. A channel
+  /// without a buffer between the last two keeps at most one prepared batch waiting.
   public func run() async throws {
     let start = position
-    var events = store.subscribeAll(after: start, batchSize: batchSize).makeAsyncIterator()
     logger.info("projection starting", metadata: ["position": "\(start)"])
-    var retryDelay = Duration.milliseconds(100)
-    while !Task.isCancelled {
-      let batch: [RecordedEvent]
-      do {
-        batch = try await events.nextBatch()
-        retryDelay = .milliseconds(100)
-      } catch  where error.code == .unavailable && !Task.isCancelled {
-        logger.warning(
-          "event store unavailable; the projection retries",
-          metadata: ["position": "\(position)", "retry-in": "\(retryDelay)"])
-        try? await Task.sleep(for: retryDelay)
-        retryDelay = min(retryDelay * 2, .seconds(5))
-        continue
-      } catch  where Task.isCancelled {
-        break
-      } catch {
-        throw stop(error)
+    let prepared = AsyncChannel<[Model.Input]>()
+    do {
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+          defer { prepared.finish() }
+          var events = self.store.subscribeAll(after: start, batchSize: self.batchSize).makeAsyncIterator()
+          while let batch = try await self.nextBatch(&events) {
+            await prepared.send(try await self.prepared(batch))
+          }
+        }
+        for await inputs in prepared {
+          try fold(inputs)
+          folded(inputs)
+        }
+        // The read-ahead ended: cancelled, or failed (its error is thrown here).
+        try await group.next()
       }
-      do {
-        try await prepared(batch)
-        try fold(batch)
-        folded(batch)
-      } catch  where Task.isCancelled {
-        break
-      } catch {
-        throw stop(error)
-      }
+    } catch  where Task.isCancelled {
+      // Stopped between two batches.
+    } catch {
+      throw stop(error)
     }
     logger.info("projection stopped at a checkpoint", metadata: ["position": "\(position)"])
     resumeWaiters(all: true)
   }
 
+  /// The next batch, retrying with back-off while the store is unavailable; `nil` once cancelled.
+  private func nextBatch(
+    _ events: inout AllEventsSubscription.Iterator
+  ) async throws(EventStoreError) -> [RecordedEvent]? {
+    var retryDelay = Duration.milliseconds(100)
+    while !Task.isCancelled {
+      let failure: EventStoreError
+      do {
+        return try await events.nextBatch()
+      } catch {
+        failure = error
+      }
+      if Task.isCancelled { return nil }
+      guard failure.code == .unavailable else { throw failure }
+      logger.warning(
+        "event store unavailable; the projection retries",
+        metadata: ["position": "\(position)", "retry-in": "\(retryDelay)"])
+      try? await Task.sleep(for: retryDelay)
+      retryDelay = min(retryDelay * 2, .seconds(5))
+    }
+    return nil
+  }
+
   /// Runs `prepare` for `batch`, retrying with back-off while the store is unavailable.
-  private func prepared(_ batch: [RecordedEvent]) async throws {
+  private func prepared(_ batch: [RecordedEvent]) async throws -> [Model.Input] {
     var retryDelay = Duration.milliseconds(100)
     while true {
       let failure: any Error
       do {
-        try await prepare(batch)
-        return
+        return try await prepare(batch)
       } catch {
         failure = error
       }
@@ -138,11 +159,11 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
   }
 
   /// Folds a batch in one critical section; on a failure, the events before it stay folded.
-  private func fold(_ batch: [RecordedEvent]) throws {
+  private func fold(_ batch: [Model.Input]) throws {
     try state.withLock { state in
-      for event in batch {
-        try state.model.apply(event)
-        state.position = event.position
+      for input in batch {
+        try state.model.apply(input)
+        state.position = input.position
       }
     }
     resumeWaiters(all: false)
@@ -194,5 +215,15 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
       return ready.values.map(\.continuation)
     }
     for continuation in ready { continuation.resume() }
+  }
+}
+
+extension ProjectionRunner where Model.Input == RecordedEvent {
+  /// A runner for a model that folds events as stored.
+  public convenience init(
+    store: any EventStore, initial: Model, logger: Logger, batchSize: Int = 1_000,
+    folded: @escaping @Sendable ([RecordedEvent]) -> Void = { _ in }
+  ) {
+    self.init(store: store, initial: initial, logger: logger, batchSize: batchSize, prepare: { $0 }, folded: folded)
   }
 }

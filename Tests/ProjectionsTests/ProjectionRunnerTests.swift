@@ -104,3 +104,61 @@ struct ProjectionRunnerTests {
     #expect(await !runner.waitUntil(position: 3, timeout: .seconds(1)))
   }
 }
+
+/// An event as the prepare stage decoded it.
+struct Decoded: ProjectionInput {
+  var position: Int64
+  var poisoned: Bool
+}
+
+/// What the stages of a runner did, seen from both of them.
+final class StageLog: Sendable {
+  /// The first position of each batch prepared, in order.
+  let prepared = Mutex<[Int64]>([])
+  /// Whether the fold of the first batch saw the second batch prepared while it ran.
+  let overlapped = Mutex<Bool?>(nil)
+
+  /// Waits (at most 10 s) until the batch starting at `position` is prepared.
+  func awaitPrepared(_ position: Int64) -> Bool {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ContinuousClock.now < deadline {
+      if prepared.withLock({ $0.contains(position) }) { return true }
+      usleep(1_000)
+    }
+    return false
+  }
+}
+
+/// Folds decoded events; the first one's fold waits to see the next batch prepared meanwhile.
+struct DecodedPositions: Projection {
+  let log: StageLog
+  var folded: [Int64] = []
+
+  mutating func apply(_ input: Decoded) throws {
+    if input.poisoned { throw EventStoreError(.corrupted, "poisoned event at \(input.position)") }
+    folded.append(input.position)
+    if input.position == 1 { log.overlapped.withLock { $0 = log.awaitPrepared(11) } }
+  }
+}
+
+extension ProjectionRunnerTests {
+  @Test("prepares the next batch while one folds; batches fold in log order; a failed fold stops at its checkpoint")
+  func preparesAheadOfTheFold() async throws {
+    let store = InMemoryEventStore()
+    let events = (1...35).map { event($0 == 27 ? "Poison" : "Counted") }
+    _ = try await store.append(events, to: stream, expecting: .noStream)
+    let log = StageLog()
+    let runner = ProjectionRunner(
+      store: store, initial: DecodedPositions(log: log), logger: Logger(label: "test"), batchSize: 10,
+      prepare: { batch in
+        log.prepared.withLock { $0.append(batch[0].position) }
+        return batch.map { Decoded(position: $0.position, poisoned: $0.type == "Poison") }
+      })
+    await #expect(throws: EventStoreError.self) { try await runner.run() }
+    #expect(log.overlapped.withLock { $0 } == true, "batch 2 was prepared while batch 1 folded")
+    #expect(runner.failure?.code == .corrupted)
+    #expect(runner.position == 26)
+    #expect(runner.read { $0.folded } == Array(1...26))
+    #expect(log.prepared.withLock { $0 }.starts(with: [1, 11, 21]))
+  }
+}

@@ -1,0 +1,77 @@
+import CohortAPI
+import CohortDomain
+import EventStore
+import Foundation
+import Projections
+
+/// An event of the log as the read model folds it: decoded (and its personal data opened) in the
+/// projection's read-ahead stage, so that the fold, under the read model's lock, only applies it.
+struct DecodedEvent: ProjectionInput {
+  /// What the event says, in the terms of its area.
+  enum Content: Sendable {
+    case enrollment(cohortID: UUID, EnrollmentEvent)
+    case access(AccessEvent)
+    case person(personID: UUID, PeopleEvent)
+    case payment(paymentID: UUID, PaymentEvent)
+    case outreach(experimentID: UUID, OutreachEvent)
+    case groups(cohortID: UUID, GroupsEvent)
+  }
+
+  /// The event as stored.
+  let recorded: RecordedEvent
+  /// Its content; `nil` for an event no area folds.
+  let content: Result<Content, Failure>?
+
+  /// An event an area knows but cannot read: it stops that area (``CohortReadModel``).
+  struct Failure: Error {
+    var area: CohortReadModel.Area
+    var error: EventStoreError
+  }
+
+  var position: Int64 { recorded.position }
+
+  /// Decodes `recorded` with `codecs` (the keys of its people must be loaded).
+  init(_ recorded: RecordedEvent, codecs: Codecs) {
+    self.recorded = recorded
+    content = Self.content(of: recorded, codecs: codecs)
+  }
+
+  private static func content(of event: RecordedEvent, codecs: Codecs) -> Result<Content, Failure>? {
+    func decode<Event>(
+      _ area: CohortReadModel.Area, _ codec: EventCodec<Event>, id: (StreamName) -> UUID?,
+      _ make: (UUID, Event) -> Content
+    ) -> Result<Content, Failure>? {
+      do throws(EventStoreError) {
+        guard let decoded = try codec.decode(event) else { return nil }
+        guard let id = id(event.stream) else {
+          throw EventStoreError(.corrupted, "\(event.type) at position \(event.position) in stream \(event.stream)")
+        }
+        return .success(make(id, decoded))
+      } catch {
+        return .failure(Failure(area: area, error: error))
+      }
+    }
+    let tenant: (StreamName) -> UUID? = { $0.tenantID }
+    return decode(.enrollment, codecs.enrollment, id: CohortStreams.cohortID(of:)) { .enrollment(cohortID: $0, $1) }
+      ?? decode(.people, codecs.people, id: Codecs.personID(of:)) { .person(personID: $0, $1) }
+      ?? decode(.people, codecs.payments, id: Codecs.paymentID(of:)) { .payment(paymentID: $0, $1) }
+      ?? decode(.access, AccessEventCodec.codec, id: tenant) { .access($1) }
+      ?? decode(.groups, GroupsEventCodec.codec, id: GroupsEventCodec.cohortID(of:)) { .groups(cohortID: $0, $1) }
+      ?? decode(.outreach, OutreachEventCodec.codec, id: OutreachEventCodec.experimentID(of:)) {
+        .outreach(experimentID: $0, $1)
+      }
+  }
+}
+
+extension Codecs {
+  /// The read-ahead stage of the projection: loads the keys `batch` needs, decodes it, then
+  /// drops the keys of the people it forgets (another server deleted them from the store already).
+  func decoded(_ batch: [RecordedEvent]) async throws(EventStoreError) -> [DecodedEvent] {
+    try await keys.load(Self.subjects(in: batch))
+    let decoded = batch.map { DecodedEvent($0, codecs: self) }
+    for event in batch where event.type == Cohort_V1_Events_PersonForgotten.protoMessageName {
+      if let person = Self.personID(of: event.stream) { keys.dropFromMemory(person) }
+    }
+    return decoded
+  }
+}

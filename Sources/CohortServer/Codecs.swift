@@ -207,7 +207,7 @@ struct Codecs: Sendable {
   /// The people whose keys folding `batch` needs: those of person streams, the payers of
   /// validated bank transfers (their reference is sealed) and members who enrolled or joined a
   /// waitlist (their contact is sealed since schema version 2).
-  static func subjects(in batch: [RecordedEvent]) -> Set<UUID> {
+  static func subjects(in batch: some Sequence<RecordedEvent>) -> Set<UUID> {
     var subjects: Set<UUID> = []
     for event in batch {
       if let person = Self.personID(of: event.stream) {

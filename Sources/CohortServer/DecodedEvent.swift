@@ -67,11 +67,32 @@ extension Codecs {
   /// The read-ahead stage of the projection: loads the keys `batch` needs, decodes it, then
   /// drops the keys of the people it forgets (another server deleted them from the store already).
   func decoded(_ batch: [RecordedEvent]) async throws(EventStoreError) -> [DecodedEvent] {
-    try await keys.load(Self.subjects(in: batch))
-    let decoded = batch.map { DecodedEvent($0, codecs: self) }
+    let subjects = await Self.inParts(batch) { Self.subjects(in: $0) }
+    try await keys.load(subjects.reduce(into: []) { $0.formUnion($1) })
+    let decoded = await Self.inParts(batch) { [self] part in part.map { DecodedEvent($0, codecs: self) } }
     for event in batch where event.type == Cohort_V1_Events_PersonForgotten.protoMessageName {
       if let person = Self.personID(of: event.stream) { keys.dropFromMemory(person) }
     }
-    return decoded
+    return decoded.flatMap { $0 }
+  }
+
+  /// `body` of `batch` cut in as many parts as there are cores, the parts side by side; the
+  /// results in the parts' order. A batch smaller than two parts of 128 is one part (a live
+  /// append is a few events).
+  private static func inParts<T: Sendable>(
+    _ batch: [RecordedEvent], _ body: @escaping @Sendable (ArraySlice<RecordedEvent>) -> T
+  ) async -> [T] {
+    let parts = min(ProcessInfo.processInfo.activeProcessorCount, batch.count / 128)
+    guard parts > 1 else { return [body(batch[...])] }
+    let size = (batch.count + parts - 1) / parts
+    return await withTaskGroup(of: (Int, T).self) { group in
+      for part in 0..<parts {
+        let slice = batch[(part * size)..<min((part + 1) * size, batch.count)]
+        group.addTask { (part, body(slice)) }
+      }
+      var results = [(Int, T)]()
+      for await result in group { results.append(result) }
+      return results.sorted { $0.0 < $1.0 }.map(\.1)
+    }
   }
 }

@@ -26,7 +26,7 @@ public struct StreamName: Hashable, Sendable, CustomStringConvertible {
 
   /// The part before the first `-`: the kind of aggregate the stream holds.
   public var category: Substring {
-    name.split(separator: "-", maxSplits: 1).first ?? Substring(name)
+    name.firstIndex(of: "-").map { name[..<$0] } ?? Substring(name)
   }
 
   public var description: String { "\(tenantID.uuidString.lowercased())/\(name)" }

@@ -19,7 +19,7 @@ public struct TenantCreated: Equatable, Sendable {
   }
 }
 
-public struct TokenIssued: Equatable, Sendable {
+public struct TokenIssued: Codable, Equatable, Sendable {
   public var tokenID: UUID
   public var role: AccessRole
   public var secretHash: Data
@@ -47,7 +47,7 @@ public struct TokenIssued: Equatable, Sendable {
   public func unexpired(at now: Date) -> Bool { expiresAt.map { now < $0 } ?? true }
 }
 
-public struct TokenRevoked: Equatable, Sendable {
+public struct TokenRevoked: Codable, Equatable, Sendable {
   public var tokenID: UUID
   public var reason: String
   /// The token that revoked it; `nil` on the server's machine (`cohortd owner-token`).

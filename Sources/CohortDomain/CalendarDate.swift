@@ -1,5 +1,5 @@
 /// A day on the calendar without a time zone, such as the first day of a cohort.
-public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct CalendarDate: Codable, Hashable, Comparable, Sendable, CustomStringConvertible {
   /// The year, 1...9999.
   public let year: Int
   /// The month, 1...12.

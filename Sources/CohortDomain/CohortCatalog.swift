@@ -3,8 +3,8 @@ import Foundation
 /// The cohorts of every tenant, folded from their enrollment events, for queries.
 ///
 /// Lookups are dictionary reads: by tenant, then by cohort id or by cohort number.
-public struct CohortCatalog: Equatable, Sendable {
-  private struct Tenant: Equatable, Sendable {
+public struct CohortCatalog: Codable, Equatable, Sendable {
+  private struct Tenant: Codable, Equatable, Sendable {
     var cohorts: [UUID: CohortView] = [:]
     var cohortIDsByNumber: [Int: UUID] = [:]
     /// Who held a seat when a cohort completed: member → those cohorts' numbers.

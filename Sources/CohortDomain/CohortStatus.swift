@@ -1,5 +1,5 @@
 /// Where a cohort is in its life.
-public enum CohortStatus: Hashable, Sendable {
+public enum CohortStatus: Codable, Hashable, Sendable {
   /// Nothing has happened in the cohort's stream yet.
   case notScheduled
   /// The cohort exists but does not take enrollments yet.

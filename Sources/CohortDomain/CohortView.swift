@@ -1,13 +1,13 @@
 import Foundation
 
 /// A member who withdrew, and whether a refund was noted as due to them.
-public struct Withdrawal: Equatable, Sendable {
+public struct Withdrawal: Codable, Equatable, Sendable {
   public var entry: RosterEntry
   public var refundDue: Bool
 }
 
 /// A cohort as queries show it: its terms, its status and who holds or waits for a seat.
-public struct CohortView: Equatable, Sendable {
+public struct CohortView: Codable, Equatable, Sendable {
   /// The cohort.
   public let cohortID: UUID
   /// The cohort number (the "9" of "9기").

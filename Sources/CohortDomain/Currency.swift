@@ -1,5 +1,5 @@
 /// An ISO 4217 currency code such as `KRW` or `USD`.
-public struct Currency: Hashable, Sendable, CustomStringConvertible {
+public struct Currency: Codable, Hashable, Sendable, CustomStringConvertible {
   /// The three uppercase ASCII letters of the code.
   public let code: String
 

@@ -13,7 +13,7 @@ public enum CustomerStatus: String, Sendable, CaseIterable {
 }
 
 /// A payment as the read model shows it.
-public struct PaymentRecord: Equatable, Sendable {
+public struct PaymentRecord: Codable, Equatable, Sendable {
   public enum Status: String, Sendable, CaseIterable {
     case pending, validated, refused
     case partiallyRefunded = "partially refunded"
@@ -55,8 +55,8 @@ public struct PaymentRecord: Equatable, Sendable {
 }
 
 /// A person as the read model shows them.
-public struct Customer: Equatable, Sendable {
-  public struct Interest: Equatable, Sendable {
+public struct Customer: Codable, Equatable, Sendable {
+  public struct Interest: Codable, Equatable, Sendable {
     public var cohortNumber: Int
     public var channel: String
     public var at: Date
@@ -105,8 +105,8 @@ public struct Funnel: Equatable, Sendable {
 }
 
 /// Every tenant's people and payments, folded from their events, for queries.
-public struct CustomerDirectory: Equatable, Sendable {
-  private struct Tenant: Equatable, Sendable {
+public struct CustomerDirectory: Codable, Equatable, Sendable {
+  private struct Tenant: Codable, Equatable, Sendable {
     var people: [UUID: Customer] = [:]
     /// People in the order they first registered.
     var order: [UUID] = []

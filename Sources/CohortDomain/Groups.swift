@@ -1,12 +1,12 @@
 import Foundation
 
 /// Whether a session met online or in a room.
-public enum SessionMode: String, CaseIterable, Sendable {
+public enum SessionMode: String, Codable, CaseIterable, Sendable {
   case online, offline
 }
 
 /// A member's attendance at one session.
-public enum Attendance: String, CaseIterable, Sendable {
+public enum Attendance: String, Codable, CaseIterable, Sendable {
   case present, absent, excused
 }
 

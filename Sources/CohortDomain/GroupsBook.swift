@@ -1,8 +1,8 @@
 import Foundation
 
 /// One partner group as queries show it.
-public struct GroupView: Equatable, Sendable {
-  public struct Session: Equatable, Sendable {
+public struct GroupView: Codable, Equatable, Sendable {
+  public struct Session: Codable, Equatable, Sendable {
     public var sessionID: UUID
     public var date: CalendarDate
     public var topic: String
@@ -10,7 +10,7 @@ public struct GroupView: Equatable, Sendable {
     public var attendance: [UUID: Attendance] = [:]
   }
 
-  public struct Post: Equatable, Sendable {
+  public struct Post: Codable, Equatable, Sendable {
     public var postID: UUID
     public var memberID: UUID
     public var title: String
@@ -18,7 +18,7 @@ public struct GroupView: Equatable, Sendable {
     public var date: CalendarDate
   }
 
-  public struct Presentation: Equatable, Sendable {
+  public struct Presentation: Codable, Equatable, Sendable {
     public var presentationID: UUID
     public var memberID: UUID
     public var sessionID: UUID
@@ -97,8 +97,8 @@ public struct GroupReport: Equatable, Sendable {
 }
 
 /// Every tenant's partner groups, per cohort, folded from their streams.
-public struct GroupsBook: Equatable, Sendable {
-  private struct Cohort: Equatable, Sendable {
+public struct GroupsBook: Codable, Equatable, Sendable {
+  private struct Cohort: Codable, Equatable, Sendable {
     var order: [UUID] = []
     var groups: [UUID: GroupView] = [:]
     var sessionGroup: [UUID: UUID] = [:]

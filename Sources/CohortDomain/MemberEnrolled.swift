@@ -2,7 +2,7 @@ import Foundation
 
 /// How a member is reached: personal data, sealed with the member's key in the log, so it is
 /// `nil` in events of a member who was forgotten.
-public struct Contact: Equatable, Sendable {
+public struct Contact: Codable, Equatable, Sendable {
   /// The normalised name.
   public let name: String
   /// The normalised e-mail address.

@@ -1,5 +1,5 @@
 /// An amount of money in integer minor units (won for KRW, cents for USD); never floating point.
-public struct Money: Hashable, Sendable, CustomStringConvertible {
+public struct Money: Codable, Hashable, Sendable, CustomStringConvertible {
   /// The amount in minor units of `currency`: 200,000 KRW is `200_000`, 12.50 USD is `1_250`.
   public let amountMinor: Int64
   /// The currency of the amount.

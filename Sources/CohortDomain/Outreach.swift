@@ -1,12 +1,12 @@
 import Foundation
 
 /// How an attempt reached its target.
-public enum OutreachChannel: String, CaseIterable, Sendable {
+public enum OutreachChannel: String, Codable, CaseIterable, Sendable {
   case email, call, message, meeting, event, other
 }
 
 /// Why a target said no.
-public enum RejectionReason: String, CaseIterable, Sendable {
+public enum RejectionReason: String, Codable, CaseIterable, Sendable {
   case price, timing
   case noNeed = "no-need"
   case hasAlternative = "has-alternative"
@@ -15,23 +15,23 @@ public enum RejectionReason: String, CaseIterable, Sendable {
 }
 
 /// What a target committed: the currencies of evidence (compliments are not one).
-public enum CommitmentKind: String, CaseIterable, Sendable {
+public enum CommitmentKind: String, Codable, CaseIterable, Sendable {
   case time, reputation, money
 }
 
 /// How an experiment ended.
-public enum ExperimentResult: String, CaseIterable, Sendable {
+public enum ExperimentResult: String, Codable, CaseIterable, Sendable {
   case validated, invalidated, pivot
 }
 
 /// The kinds of outcome, for counting.
-public enum OutcomeKind: String, CaseIterable, Sendable {
+public enum OutcomeKind: String, Codable, CaseIterable, Sendable {
   case noAnswer = "no-answer"
   case rejected, interested, committed, paid
 }
 
 /// What came of an attempt.
-public enum AttemptOutcome: Equatable, Sendable {
+public enum AttemptOutcome: Codable, Equatable, Sendable {
   case noAnswer
   case rejected(RejectionReason, detail: String)
   case interested
@@ -52,13 +52,13 @@ public enum AttemptOutcome: Equatable, Sendable {
 
 /// Who an attempt was made to: a person from People, or an organisation and the role of the
 /// contact there.
-public enum AttemptTarget: Equatable, Sendable {
+public enum AttemptTarget: Codable, Equatable, Sendable {
   case person(UUID)
   case organisation(name: String, contactRole: String)
 }
 
 /// What to do next about an attempt, and by when.
-public struct NextStep: Equatable, Sendable {
+public struct NextStep: Codable, Equatable, Sendable {
   public var action: String
   public var due: CalendarDate
 
@@ -144,7 +144,7 @@ public enum OutreachCommand: Equatable, Sendable {
   case conclude(ExperimentResult, learning: String)
 }
 
-public struct ExperimentStarted: Equatable, Sendable {
+public struct ExperimentStarted: Codable, Equatable, Sendable {
   public var experimentID: UUID
   public var hypothesis: String
   public var offer: String
@@ -189,7 +189,7 @@ public struct AttemptUpdated: Equatable, Sendable {
   }
 }
 
-public struct ExperimentConcluded: Equatable, Sendable {
+public struct ExperimentConcluded: Codable, Equatable, Sendable {
   public var result: ExperimentResult
   public var learning: String
   public var at: Date

@@ -1,9 +1,9 @@
 import Foundation
 
 /// One attempt as queries show it: its latest outcome, every earlier one kept in `history`.
-public struct AttemptView: Equatable, Sendable {
+public struct AttemptView: Codable, Equatable, Sendable {
   /// An outcome as it was recorded, and when.
-  public struct Change: Equatable, Sendable {
+  public struct Change: Codable, Equatable, Sendable {
     public var outcome: AttemptOutcome
     public var complimentsOnly: Bool
     public var at: Date
@@ -27,7 +27,7 @@ public struct AttemptView: Equatable, Sendable {
 }
 
 /// An experiment as queries show it.
-public struct ExperimentView: Equatable, Sendable {
+public struct ExperimentView: Codable, Equatable, Sendable {
   public var started: ExperimentStarted
   public var attempts: [AttemptView] = []
   public var conclusion: ExperimentConcluded?
@@ -60,7 +60,7 @@ public struct ExperimentView: Equatable, Sendable {
 }
 
 /// Every tenant's experiments, folded from their streams, for queries.
-public struct OutreachBook: Equatable, Sendable {
+public struct OutreachBook: Codable, Equatable, Sendable {
   private var tenants: [UUID: [UUID: ExperimentView]] = [:]
 
   public init() {}
@@ -95,7 +95,7 @@ public struct OutreachBook: Equatable, Sendable {
 }
 
 /// What the payments area says about the payment a "paid" attempt names.
-public struct PaymentEvidence: Equatable, Sendable {
+public struct PaymentEvidence: Codable, Equatable, Sendable {
   /// Validated and not fully refunded.
   public var validated: Bool
   /// The day (in Korea) it was validated.

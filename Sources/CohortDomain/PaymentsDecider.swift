@@ -2,7 +2,7 @@ import Foundation
 
 /// A bank transfer's reference as staff read it off the bank's statement. Personal (the
 /// depositor's name): encrypted at rest with the payer's key.
-public struct BankReference: Equatable, Sendable {
+public struct BankReference: Codable, Equatable, Sendable {
   public var reference: String
   public var bank: String
   public var depositor: String
@@ -17,7 +17,7 @@ public struct BankReference: Equatable, Sendable {
 }
 
 /// How a payment was validated.
-public enum ValidationMethod: Equatable, Sendable {
+public enum ValidationMethod: Codable, Equatable, Sendable {
   /// PortOne reported the transaction paid, with the expected amount.
   case portOne(transactionID: String)
   /// Staff confirmed a bank transfer (무통장입금); the reference is `nil` once the payer is forgotten.
@@ -138,7 +138,7 @@ public struct PaymentValidated: Equatable, Sendable {
 }
 
 /// Why a validation was refused.
-public enum ValidationRefusal: Equatable, Sendable, CustomStringConvertible {
+public enum ValidationRefusal: Codable, Equatable, Sendable, CustomStringConvertible {
   /// Nobody expected a payment with this id.
   case unknownPayment
   /// PortOne does not report it paid.

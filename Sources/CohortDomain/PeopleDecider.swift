@@ -2,7 +2,7 @@ import Foundation
 
 /// A person's personal data: encrypted at rest with the person's own key, and gone for good once
 /// the person is forgotten.
-public struct PersonDetails: Equatable, Sendable {
+public struct PersonDetails: Codable, Equatable, Sendable {
   public var name: String
   public var email: String
   /// E.164, e.g. `+821012345678`.

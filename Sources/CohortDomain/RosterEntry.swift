@@ -1,7 +1,7 @@
 import Foundation
 
 /// One member on a cohort's roster or waitlist.
-public struct RosterEntry: Equatable, Sendable {
+public struct RosterEntry: Codable, Equatable, Sendable {
   /// The member (a person's id).
   public let memberID: UUID
   /// The member's name and e-mail; `nil` once they were forgotten.

@@ -2,7 +2,7 @@ import Foundation
 
 /// How a member holds their seat: paid (a validated payment covers the price less their
 /// discount), or given by staff as a scholarship or a free seat, with a reason and who gave it.
-public enum Seat: Equatable, Sendable {
+public enum Seat: Codable, Equatable, Sendable {
   case paid
   case scholarship(reason: String, grantedBy: UUID)
   case free(reason: String, grantedBy: UUID)
@@ -10,7 +10,7 @@ public enum Seat: Equatable, Sendable {
 
 /// A member coming from an earlier cohort: their seat is carried over, and the difference in price
 /// (the new price less their discount, less what they paid for the old cohort) is due or credit.
-public struct Transfer: Equatable, Sendable {
+public struct Transfer: Codable, Equatable, Sendable {
   /// The cohort they left.
   public var from: Int
   /// The new price less what was paid before, in minor units: more than zero is due, less is credit.
@@ -45,7 +45,7 @@ public struct GrantDiscount: Equatable, Sendable {
 }
 
 /// A discount was granted: `amountOff` comes off the price of that person's paid seat.
-public struct DiscountGranted: Equatable, Sendable {
+public struct DiscountGranted: Codable, Equatable, Sendable {
   public var personID: UUID
   public var amountOff: Money
   /// Set when granted as a percentage.

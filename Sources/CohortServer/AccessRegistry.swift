@@ -6,14 +6,14 @@ import Foundation
 /// The read model of tenants and tokens: which token hash belongs to which tenant and role, and
 /// which tokens are revoked or expire. Folded from `TenantCreated`, `TokenIssued` and
 /// `TokenRevoked`; tokens themselves are never stored, only their SHA-256.
-struct AccessRegistry: Sendable {
-  struct Tenant: Hashable, Sendable {
+struct AccessRegistry: Codable, Sendable {
+  struct Tenant: Codable, Hashable, Sendable {
     var id: UUID
     var name: String
   }
 
   /// A token as the community's owners and staff see it (never its hash).
-  struct TokenRecord: Equatable, Sendable {
+  struct TokenRecord: Codable, Equatable, Sendable {
     var tenantID: UUID
     var issued: TokenIssued
     var revoked: TokenRevoked?

@@ -16,11 +16,20 @@ import SwiftProtobuf
 /// the same database) meets the first one's events and appends nothing new. A payment for a cohort
 /// that is not open is left for the cohort report ("paid but not seated").
 final class AutomaticEnrollment: Sendable {
-  struct Job: Sendable {
+  struct Job: Codable, Sendable {
     var eventID: UUID
     var tenantID: UUID
     var personID: UUID
     var cohortNumber: Int
+
+    /// The reaction to `event` (`change`, decoded), if it validated a payment for a cohort.
+    init?(_ event: RecordedEvent, _ change: PaymentEvent) {
+      guard case .paymentValidated(let validated) = change, validated.cohortNumber > 0 else { return nil }
+      eventID = event.id
+      tenantID = event.stream.tenantID
+      personID = validated.personID
+      cohortNumber = validated.cohortNumber
+    }
   }
 
   /// The id under which automatic enrollments are recorded (in place of a token's).
@@ -37,13 +46,17 @@ final class AutomaticEnrollment: Sendable {
   /// Queues the validated payments of a batch the projection has folded.
   func folded(_ batch: [DecodedEvent]) {
     for event in batch {
-      guard case .success(.payment(_, .paymentValidated(let validated))) = event.content, validated.cohortNumber > 0
-      else { continue }
-      queue.yield(
-        Job(
-          eventID: event.recorded.id, tenantID: event.recorded.stream.tenantID, personID: validated.personID,
-          cohortNumber: validated.cohortNumber))
+      guard case .success(.payment(_, let change)) = event.content, let job = Job(event.recorded, change) else {
+        continue
+      }
+      queue.yield(job)
     }
+  }
+
+  /// Queues the reactions to the validated payments a snapshot's read model holds: a start from
+  /// a snapshot reacts to them again, as a fold from the start of the log does.
+  func restored(_ jobs: [Job]) {
+    for job in jobs { queue.yield(job) }
   }
 
   /// Reacts until cancelled.

@@ -35,17 +35,31 @@ struct CohortReadModel: Projection {
     "cohort.v1.OutreachService", "cohort.v1.GroupsService",
   ]
 
-  /// Every tenant's cohorts with their rosters.
-  private(set) var enrollment = CohortCatalog()
-  private(set) var access = AccessRegistry()
-  /// Every tenant's people with their status, payments and funnel.
-  private(set) var people = CustomerDirectory()
-  /// Every tenant's experiments with their attempts.
-  private(set) var outreach = OutreachBook()
-  /// Every tenant's partner groups per cohort.
-  private(set) var groups = GroupsBook()
-  /// When each cohort's GetCohort answer last changed: its encoded replies stay valid until then.
-  private(set) var cohortReplies = ReplyVersions()
+  /// What the read model has folded, as a snapshot keeps it (``ReadModelSnapshots``).
+  struct Content: Codable, Sendable {
+    /// Every tenant's cohorts with their rosters.
+    var enrollment = CohortCatalog()
+    var access = AccessRegistry()
+    /// Every tenant's people with their status, payments and funnel.
+    var people = CustomerDirectory()
+    /// Every tenant's experiments with their attempts.
+    var outreach = OutreachBook()
+    /// Every tenant's partner groups per cohort.
+    var groups = GroupsBook()
+    /// When each cohort's GetCohort answer last changed: its encoded replies stay valid until then.
+    var cohortReplies = ReplyVersions()
+    /// Every validated payment for a cohort, for ``AutomaticEnrollment`` to react to again after a
+    /// start from a snapshot, as it does to those of a fold from the start of the log.
+    var validations: [AutomaticEnrollment.Job] = []
+  }
+
+  private(set) var content = Content()
+  var enrollment: CohortCatalog { content.enrollment }
+  var access: AccessRegistry { content.access }
+  var people: CustomerDirectory { content.people }
+  var outreach: OutreachBook { content.outreach }
+  var groups: GroupsBook { content.groups }
+  var cohortReplies: ReplyVersions { content.cohortReplies }
   /// The areas stopped at an event they could not fold, and why.
   private(set) var stopped: [Area: String] = [:]
   private let logger: Logger
@@ -57,9 +71,13 @@ struct CohortReadModel: Projection {
     }.first
   }
 
-  init(logger: Logger) {
+  init(logger: Logger, content: Content = Content()) {
     self.logger = logger
+    self.content = content
   }
+
+  /// Whether every area folds: a snapshot of a model with a stopped area would hide why it stopped.
+  var isWhole: Bool { stopped.isEmpty }
 
   /// Every tenant's cohorts with their rosters.
   var catalog: CohortCatalog { enrollment }
@@ -88,32 +106,33 @@ struct CohortReadModel: Projection {
     guard stopped[area] == nil else { return }
     switch content {
     case .enrollment(let cohortID, let change):
-      enrollment.apply(tenantID: tenantID, cohortID: cohortID, event: change)
+      self.content.enrollment.apply(tenantID: tenantID, cohortID: cohortID, event: change)
       guard let number = catalog.cohort(tenantID: tenantID, cohortID: cohortID)?.number else { return }
       if case .cohortCompleted = change {
         // Its members are alumni now, which every other cohort's roster shows.
-        cohortReplies.changedEveryCohort(tenantID: tenantID, at: event.position)
+        self.content.cohortReplies.changedEveryCohort(tenantID: tenantID, at: event.position)
       } else {
-        cohortReplies.changed(tenantID: tenantID, number: number, at: event.position)
+        self.content.cohortReplies.changed(tenantID: tenantID, number: number, at: event.position)
       }
     case .access(let change):
-      access.apply(change, tenantID: tenantID)
+      self.content.access.apply(change, tenantID: tenantID)
     case .person(let personID, let change):
-      people.apply(tenantID: tenantID, personID: personID, event: change)
+      self.content.people.apply(tenantID: tenantID, personID: personID, event: change)
       if case .personForgotten(let forgotten) = change {
-        enrollment.erase(memberID: forgotten.personID, tenantID: tenantID)
-        cohortReplies.changedEveryCohort(tenantID: tenantID, at: event.position)
+        self.content.enrollment.erase(memberID: forgotten.personID, tenantID: tenantID)
+        self.content.cohortReplies.changedEveryCohort(tenantID: tenantID, at: event.position)
       }
     case .payment(let paymentID, let change):
-      people.apply(tenantID: tenantID, paymentID: paymentID, event: change)
+      self.content.people.apply(tenantID: tenantID, paymentID: paymentID, event: change)
       // A cohort's revenue counts its payments.
       if let number = people.payment(tenantID: tenantID, paymentID: paymentID)?.cohortNumber {
-        cohortReplies.changed(tenantID: tenantID, number: number, at: event.position)
+        self.content.cohortReplies.changed(tenantID: tenantID, number: number, at: event.position)
       }
+      if let job = AutomaticEnrollment.Job(event, change) { self.content.validations.append(job) }
     case .outreach(let experimentID, let change):
-      outreach.apply(tenantID: tenantID, experimentID: experimentID, event: change)
+      self.content.outreach.apply(tenantID: tenantID, experimentID: experimentID, event: change)
     case .groups(let cohortID, let change):
-      groups.apply(tenantID: tenantID, cohortID: cohortID, event: change)
+      self.content.groups.apply(tenantID: tenantID, cohortID: cohortID, event: change)
     }
   }
 
@@ -143,18 +162,36 @@ struct ServerCore: Sendable {
   /// Seats people whose payment is validated (``AutomaticEnrollment``); runs as its own service.
   let automaticEnrollment: AutomaticEnrollment
 
-  init(store: any EventStore, keys: any KeyStore, logger: Logger) {
+  /// Snapshots of the read model in `snapshotDirectory`; `nil` writes none.
+  let snapshots: ReadModelSnapshots?
+
+  init(store: any EventStore, keys: any KeyStore, logger: Logger, snapshotDirectory: String? = nil) {
     self.store = store
     commands = CommandHandler(store: store, now: { Date() })
     self.keys = KeyRing(store: keys)
     let codecs = Codecs(keys: self.keys)
     self.codecs = codecs
-    eventCatalog = EventCatalog(codecs: codecs)
+    let eventCatalog = EventCatalog(codecs: codecs)
+    self.eventCatalog = eventCatalog
+    let snapshots = snapshotDirectory.map {
+      ReadModelSnapshots(directory: $0, store: store, keys: keys, schemas: eventCatalog.schemas)
+    }
+    self.snapshots = snapshots
     let automaticEnrollment = AutomaticEnrollment()
     self.automaticEnrollment = automaticEnrollment
     readModel = ProjectionRunner(
       store: store, initial: CohortReadModel(logger: logger), logger: logger,
       prepare: { batch in try await codecs.decoded(batch) },
-      folded: { batch in automaticEnrollment.folded(batch) })
+      folded: { batch in
+        automaticEnrollment.folded(batch)
+        // Nothing of a forgotten person stays on this disk, even sealed, until the next snapshot.
+        if batch.contains(where: \.forgetsPerson) { snapshots?.discard() }
+      })
+  }
+}
+
+extension DecodedEvent {
+  var forgetsPerson: Bool {
+    if case .success(.person(_, .personForgotten)) = content { true } else { false }
   }
 }

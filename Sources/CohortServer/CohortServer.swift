@@ -56,8 +56,13 @@ public final class CohortServer: Service, Sendable {
     let connection = try await StoreConnection.open(configuration, logger: logger)
     logger.info("event store", metadata: ["store": "\(connection.description)"])
 
-    let core = ServerCore(store: connection.store, keys: connection.keys, logger: logger)
-    let readModel = core.readModel
+    let core = ServerCore(
+      store: connection.store, keys: connection.keys, logger: logger,
+      snapshotDirectory: configuration.snapshotEvery > 0 ? configuration.dataDirectory : nil)
+    if configuration.snapshotEvery == 0 {
+      // Not kept up to date, so not kept: it holds personal data.
+      ReadModelSnapshots.discard(in: configuration.dataDirectory)
+    }
     let migrated = OneShot<Void>()
     let webhooks = WebhookListener(
       host: configuration.host, port: configuration.httpsPort, tls: tls,
@@ -68,7 +73,9 @@ public final class CohortServer: Service, Sendable {
         services: [
           .init(service: StoreService(connection: connection), failureTerminationBehavior: .cancelGroup),
           .init(
-            service: ProjectionService(runner: readModel, after: migrated), successTerminationBehavior: .ignore,
+            service: ProjectionService(
+              core: core, after: migrated, snapshotEvery: configuration.snapshotEvery, logger: logger),
+            successTerminationBehavior: .ignore,
             failureTerminationBehavior: .gracefullyShutdownGroup),
           .init(service: webhooks, successTerminationBehavior: .ignore, failureTerminationBehavior: .cancelGroup),
           .init(
@@ -272,13 +279,68 @@ private struct StoreService: Service, CustomStringConvertible {
 /// Follows the log into the read model once the store is migrated; stops at a checkpoint on
 /// graceful shutdown. A failure stops the server: its answers would go stale.
 private struct ProjectionService: Service, CustomStringConvertible {
-  let runner: ProjectionRunner<CohortReadModel>
+  let core: ServerCore
   let after: OneShot<Void>
+  let snapshotEvery: Int
+  let logger: Logger
   var description: String { "ProjectionService" }
 
   func run() async throws {
     try await after.value
-    try await cancelWhenGracefulShutdown { try await runner.run() }
+    guard let snapshots = core.snapshots else {
+      try await cancelWhenGracefulShutdown { try await core.readModel.run() }
+      return
+    }
+    await restore(from: snapshots)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await cancelWhenGracefulShutdown { try await core.readModel.run() } }
+      group.addTask { await writePeriodically(snapshots) }
+      // The projection ended (shutdown, or a failure): the periodic writer goes with it.
+      defer { group.cancelAll() }
+      try await group.next()
+    }
+    // Stopped at a checkpoint: the next start folds only what comes after it.
+    await write(snapshots, wait: .zero)
+  }
+
+  private func restore(from snapshots: ReadModelSnapshots) async {
+    let started = ContinuousClock.now
+    do {
+      let (content, position) = try await snapshots.load()
+      core.readModel.restore(CohortReadModel(logger: logger, content: content), at: position)
+      core.automaticEnrollment.restored(content.validations)
+      logger.info(
+        "read model loaded from its snapshot",
+        metadata: ["position": "\(position)", "took": "\(ContinuousClock.now - started)", "path": "\(snapshots.path)"])
+    } catch {
+      logger.info("no snapshot loaded: the read model folds the whole log", metadata: ["why": "\(error)"])
+    }
+  }
+
+  private func writePeriodically(_ snapshots: ReadModelSnapshots) async {
+    var written = core.readModel.position
+    while (try? await Task.sleep(for: .seconds(5))) != nil {
+      guard core.readModel.position - written >= Int64(snapshotEvery) else { continue }
+      if let position = await write(snapshots, wait: .seconds(30)) { written = position }
+    }
+  }
+
+  @discardableResult
+  private func write(_ snapshots: ReadModelSnapshots, wait: Duration) async -> Int64? {
+    let started = ContinuousClock.now
+    do {
+      guard let position = try await snapshots.write(core.readModel, wait: wait) else {
+        logger.info("no snapshot written: the read model is behind the log or stopped")
+        return nil
+      }
+      logger.info(
+        "read model snapshot written",
+        metadata: ["position": "\(position)", "took": "\(ContinuousClock.now - started)"])
+      return position
+    } catch {
+      logger.warning("read model snapshot not written", metadata: ["error": "\(error)"])
+      return nil
+    }
   }
 }
 

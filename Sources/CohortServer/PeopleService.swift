@@ -63,7 +63,15 @@ struct PeopleService: Cohort_V1_PeopleService.SimpleServiceProtocol {
     // The key goes first: should the append then fail, the data is unreadable already, and a
     // retry records the event. Nothing can open it again either way.
     try await core.keys.erase(personID)
-    let outcome = try await run(.forget, personID: personID, request: fingerprint, principal: principal)
+    let outcome: CommandHandler.Outcome<PeopleEvent>
+    do {
+      outcome = try await run(.forget, personID: personID, request: fingerprint, principal: principal)
+    } catch {
+      try await ReadModelSnapshots.invalidateEverywhere(core.keys.store)
+      throw error
+    }
+    // After the event: a snapshot sealed with a key made from now on holds the person erased.
+    try await ReadModelSnapshots.invalidateEverywhere(core.keys.store)
     return .with {
       $0.reply = outcome.reply
       $0.personID = personID.lowercased

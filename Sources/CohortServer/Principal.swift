@@ -3,7 +3,7 @@ import CohortDomain
 import Foundation
 
 /// Who is calling: the tenant (community) and role of the bearer token that came with the request.
-struct Principal: Hashable, Sendable {
+struct Principal: Codable, Hashable, Sendable {
   typealias Role = AccessRole
 
   var tenantID: UUID

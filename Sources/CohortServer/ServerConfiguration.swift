@@ -53,6 +53,11 @@ public struct ServerConfiguration: Sendable {
   public var keepaliveInterval: Duration = .seconds(60)
   public var keepaliveTimeout: Duration = .seconds(20)
 
+  /// The read model is written to the data directory every this many events folded and at
+  /// shutdown (``ReadModelSnapshots``); 0 writes none.
+  public var snapshotEvery: Int = Self.defaultSnapshotEvery
+  public static let defaultSnapshotEvery = 100_000
+
   public init(dataDirectory: String) {
     self.dataDirectory = dataDirectory
   }

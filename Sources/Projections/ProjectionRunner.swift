@@ -48,6 +48,15 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
     self.folded = folded
   }
 
+  /// Starts from `model`, folded up to `position` (a snapshot), instead of the initial model.
+  /// Only before ``run()``.
+  public func restore(_ model: Model, at position: Int64) {
+    state.withLock { state in
+      state.model = model
+      state.position = position
+    }
+  }
+
   /// The position of the last event folded in.
   public var position: Int64 { state.withLock { $0.position } }
 

@@ -140,6 +140,14 @@ struct Serve: AsyncParsableCommand {
   )
   var portOneAPIURL: String?
 
+  @Option(
+    name: .customLong("snapshot-every"),
+    help: """
+      Write the read model to <data-dir>/read-model.snapshot every N events folded and at shutdown, \
+      so that a start folds only the log after it (0: never, and an old snapshot is deleted).
+      """)
+  var snapshotEvery = ServerConfiguration.defaultSnapshotEvery
+
   /// Where Swift tasks run.
   enum Executor: String, ExpressibleByArgument, CaseIterable {
     /// On NIO's event loops, where the connections are: no thread hop between a socket and the
@@ -159,6 +167,7 @@ struct Serve: AsyncParsableCommand {
   func validate() throws {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
     guard (0...65535).contains(httpsPort) else { throw ValidationError("--https-port must be 0 to 65535") }
+    guard snapshotEvery >= 0 else { throw ValidationError("--snapshot-every must be 0 (never) or a number of events") }
     if (tlsCertificate == nil) != (tlsKey == nil) {
       throw ValidationError("give --tls-cert and --tls-key together, or neither")
     }
@@ -177,6 +186,7 @@ struct Serve: AsyncParsableCommand {
     configuration.tlsPrivateKeyPath = tlsKey
     configuration.firstTenantName = tenantName
     configuration.httpsPort = httpsPort
+    configuration.snapshotEvery = snapshotEvery
     // Secrets come from files (named here or in the environment), never from the command line.
     let environment = ProcessInfo.processInfo.environment
     configuration.portOneWebhookSecretFile =

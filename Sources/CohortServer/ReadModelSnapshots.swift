@@ -1,0 +1,130 @@
+import Crypto
+import EventStore
+import Foundation
+import Logging
+import Projections
+
+/// The read model on disk, so that a start folds only the log's tail: written every so many
+/// events and at shutdown, loaded at start. A snapshot that does not fit is ignored and the whole
+/// log is folded, as without one: another format or another build's event schemas, a position
+/// the log does not reach (another database, or one restored from an older backup), a file that
+/// does not open (damaged, or sealed with a key that is gone).
+///
+/// A snapshot holds personal data in the clear as the read model does, so it is sealed
+/// (AES-GCM, its header authenticated with it) with a key kept in the key store beside people's
+/// keys. Forgetting a person deletes that key after the `PersonForgotten` is appended, which
+/// makes every server's snapshot unreadable at once, those of servers that are down included. A
+/// snapshot is written only once the model has folded the log's head as it was when the key
+/// was fetched: with a key made after a deletion, the model has folded the forget before it.
+struct ReadModelSnapshots: Sendable {
+  /// Bump when a type the read model holds changes its shape or meaning.
+  static let format: Int32 = 1
+  /// Who the key that seals snapshots belongs to in the key store.
+  static let keySubject = UUID(uuidString: "5ea1ed00-5a95-4000-8000-000000000001")!
+  private static let magic = Data("cohort read-model snapshot\n".utf8)
+
+  struct Header: Codable, Equatable {
+    var format: Int32
+    /// ``EventCatalog/schemas`` of the build that wrote it.
+    var schemas: String
+    /// The log position the model had folded.
+    var position: Int64
+  }
+
+  /// Why a snapshot was not loaded.
+  struct Ignored: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  let path: String
+  let store: any EventStore
+  let keys: any KeyStore
+  let schemas: String
+
+  init(directory: String, store: any EventStore, keys: any KeyStore, schemas: String) {
+    path = Self.path(in: directory)
+    self.store = store
+    self.keys = keys
+    self.schemas = schemas
+  }
+
+  /// Makes every server's snapshot unreadable (after a person is forgotten).
+  static func invalidateEverywhere(_ keys: any KeyStore) async throws(EventStoreError) {
+    try await keys.deleteKey(for: keySubject)
+  }
+
+  static func path(in directory: String) -> String { directory + "/read-model.snapshot" }
+
+  /// Deletes the snapshot file in `directory`, if there is one.
+  static func discard(in directory: String) {
+    try? FileManager.default.removeItem(atPath: path(in: directory))
+  }
+
+  /// Deletes this server's snapshot file, if there is one.
+  func discard() {
+    try? FileManager.default.removeItem(atPath: path)
+  }
+
+  /// The snapshot's model and position; ``Ignored`` saying why it does not fit.
+  func load() async throws -> (content: CohortReadModel.Content, position: Int64) {
+    guard let file = FileManager.default.contents(atPath: path) else { throw Ignored(description: "there is none") }
+    guard file.starts(with: Self.magic), file.count >= Self.magic.count + 4 else {
+      throw Ignored(description: "the file is not a snapshot")
+    }
+    let lengthAt = file.startIndex + Self.magic.count
+    let length = file[lengthAt..<lengthAt + 4].reduce(0) { $0 << 8 | Int($1) }
+    let headerAt = lengthAt + 4
+    guard file.endIndex - headerAt > length else { throw Ignored(description: "the file is cut short") }
+    let headerBytes = file[headerAt..<headerAt + length]
+    guard let header = try? JSONDecoder().decode(Header.self, from: headerBytes) else {
+      throw Ignored(description: "its header does not decode")
+    }
+    guard header.format == Self.format else {
+      throw Ignored(description: "it is of format \(header.format), this build's is \(Self.format)")
+    }
+    guard header.schemas == schemas else {
+      throw Ignored(description: "another build wrote it, with other event schemas")
+    }
+    let head = try await store.headPosition()
+    guard header.position <= head else {
+      throw Ignored(description: "it is at position \(header.position), beyond the log's head \(head)")
+    }
+    guard let key = try await keys.existingKeys([Self.keySubject])[Self.keySubject] else {
+      throw Ignored(description: "its key is gone (a person was forgotten since it was written)")
+    }
+    let plaintext: Data
+    do {
+      let box = try AES.GCM.SealedBox(combined: file[(headerAt + length)...])
+      plaintext = try AES.GCM.open(box, using: key.symmetricKey, authenticating: file[..<(headerAt + length)])
+    } catch {
+      throw Ignored(description: "it does not open (damaged, or sealed with a key that is gone)")
+    }
+    do {
+      return (try JSONDecoder().decode(CohortReadModel.Content.self, from: plaintext), header.position)
+    } catch {
+      throw Ignored(description: "its read model does not decode: \(error)")
+    }
+  }
+
+  /// Writes the model of `runner` once it has folded the log's head, waiting at most `wait` for
+  /// that. The position written, or `nil` when the model is behind or has a stopped area.
+  @discardableResult
+  func write(_ runner: ProjectionRunner<CohortReadModel>, wait: Duration) async throws -> Int64? {
+    let key = try await keys.key(for: Self.keySubject, tenantID: StreamName.systemTenant)
+    let head = try await store.headPosition()
+    if wait > .zero { await runner.waitUntil(position: head, timeout: wait) }
+    let (content, position, whole) = runner.snapshot { model, position in (model.content, position, model.isWhole) }
+    guard position >= head, whole else { return nil }
+    let plaintext = try JSONEncoder().encode(content)
+    let header = try JSONEncoder().encode(Header(format: Self.format, schemas: schemas, position: position))
+    var file = Self.magic
+    file.append(contentsOf: withUnsafeBytes(of: UInt32(header.count).bigEndian) { Array($0) })
+    file.append(header)
+    let box = try AES.GCM.seal(plaintext, using: key.symmetricKey, authenticating: file)
+    guard let sealed = box.combined else { throw EventStoreError(.storage, "AES-GCM gave no combined box") }
+    file.append(sealed)
+    try file.write(to: URL(fileURLWithPath: path), options: .atomic)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    return position
+  }
+}

@@ -1,0 +1,95 @@
+import EventStore
+import Foundation
+import Logging
+import Testing
+
+@testable import CohortServer
+
+@Suite("Read-model snapshots")
+struct ReadModelSnapshotsTests {
+  /// A core on an in-memory log holding one tenant with its owner token, folded.
+  func folded(directory: String) async throws -> (ServerCore, InMemoryKeyStore, UUID) {
+    let store = InMemoryEventStore()
+    let keys = InMemoryKeyStore()
+    let core = ServerCore(store: store, keys: keys, logger: Logger(label: "test"), snapshotDirectory: directory)
+    let tenant = AccessRegistry.Tenant(id: UUID(), name: "Snapshot community")
+    let events = try AccessEventCodec.newTenant(tenant, ownerToken: "cohort_owner", label: "owner", at: Date())
+    let appended = try await store.append(events, to: AccessEventCodec.tenantStream(tenant.id), expecting: .noStream)
+    let run = Task { try await core.readModel.run() }
+    #expect(await core.readModel.waitUntil(position: appended.position, timeout: .seconds(10)))
+    run.cancel()
+    try await run.value
+    return (core, keys, tenant.id)
+  }
+
+  func directory() throws -> String {
+    let path = NSTemporaryDirectory() + "cohort-snapshot-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  @Test("a snapshot loads back as the model it was written from, sealed and private to its owner")
+  func roundTrip() async throws {
+    let dir = try directory()
+    let (core, _, tenantID) = try await folded(directory: dir)
+    let snapshots = try #require(core.snapshots)
+    let position = try #require(try await snapshots.write(core.readModel, wait: .zero))
+    #expect(position == core.readModel.position)
+    let file = try #require(FileManager.default.contents(atPath: snapshots.path))
+    #expect(file.range(of: Data("Snapshot community".utf8)) == nil, "the model is sealed on disk")
+    let mode = try FileManager.default.attributesOfItem(atPath: snapshots.path)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    let (content, loadedAt) = try await snapshots.load()
+    #expect(loadedAt == position)
+    #expect(content.access.tenants[tenantID]?.name == "Snapshot community")
+    #expect(content.access.tenants == core.readModel.read { $0.access.tenants })
+  }
+
+  @Test("a snapshot is ignored once its key is deleted (a person forgotten), when damaged, or of another build")
+  func ignored() async throws {
+    let dir = try directory()
+    let (core, keys, _) = try await folded(directory: dir)
+    let snapshots = try #require(core.snapshots)
+    func reason() async -> String? {
+      do {
+        _ = try await snapshots.load()
+        return nil
+      } catch {
+        return "\(error)"
+      }
+    }
+    try await snapshots.write(core.readModel, wait: .zero)
+    #expect(await reason() == nil)
+
+    let other = ReadModelSnapshots(directory: dir, store: core.store, keys: keys, schemas: "another build")
+    #expect(
+      await {
+        do {
+          _ = try await other.load()
+          return false
+        } catch { return "\(error)".contains("other event schemas") }
+      }())
+
+    var file = try #require(FileManager.default.contents(atPath: snapshots.path))
+    file[file.count - 20] ^= 0xFF
+    try file.write(to: URL(fileURLWithPath: snapshots.path))
+    #expect(await reason()?.contains("does not open") == true)
+
+    try await snapshots.write(core.readModel, wait: .zero)
+    try await ReadModelSnapshots.invalidateEverywhere(keys)
+    #expect(await reason()?.contains("key is gone") == true)
+
+    snapshots.discard()
+    #expect(await reason()?.contains("there is none") == true)
+  }
+
+  @Test("a snapshot beyond the log's head (another database, an older backup) is ignored")
+  func beyondTheLog() async throws {
+    let dir = try directory()
+    let (core, keys, _) = try await folded(directory: dir)
+    try await #require(core.snapshots).write(core.readModel, wait: .zero)
+    let empty = ReadModelSnapshots(
+      directory: dir, store: InMemoryEventStore(), keys: keys, schemas: core.eventCatalog.schemas)
+    await #expect(throws: ReadModelSnapshots.Ignored.self) { try await empty.load() }
+  }
+}

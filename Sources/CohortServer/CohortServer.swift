@@ -276,7 +276,8 @@ private struct StoreService: Service, CustomStringConvertible {
   }
 }
 
-/// Follows the log into the read model once the store is migrated; stops at a checkpoint on
+/// Follows the log into the read model once the store is migrated, from the snapshot when one
+/// fits; writes a snapshot every `snapshotEvery` events and after it stops at a checkpoint on
 /// graceful shutdown. A failure stops the server: its answers would go stale.
 private struct ProjectionService: Service, CustomStringConvertible {
   let core: ServerCore

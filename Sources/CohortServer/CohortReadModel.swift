@@ -95,15 +95,7 @@ struct CohortReadModel: Projection {
 
   private mutating func apply(_ content: DecodedEvent.Content, of event: RecordedEvent) {
     let tenantID = event.stream.tenantID
-    let area: Area
-    switch content {
-    case .enrollment: area = .enrollment
-    case .access: area = .access
-    case .person, .payment: area = .people
-    case .outreach: area = .outreach
-    case .groups: area = .groups
-    }
-    guard stopped[area] == nil else { return }
+    guard stopped[content.area] == nil else { return }
     switch content {
     case .enrollment(let cohortID, let change):
       self.content.enrollment.apply(tenantID: tenantID, cohortID: cohortID, event: change)
@@ -187,11 +179,5 @@ struct ServerCore: Sendable {
         // Nothing of a forgotten person stays on this disk, even sealed, until the next snapshot.
         if batch.contains(where: \.forgetsPerson) { snapshots?.discard() }
       })
-  }
-}
-
-extension DecodedEvent {
-  var forgetsPerson: Bool {
-    if case .success(.person(_, .personForgotten)) = content { true } else { false }
   }
 }

@@ -15,6 +15,17 @@ struct DecodedEvent: ProjectionInput {
     case payment(paymentID: UUID, PaymentEvent)
     case outreach(experimentID: UUID, OutreachEvent)
     case groups(cohortID: UUID, GroupsEvent)
+
+    /// The area that folds it.
+    var area: CohortReadModel.Area {
+      switch self {
+      case .enrollment: .enrollment
+      case .access: .access
+      case .person, .payment: .people
+      case .outreach: .outreach
+      case .groups: .groups
+      }
+    }
   }
 
   /// The event as stored.
@@ -29,6 +40,11 @@ struct DecodedEvent: ProjectionInput {
   }
 
   var position: Int64 { recorded.position }
+
+  /// Whether it forgets a person.
+  var forgetsPerson: Bool {
+    if case .success(.person(_, .personForgotten)) = content { true } else { false }
+  }
 
   /// Decodes `recorded` with `codecs` (the keys of its people must be loaded).
   init(_ recorded: RecordedEvent, codecs: Codecs) {

@@ -26,7 +26,8 @@
 #            Check (no token); WhoAmI with a 30 s deadline against WhoAmI without one
 #   rebuild  at each log size: cohortd's start-up projection rebuild vs COPY ... TO STDOUT (FORMAT
 #            binary) received by psql (and COPY ... TO '/dev/null' inside the server)
-#   start    time from exec to serving, and peak RSS (VmHWM) after the rebuild, at each log size
+#   start    time from exec to serving, and peak RSS (VmHWM) after the rebuild, at each log size;
+#            then the same from the snapshot the stop wrote (and how long loading and writing it took)
 #   growth   Enroll from 32 clients with each log size already in the log, vs the near-empty log
 # Every cohort-bench call sends no deadline unless a row says otherwise. cohortd's CPU time per
 # call comes from /proc/<pid>/stat before and after each run (warm-up included).
@@ -322,8 +323,9 @@ for size in $sizes; do
     out=$(timeout --kill-after=10 1800 "$bench_bin" scan --database-url "$(db_url cohort_rebuild)" | tail -n 1)
     record "rebuild.scan.$size" "$round" "$out"
 
-    log "rebuild $size, round $round/$rounds: cohortd start with $log_events events"
+    log "rebuild $size, round $round/$rounds: cohortd start with $log_events events (no snapshot)"
     logfile=$work/logs/cohortd-rebuild-$size-$round.log
+    rm -f "$rebuild_dir/read-model.snapshot"
     start_cohortd "$rebuild_dir" cohort_rebuild "$logfile"
     hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$cohortd_pid/status")
     rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$cohortd_pid/status")
@@ -338,6 +340,20 @@ for size in $sizes; do
         --first-cohort "$growth_cohort"
       growth_cohort=$((growth_cohort + query_clients))
     fi
+    stop_cohortd
+
+    # The stop wrote a snapshot of the read model: the next start loads it and folds no tail.
+    snapshot_bytes=$(stat -c %s "$rebuild_dir/read-model.snapshot" 2>/dev/null || echo 0)
+    written_s=$(sed -n 's/.*took=\([0-9.e+-]*\) seconds \[CohortServer\] read model snapshot written.*/\1/p' "$logfile" | tail -n 1)
+    [[ $snapshot_bytes -gt 0 && -n "$written_s" ]] || { log "cohortd wrote no snapshot at shutdown ($logfile)"; exit 1; }
+    log "rebuild $size, round $round/$rounds: cohortd start from the snapshot its shutdown wrote ($snapshot_bytes bytes)"
+    logfile=$work/logs/cohortd-snapshot-$size-$round.log
+    start_cohortd "$rebuild_dir" cohort_rebuild "$logfile"
+    hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$cohortd_pid/status")
+    load_s=$(sed -n 's/.*took=\([0-9.e+-]*\) seconds \[CohortServer\] read model loaded from its snapshot.*/\1/p' "$logfile" | tail -n 1)
+    [[ -n "$load_s" ]] || { log "cohortd did not load its snapshot:"; grep "no snapshot loaded" "$logfile" >&2; exit 1; }
+    record "start.snapshot.$size" "$round" \
+      "{\"start_ms\": $start_ms, \"load_s\": $load_s, \"bytes\": $snapshot_bytes, \"written_s\": $written_s, \"vm_hwm_kb\": $hwm_kb}"
     stop_cohortd
   done
 done
@@ -435,13 +451,21 @@ for size in settings["sizes"]:
         "rss_serving_mib": round(med([r["vm_rss_kb"] for r in rebuilds]) / 1024, 1),
         "enroll": figures(f"growth.enroll.{size}"),
     }
+    snapshots = runs.get(f"start.snapshot.{size}", [])
+    stage["snapshot"] = {
+        "start_ms": med([r["start_ms"] for r in snapshots]), "load_s": med([r["load_s"] for r in snapshots]),
+        "written_at_shutdown_s": med([r["written_s"] for r in snapshots]),
+        "mib": round(med([r["bytes"] for r in snapshots]) / 1048576, 1),
+        "peak_rss_mib": round(med([r["vm_hwm_kb"] for r in snapshots]) / 1024, 1),
+    }
     stage["peak_rss_mib_per_million_events"] = round(stage["peak_rss_mib"] / (events / 1e6), 1)
     stage.update(target(med([r / c for r, c in zip(rebuild_rates, client_rates)]), 0.5))
     stages[str(size)] = stage
 report["stages"] = stages
 main = stages.get(str(settings["target_size"])) or stages[str(settings["sizes"][-1])]
-report["start"] = {"events": main["events"], "ms": main["start_ms"], "target_ms": 1000,
-                   "meets_target": main["start_ms"] is not None and main["start_ms"] < 1000, "empty_log_ms": $start_empty_ms}
+start_ms = main["snapshot"]["start_ms"]
+report["start"] = {"events": main["events"], "ms": start_ms, "without_snapshot_ms": main["start_ms"], "target_ms": 1000,
+                   "meets_target": start_ms is not None and start_ms < 1000, "empty_log_ms": $start_empty_ms}
 largest = stages[str(settings["sizes"][-1])]
 empty_enroll = append.get(str($query_clients), {}).get("cohortd", {}).get("rate")
 report["growth"] = {
@@ -488,9 +512,12 @@ for size, s in stages.items():
     rows.append((f"rebuild, {s['events']:,} events", f"{num(s['cohortd_events_per_s'])} events/s", f"{num(s['cohortd_seconds'], 2)} s", "",
                  f"binary COPY to a client {num(s['copy_client_events_per_s'])} events/s ({num(s['copy_client_seconds'], 2)} s); "
                  f"in the server {num(s['copy_events_per_s'])}/s", f"{num(s['ratio'], 2)}×", goal(s, "≥ 0.5×")))
-    rows.append((f"start, {s['events']:,} events", f"{num(s['start_ms'])} ms", "", "",
-                 f"peak RSS {s['peak_rss_mib']} MiB ({s['peak_rss_mib_per_million_events']} MiB per million events)", "",
-                 goal(report["start"], "< 1000 ms") if s is main else ""))
+    rows.append((f"start, {s['events']:,} events, no snapshot", f"{num(s['start_ms'])} ms", "", "",
+                 f"peak RSS {s['peak_rss_mib']} MiB ({s['peak_rss_mib_per_million_events']} MiB per million events)", "", ""))
+    p = s["snapshot"]
+    rows.append((f"start, {s['events']:,} events, from a snapshot", f"{num(p['start_ms'])} ms", "", "",
+                 f"snapshot {p['mib']} MiB, loaded in {num(p['load_s'], 2)} s, written at shutdown in {num(p['written_at_shutdown_s'], 2)} s; "
+                 f"peak RSS {p['peak_rss_mib']} MiB", "", goal(report["start"], "< 1000 ms") if s is main else ""))
     e = s["enroll"]
     rows.append((f"Enroll, {s['events']:,} events in the log", f"{num(e['rate'])}/s", lat(e), cpu(e),
                  f"Enroll, {query['clients']} clients, near-empty log", f"{num(e['rate'] / empty_enroll if e['rate'] and empty_enroll else None, 2)}×",

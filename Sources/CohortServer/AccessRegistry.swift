@@ -6,7 +6,7 @@ import Foundation
 /// The read model of tenants and tokens: which token hash belongs to which tenant and role, and
 /// which tokens are revoked or expire. Folded from `TenantCreated`, `TokenIssued` and
 /// `TokenRevoked`; tokens themselves are never stored, only their SHA-256.
-struct AccessRegistry: Codable, Sendable {
+struct AccessRegistry: Codable, Equatable, Sendable {
   struct Tenant: Codable, Hashable, Sendable {
     var id: UUID
     var name: String

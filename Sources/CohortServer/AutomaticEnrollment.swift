@@ -16,7 +16,7 @@ import SwiftProtobuf
 /// the same database) meets the first one's events and appends nothing new. A payment for a cohort
 /// that is not open is left for the cohort report ("paid but not seated").
 final class AutomaticEnrollment: Sendable {
-  struct Job: Codable, Sendable {
+  struct Job: Codable, Equatable, Sendable {
     var eventID: UUID
     var tenantID: UUID
     var personID: UUID

@@ -36,7 +36,7 @@ struct CohortReadModel: Projection {
   ]
 
   /// What the read model has folded, as a snapshot keeps it (``ReadModelSnapshots``).
-  struct Content: Codable, Sendable {
+  struct Content: Codable, Equatable, Sendable {
     /// Every tenant's cohorts with their rosters.
     var enrollment = CohortCatalog()
     var access = AccessRegistry()

@@ -73,7 +73,7 @@ final class EncodedReplies<Key: Hashable & Sendable>: Sendable {
 /// a cohort's own events and its payments change that cohort; a completion (alumni) or an
 /// erasure changes every cohort of the tenant. A reply encoded at a version is right until the
 /// version moves.
-struct ReplyVersions: Codable, Sendable {
+struct ReplyVersions: Codable, Equatable, Sendable {
   private var cohorts: [UUID: [Int: Int64]] = [:]
   private var tenants: [UUID: Int64] = [:]
 

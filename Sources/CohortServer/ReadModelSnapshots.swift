@@ -1,3 +1,4 @@
+import CohortDomain
 import Crypto
 import EventStore
 import Foundation
@@ -18,7 +19,7 @@ import Projections
 /// was fetched: with a key made after a deletion, the model has folded the forget before it.
 struct ReadModelSnapshots: Sendable {
   /// Bump when a type the read model holds changes its shape or meaning.
-  static let format: Int32 = 1
+  static let format: Int32 = 2
   /// Who the key that seals snapshots belongs to in the key store.
   static let keySubject = UUID(uuidString: "5ea1ed00-5a95-4000-8000-000000000001")!
   private static let magic = Data("cohort read-model snapshot\n".utf8)
@@ -100,10 +101,50 @@ struct ReadModelSnapshots: Sendable {
       throw Ignored(description: "it does not open (damaged, or sealed with a key that is gone)")
     }
     do {
-      return (try JSONDecoder().decode(CohortReadModel.Content.self, from: plaintext), header.position)
+      return (try await Self.decode(plaintext), header.position)
     } catch {
       throw Ignored(description: "its read model does not decode: \(error)")
     }
+  }
+
+  /// The model in three sections, each a `UInt32` length and ``SnapshotCoding``: the cohorts and
+  /// the people (nearly all of it, each coded on a core of its own) and the rest.
+  static func encode(_ content: CohortReadModel.Content) async throws -> [UInt8] {
+    async let enrollment = SnapshotCoding.encode(content.enrollment, reservingCapacity: 1 << 20)
+    async let people = SnapshotCoding.encode(content.people, reservingCapacity: 1 << 20)
+    var rest = content
+    rest.enrollment = CohortCatalog()
+    rest.people = CustomerDirectory()
+    let sections = [try await enrollment, try await people, try SnapshotCoding.encode(rest)]
+    let writer = SnapshotWriter()
+    writer.bytes.reserveCapacity(sections.reduce(12) { $0 + $1.count })
+    for section in sections {
+      try writer.length(section.count, of: "a snapshot section")
+      writer.bytes.append(contentsOf: section)
+    }
+    return writer.bytes
+  }
+
+  static func decode(_ plaintext: Data) async throws -> CohortReadModel.Content {
+    var sections: [Data] = []
+    var offset = plaintext.startIndex
+    while offset < plaintext.endIndex, sections.count < 3 {
+      guard plaintext.endIndex - offset >= 4 else { break }
+      let length = plaintext[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | Int($1) }
+      guard plaintext.endIndex - offset - 4 >= length else { break }
+      sections.append(plaintext[offset + 4..<offset + 4 + length])
+      offset += 4 + length
+    }
+    guard sections.count == 3, offset == plaintext.endIndex else {
+      throw Ignored(description: "its model is not the three sections this build writes")
+    }
+    let (enrollmentBytes, peopleBytes) = (sections[0], sections[1])
+    async let enrollment = SnapshotCoding.decode(CohortCatalog.self, from: enrollmentBytes)
+    async let people = SnapshotCoding.decode(CustomerDirectory.self, from: peopleBytes)
+    var content = try SnapshotCoding.decode(CohortReadModel.Content.self, from: sections[2])
+    content.enrollment = try await enrollment
+    content.people = try await people
+    return content
   }
 
   /// Writes the model of `runner` once it has folded the log's head, waiting at most `wait` for
@@ -115,7 +156,7 @@ struct ReadModelSnapshots: Sendable {
     if wait > .zero { await runner.waitUntil(position: head, timeout: wait) }
     let (content, position, whole) = runner.snapshot { model, position in (model.content, position, model.isWhole) }
     guard position >= head, whole else { return nil }
-    let plaintext = try JSONEncoder().encode(content)
+    let plaintext = try await Self.encode(content)
     let header = try JSONEncoder().encode(Header(format: Self.format, schemas: schemas, position: position))
     var file = Self.magic
     file.append(contentsOf: withUnsafeBytes(of: UInt32(header.count).bigEndian) { Array($0) })

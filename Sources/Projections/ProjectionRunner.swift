@@ -55,6 +55,8 @@ public final class ProjectionRunner<Model: Projection>: Sendable {
       state.model = model
       state.position = position
     }
+    // A caller may already wait for the head the snapshot reaches, and nothing else would wake it.
+    resumeWaiters(all: false)
   }
 
   /// The position of the last event folded in.

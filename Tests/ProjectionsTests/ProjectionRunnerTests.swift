@@ -74,6 +74,17 @@ struct ProjectionRunnerTests {
     #expect(runner.position == live.position)
   }
 
+  @Test("a reader waiting for a position is woken when a snapshot restored reaches it", .timeLimit(.minutes(1)))
+  func restoreWakesWaiters() async throws {
+    let runner = ProjectionRunner(store: InMemoryEventStore(), initial: EventCounts(), logger: Logger(label: "test"))
+    let waiting = Task { await runner.waitUntil(position: 3, timeout: .seconds(600)) }
+    // Let the reader start waiting first: restoring is then all that can wake it.
+    try await Task.sleep(for: .milliseconds(100))
+    runner.restore(EventCounts(counts: ["restored": 3]), at: 3)
+    #expect(await waiting.value)
+    #expect(runner.read { $0.counts["restored"] } == 3)
+  }
+
   @Test("an unreachable store is retried; the read model resumes where it was")
   func retriesUnavailable() async throws {
     let store = FlakyStore()

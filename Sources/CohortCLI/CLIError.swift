@@ -29,7 +29,7 @@ public struct CLIError: Error, CustomStringConvertible {
     case .aborted:
       text += " (someone else changed the same record; run the command again)"
     default:
-      break
+      if text.isEmpty { text = "cohortd at \(server) answered \(error.code) without saying why" }
     }
     self.init(text, exitCode: ExitCodes.forRPC(error.code))
   }

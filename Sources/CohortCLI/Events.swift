@@ -104,7 +104,9 @@ public struct Events: AsyncParsableCommand {
           // Ctrl-C (or the caller) stopped the tail, whatever the attempt in flight answered.
           return
         } catch let error as RPCError {
-          guard follow, error.code == .unavailable else {
+          // A server shutting down cancels the streams it serves; its successor is followed as
+          // after a lost connection.
+          guard follow, error.code == .unavailable || error.code == .cancelled else {
             throw CLIError(error, server: session.settings.address.description)
           }
         }

@@ -68,7 +68,10 @@ struct ReadModelSnapshots: Sendable {
 
   /// The snapshot's model and position; ``Ignored`` saying why it does not fit.
   func load() async throws -> (content: CohortReadModel.Content, position: Int64) {
-    guard let file = FileManager.default.contents(atPath: path) else { throw Ignored(description: "there is none") }
+    // Mapped rather than copied: AES-GCM reads it once, and a new file replaces it by a rename.
+    guard let file = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+      throw Ignored(description: "there is none")
+    }
     guard file.starts(with: Self.magic), file.count >= Self.magic.count + 4 else {
       throw Ignored(description: "the file is not a snapshot")
     }

@@ -98,6 +98,20 @@ protocol SnapshotPrimitive {
   static func snapshotDecode(from reader: SnapshotReader) throws -> Self
 }
 
+extension SnapshotPrimitive {
+  /// `count` values of this type as a list of `Element`, which is this type.
+  static func snapshotDecodeList<Element>(
+    count: Int, as: Element.Type, from reader: SnapshotReader
+  ) throws -> [Element] {
+    guard Self.self == Element.self else { throw reader.corrupted("a list of \(Element.self) read as \(Self.self)") }
+    var result: [Self] = []
+    result.reserveCapacity(Swift.min(count, 1 << 20))
+    for _ in 0..<count { result.append(try snapshotDecode(from: reader)) }
+    // The same type (checked above): the array is reinterpreted, not converted element by element.
+    return unsafeBitCast(result, to: [Element].self)
+  }
+}
+
 private struct SnapshotEncoder: Encoder {
   let writer: SnapshotWriter
   /// The length placeholders of the nested containers this encoder writes into, kept up to date
@@ -708,6 +722,10 @@ extension Array: SnapshotPrimitive where Element: Codable {
   }
   static func snapshotDecode(from reader: SnapshotReader) throws -> [Element] {
     let count = try reader.length()
+    // How to decode an element is looked up once per list, not once per element.
+    if let primitive = Element.self as? any SnapshotPrimitive.Type {
+      return try primitive.snapshotDecodeList(count: count, as: Element.self, from: reader)
+    }
     var result: [Element] = []
     result.reserveCapacity(Swift.min(count, 1 << 20))
     for _ in 0..<count { result.append(try reader.value(Element.self)) }
@@ -747,9 +765,11 @@ extension RosterEntry: SnapshotPrimitive {
   }
 
   static func snapshotDecode(from reader: SnapshotReader) throws -> RosterEntry {
+    // What `Optional.snapshotEncode` wrote, read without looking up how to decode the wrapped type.
     RosterEntry(
-      memberID: try reader.uuid(), contact: try .snapshotDecode(from: reader), since: try .snapshotDecode(from: reader),
-      seat: try .snapshotDecode(from: reader), transfer: try .snapshotDecode(from: reader))
+      memberID: try reader.uuid(), contact: try reader.bool() ? try Contact.snapshotDecode(from: reader) : nil,
+      since: try Date.snapshotDecode(from: reader), seat: try reader.bool() ? try reader.value(Seat.self) : nil,
+      transfer: try reader.bool() ? try reader.value(Transfer.self) : nil)
   }
 }
 

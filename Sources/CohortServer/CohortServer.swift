@@ -292,19 +292,31 @@ private struct ProjectionService: Service, CustomStringConvertible {
       try await cancelWhenGracefulShutdown { try await core.readModel.run() }
       return
     }
-    await restore(from: snapshots)
-    try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { try await cancelWhenGracefulShutdown { try await core.readModel.run() } }
-      group.addTask { await writePeriodically(snapshots) }
+    let loaded = await restore(from: snapshots)
+    // The position of the snapshot on disk: the one loaded, or the last one written since.
+    let onDisk = try await withThrowingTaskGroup(of: Int64?.self) { group in
+      group.addTask {
+        try await cancelWhenGracefulShutdown { try await core.readModel.run() }
+        return nil
+      }
+      group.addTask { await writePeriodically(snapshots, after: loaded) }
       // The projection ended (shutdown, or a failure): the periodic writer goes with it.
       defer { group.cancelAll() }
-      try await group.next()
+      _ = try await group.next()
+      group.cancelAll()
+      var last = loaded
+      while let written = try await group.next() { last = written ?? last }
+      return last
     }
-    // Stopped at a checkpoint: the next start folds only what comes after it.
+    // Stopped at a checkpoint: the next start folds only what comes after it. A snapshot of this
+    // very position is on disk already when nothing was folded since (a forget folded since
+    // deleted it, and moved the position).
+    guard core.readModel.position != onDisk else { return }
     await write(snapshots, wait: .zero)
   }
 
-  private func restore(from snapshots: ReadModelSnapshots) async {
+  /// The position the snapshot loaded is at, or `nil` when none was.
+  private func restore(from snapshots: ReadModelSnapshots) async -> Int64? {
     let started = ContinuousClock.now
     do {
       let (content, position) = try await snapshots.load()
@@ -313,17 +325,26 @@ private struct ProjectionService: Service, CustomStringConvertible {
       logger.info(
         "read model loaded from its snapshot",
         metadata: ["position": "\(position)", "took": "\(ContinuousClock.now - started)", "path": "\(snapshots.path)"])
+      return position
     } catch {
       logger.info("no snapshot loaded: the read model folds the whole log", metadata: ["why": "\(error)"])
+      return nil
     }
   }
 
-  private func writePeriodically(_ snapshots: ReadModelSnapshots) async {
+  /// Writes a snapshot each time `snapshotEvery` events were folded, until cancelled; returns the
+  /// position of the last one it wrote (`loaded` when none).
+  private func writePeriodically(_ snapshots: ReadModelSnapshots, after loaded: Int64?) async -> Int64? {
     var written = core.readModel.position
+    var last = loaded
     while (try? await Task.sleep(for: .seconds(5))) != nil {
       guard core.readModel.position - written >= Int64(snapshotEvery) else { continue }
-      if let position = await write(snapshots, wait: .seconds(30)) { written = position }
+      if let position = await write(snapshots, wait: .seconds(30)) {
+        written = position
+        last = position
+      }
     }
+    return last
   }
 
   @discardableResult

@@ -11,18 +11,30 @@ public struct PendingAppend: Sendable {
   }
 }
 
+/// Something a ``GroupCommitter`` batches: it knows how many payload bytes it adds to a batch.
+public protocol GroupCommitItem: Sendable {
+  var payloadBytes: Int { get }
+}
+
+extension PendingAppend: GroupCommitItem {
+  public var payloadBytes: Int { events.reduce(0) { $0 + $1.data.count + $1.metadata.count } }
+}
+
 /// Groups concurrent appends into one database transaction (group commit).
 ///
 /// Appends that arrive while a batch is being committed wait and go together into the next
 /// batch, so under load one transaction (and one disk flush) carries many appends. The
 /// store's `commit` closure decides each append on its own: one stream's conflict fails only
 /// that append, never its neighbours in the batch.
-public actor GroupCommitter {
-  public typealias Commit = @Sendable ([PendingAppend]) async -> [Result<AppendResult, EventStoreError>]
+///
+/// A store may batch other writes with its appends (`Item`, answered with an `Output` each):
+/// PostgreSQL's creates personal-data keys in the appends' transaction.
+public actor GroupCommitter<Item: GroupCommitItem, Output: Sendable> {
+  public typealias Commit = @Sendable ([Item]) async -> [Result<Output, EventStoreError>]
 
   private struct Waiting {
-    var append: PendingAppend
-    var continuation: CheckedContinuation<AppendResult, any Error>
+    var item: Item
+    var continuation: CheckedContinuation<Output, any Error>
   }
 
   private let maximumBatch: Int
@@ -32,20 +44,20 @@ public actor GroupCommitter {
   private var flushing = false
 
   /// - Parameters:
-  ///   - maximumBatch: the most appends in one transaction.
+  ///   - maximumBatch: the most items in one transaction.
   ///   - maximumBatchBytes: the most payload bytes in one transaction (an append larger than
   ///     this still goes, alone).
-  ///   - commit: writes a batch in one transaction and returns one result per append, in order.
+  ///   - commit: writes a batch in one transaction and returns one result per item, in order.
   public init(maximumBatch: Int = 256, maximumBatchBytes: Int = 16 << 20, commit: @escaping Commit) {
     self.maximumBatch = maximumBatch
     self.maximumBatchBytes = maximumBatchBytes
     self.commit = commit
   }
 
-  public func submit(_ append: PendingAppend) async throws(EventStoreError) -> AppendResult {
+  public func submit(_ item: Item) async throws(EventStoreError) -> Output {
     do {
       return try await withCheckedThrowingContinuation { continuation in
-        queue.append(Waiting(append: append, continuation: continuation))
+        queue.append(Waiting(item: item, continuation: continuation))
         if !flushing {
           flushing = true
           Task { await self.flush() }
@@ -61,7 +73,7 @@ public actor GroupCommitter {
   private func flush() async {
     while !queue.isEmpty {
       let batch = takeBatch()
-      let results = await commit(batch.map(\.append))
+      let results = await commit(batch.map(\.item))
       for (index, waiting) in batch.enumerated() {
         if index < results.count {
           waiting.continuation.resume(with: results[index].mapError { $0 as any Error })
@@ -78,7 +90,7 @@ public actor GroupCommitter {
     var count = 0
     var bytes = 0
     for waiting in queue.prefix(maximumBatch) {
-      let size = waiting.append.events.reduce(0) { $0 + $1.data.count + $1.metadata.count }
+      let size = waiting.item.payloadBytes
       if count > 0 && bytes + size > maximumBatchBytes { break }
       count += 1
       bytes += size

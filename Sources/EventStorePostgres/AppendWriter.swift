@@ -2,10 +2,37 @@ import EventStore
 import Foundation
 import PostgresNIO
 
+/// A write the store's ``GroupCommitter`` batches: an append, or a personal-data key to create
+/// (``PostgresEventStore/key(for:tenantID:)``) in the same transaction as the appends beside it.
+enum PostgresWrite: GroupCommitItem {
+  case append(PendingAppend)
+  /// The key of `subject`, `fresh` if it has none yet.
+  case key(subject: UUID, tenantID: UUID, fresh: EncryptionKey)
+
+  var payloadBytes: Int {
+    switch self {
+    case .append(let append): append.payloadBytes
+    case .key(_, _, let fresh): fresh.bytes.count
+    }
+  }
+
+  var stream: StreamName? {
+    if case .append(let append) = self { append.stream } else { nil }
+  }
+}
+
+/// What a ``PostgresWrite`` wrote.
+enum PostgresWritten: Sendable {
+  case appended(AppendResult)
+  /// The subject's stored key; `nil` if it was deleted between its insert and its read.
+  case key(EncryptionKey?)
+}
+
 /// Commits the batches of the store's ``GroupCommitter``: one round trip per batch, a prepared
-/// call of the `events_append` function (``PostgresMigrations``, version 3), which takes the
-/// append lock that keeps positions in commit order (see ``PostgresEventStore``), judges each
-/// append in batch order as ``AppendRules`` do, inserts, and commits as the statement ends.
+/// call of the `events_write` function (``PostgresMigrations``, version 5), which takes the
+/// append lock that keeps positions in commit order (see ``PostgresEventStore``), creates the
+/// batch's keys, judges each append in batch order as ``AppendRules`` do, inserts, and commits
+/// as the statement ends.
 struct AppendWriter: Sendable {
   /// The key of the transaction-scoped advisory lock that every append transaction takes first
   /// ("CohortEV" in ASCII). Anything else that writes to `events` must take it too.
@@ -17,8 +44,8 @@ struct AppendWriter: Sendable {
 
   /// How a batch's transaction ended.
   private enum Outcome {
-    /// Committed; one result per append.
-    case committed([Result<AppendResult, EventStoreError>])
+    /// Committed; one result per write.
+    case committed([Result<PostgresWritten, EventStoreError>])
     /// Rolled back (or never begun): nothing of the batch is stored.
     case rolledBack(EventStoreError)
     /// The connection broke during COMMIT: the batch may or may not be stored.
@@ -26,41 +53,41 @@ struct AppendWriter: Sendable {
   }
 
   /// Writes `batch` in one transaction. If the database fails it for a reason other than being
-  /// unreachable, each append is tried again in a transaction of its own, so that one bad append
+  /// unreachable, each write is tried again in a transaction of its own, so that one bad append
   /// cannot fail the others.
-  func commit(_ batch: [PendingAppend]) async -> [Result<AppendResult, EventStoreError>] {
+  func commit(_ batch: [PostgresWrite]) async -> [Result<PostgresWritten, EventStoreError>] {
     switch await write(batch) {
     case .committed(let results):
       return results
     case .unknown(let error):
       return batch.map { _ in .failure(error) }
     case .rolledBack(let error) where batch.count == 1 || error.code == .unavailable:
-      return batch.map { append in .failure(error.about(append.stream)) }
+      return batch.map { write in .failure(error.about(write.stream)) }
     case .rolledBack(let error):
       logger.warning(
         "a batch of appends failed; writing them one by one",
-        metadata: ["appends": "\(batch.count)", "error": "\(String(reflecting: error))"])
-      var results: [Result<AppendResult, EventStoreError>] = []
+        metadata: ["writes": "\(batch.count)", "error": "\(String(reflecting: error))"])
+      var results: [Result<PostgresWritten, EventStoreError>] = []
       var unreachable: EventStoreError?
-      for append in batch {
-        // Once the database is out of reach, waiting for it again per append only delays the answers.
+      for write in batch {
+        // Once the database is out of reach, waiting for it again per write only delays the answers.
         if let unreachable {
-          results.append(.failure(unreachable.about(append.stream)))
+          results.append(.failure(unreachable.about(write.stream)))
           continue
         }
-        switch await write([append]) {
+        switch await self.write([write]) {
         case .committed(let single):
           results += single
         case .rolledBack(let error), .unknown(let error):
           if error.code == .unavailable { unreachable = error }
-          results.append(.failure(error.about(append.stream)))
+          results.append(.failure(error.about(write.stream)))
         }
       }
       return results
     }
   }
 
-  private func write(_ batch: [PendingAppend]) async -> Outcome {
+  private func write(_ batch: [PostgresWrite]) async -> Outcome {
     let outcome: Outcome
     do {
       outcome = try await connections.withConnection {
@@ -70,20 +97,21 @@ struct AppendWriter: Sendable {
       return .rolledBack(error)
     }
     switch outcome {
-    case .committed: signal.notify()
+    case .committed: if batch.contains(where: { $0.stream != nil }) { signal.notify() }
     case .rolledBack(let error), .unknown(let error): if error.code == .unavailable { connections.lost(error) }
     }
     return outcome
   }
 
-  private func write(_ batch: [PendingAppend], on connection: PostgresConnection) async -> Outcome {
+  private func write(_ batch: [PostgresWrite], on connection: PostgresConnection) async -> Outcome {
     // PostgresNIO 1.33 never answers a query sent on a connection whose channel has closed.
     guard !connection.isClosed else {
       return .rolledBack(EventStoreError(.unavailable, "the connection to PostgreSQL is closed"))
     }
+    let statement = AppendBatch(batch)
     var rows: [AppendBatch.Row] = []
     do {
-      for try await row in try await connection.execute(AppendBatch(batch), logger: logger) { rows.append(row) }
+      for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
     } catch {
       let failure = EventStoreError(postgres: error)
       guard failure.code == .unavailable else {
@@ -96,24 +124,30 @@ struct AppendWriter: Sendable {
           "the connection broke before the append's answer came, so it may or may not be stored; "
             + "retrying with the same event ids is safe: \(failure.detail)"))
     }
-    guard rows.count == batch.count else {
+    guard let results = statement.results(rows) else {
       return .unknown(
-        EventStoreError(.storage, "events_append answered \(rows.count) rows for a batch of \(batch.count) appends"))
+        EventStoreError(.storage, "events_write answered \(rows.count) rows for a batch of \(batch.count) writes"))
     }
-    return .committed(zip(batch, rows).map { append, row in AppendBatch.result(of: append, row) })
+    return .committed(results)
   }
 }
 
-/// One batch as the arguments of `events_append`: per append where its events begin and the
-/// version it expects, per event its columns.
+/// One batch as the arguments of `events_write`: per append where its events begin and the
+/// version it expects, per event its columns, per key its subject, tenant and fresh bytes.
 struct AppendBatch: PostgresPreparedStatement {
-  static let sql = "SELECT outcome, version, event_position FROM events_append($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+  static let sql =
+    "SELECT outcome, version, event_position, key FROM events_write($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
   static let bindingDataTypes: [PostgresDataType] = [
     .int4Array, .int8Array, .uuidArray, .textArray, .uuidArray, .textArray, .int4Array, .byteaArray, .byteaArray,
+    .uuidArray, .uuidArray, .byteaArray,
   ]
 
-  /// outcome (0 written, 1 a retry, 2 a duplicate id, 3 a wrong version), version, position.
-  typealias Row = (Int32, Int64?, Int64?)
+  /// outcome (0 written, 1 a retry, 2 a duplicate id, 3 a wrong version, 4 a key), version,
+  /// position, key.
+  typealias Row = (Int32, Int64?, Int64?, Data?)
+
+  /// The batch, in order: the function answers its keys first, then its appends.
+  private let writes: [PostgresWrite]
 
   var first: [Int32] = []
   var expected: [Int64] = []
@@ -124,9 +158,23 @@ struct AppendBatch: PostgresPreparedStatement {
   var schemaVersions: [Int32] = []
   var data: [ByteBuffer] = []
   var metadata: [ByteBuffer] = []
+  var keySubjects: [UUID] = []
+  var keyTenants: [UUID] = []
+  var keys: [ByteBuffer] = []
 
-  init(_ batch: [PendingAppend]) {
-    for append in batch {
+  init(_ batch: [PostgresWrite]) {
+    writes = batch
+    for write in batch {
+      let append: PendingAppend
+      switch write {
+      case .append(let pending):
+        append = pending
+      case .key(let subject, let tenantID, let fresh):
+        keySubjects.append(subject)
+        keyTenants.append(tenantID)
+        keys.append(ByteBuffer(data: fresh.bytes))
+        continue
+      }
       first.append(Int32(ids.count + 1))
       let version: Int64 =
         switch append.expected {
@@ -148,7 +196,7 @@ struct AppendBatch: PostgresPreparedStatement {
   }
 
   func makeBindings() throws -> PostgresBindings {
-    var bindings = PostgresBindings(capacity: 9)
+    var bindings = PostgresBindings(capacity: 12)
     bindings.append(first)
     bindings.append(expected)
     bindings.append(tenants)
@@ -158,6 +206,9 @@ struct AppendBatch: PostgresPreparedStatement {
     bindings.append(schemaVersions)
     bindings.append(data)
     bindings.append(metadata)
+    bindings.append(keySubjects)
+    bindings.append(keyTenants)
+    bindings.append(keys)
     return bindings
   }
 
@@ -165,12 +216,45 @@ struct AppendBatch: PostgresPreparedStatement {
     try row.decode(Row.self)
   }
 
-  /// What the function's row for `append` means.
-  static func result(of append: PendingAppend, _ row: Row) -> Result<AppendResult, EventStoreError> {
+  /// One result per write of the batch, in its order, from the function's rows; `nil` unless
+  /// there is one row per write. A row of the wrong kind (a key's outcome for an append, or the
+  /// reverse) is an error of its write.
+  func results(_ rows: [Row]) -> [Result<PostgresWritten, EventStoreError>]? {
+    guard rows.count == writes.count else { return nil }
+    var (keyRow, appendRow) = (0, keys.count)
+    return writes.map { write in
+      switch write {
+      case .key:
+        defer { keyRow += 1 }
+        return Self.key(rows[keyRow])
+      case .append(let append):
+        defer { appendRow += 1 }
+        return Self.result(of: append, rows[appendRow]).map(PostgresWritten.appended)
+      }
+    }
+  }
+
+  private static func key(_ row: Row) -> Result<PostgresWritten, EventStoreError> {
     switch row {
-    case (0, let version?, let position?), (1, let version?, let position?):
+    case (4, _, _, nil):
+      return .success(.key(nil))
+    case (4, _, _, let bytes?):
+      guard let key = EncryptionKey(bytes: bytes) else {
+        return .failure(
+          EventStoreError(.corrupted, "a row of personal_keys holds a key of \(bytes.count) bytes, not 32"))
+      }
+      return .success(.key(key))
+    default:
+      return .failure(EventStoreError(.storage, "events_write answered \(row) for a key"))
+    }
+  }
+
+  /// What the function's row for `append` means.
+  private static func result(of append: PendingAppend, _ row: Row) -> Result<AppendResult, EventStoreError> {
+    switch row {
+    case (0, let version?, let position?, _), (1, let version?, let position?, _):
       return .success(AppendResult(nextExpectedVersion: version, position: position))
-    case (2, _, _):
+    case (2, _, _, _):
       let first = append.events.first?.id.uuidString.lowercased() ?? "?"
       return .failure(
         EventStoreError(
@@ -178,18 +262,18 @@ struct AppendBatch: PostgresPreparedStatement {
           "events of this append (the first is \(first)) are already stored, but not all of them exactly so: "
             + "another stream, type, body or order",
           stream: append.stream))
-    case (3, let actual?, _):
+    case (3, let actual?, _, _):
       return .failure(.wrongExpectedVersion(append.stream, expected: append.expected, actual: actual))
     default:
       return .failure(
-        EventStoreError(.storage, "events_append answered \(row) for an append", stream: append.stream))
+        EventStoreError(.storage, "events_write answered \(row) for an append", stream: append.stream))
     }
   }
 }
 
 extension EventStoreError {
   /// The same error, naming `stream` if it names none yet.
-  fileprivate func about(_ stream: StreamName) -> EventStoreError {
+  fileprivate func about(_ stream: StreamName?) -> EventStoreError {
     var error = self
     error.stream = error.stream ?? stream
     return error

@@ -4,36 +4,24 @@ import PostgresNIO
 
 /// The personal-data keys in tables `personal_keys` and `shared_secrets` of the same database.
 ///
-/// A key is created with `INSERT … ON CONFLICT DO NOTHING` and read back in the same statement
-/// (or, when another server inserted it meanwhile, by a second statement with its own snapshot),
-/// so servers creating the key of one subject at once all end up with the one stored first. A
-/// key deleted between the two (the person forgotten meanwhile) is made
-/// again: the caller asked for a key, and the person it registers now is a new record. A deleted row stays in the table's file until VACUUM reclaims it, and in
-/// backups and archived WAL taken before: the README says so.
+/// A key is created in the transaction of the next append batch (``AppendWriter``): a
+/// transaction of its own would wait for a disk flush of its own, per new person. The batch
+/// inserts it with `ON CONFLICT DO NOTHING` after taking the append lock and reads it back in
+/// the next statement, so servers creating the key of one subject at once all end up with the
+/// one stored first. A key deleted between the two (the person forgotten meanwhile) is made
+/// again: the caller asked for a key, and the person it registers now is a new record. A
+/// deleted row stays in the table's file until VACUUM reclaims it, and in backups and archived
+/// WAL taken before: the README says so.
 extension PostgresEventStore: KeyStore {
   public func key(for subject: UUID, tenantID: UUID) async throws(EventStoreError) -> EncryptionKey {
-    try await connections.withConnection { [self] connection throws(EventStoreError) in
-      for _ in 0..<5 {
-        // One round trip when the key is new or was stored before this statement began; a key
-        // another server inserts meanwhile is invisible to the statement's snapshot, and is read
-        // by the second statement.
-        let fresh = ByteBuffer(data: EncryptionKey.random().bytes)
-        let rows = try await connection.rows(
-          """
-          WITH inserted AS (
-            INSERT INTO personal_keys (subject_id, tenant_id, key) VALUES (\(subject), \(tenantID), \(fresh))
-            ON CONFLICT (subject_id) DO NOTHING
-            RETURNING subject_id, key
-          )
-          SELECT subject_id, key FROM inserted
-          UNION ALL
-          SELECT subject_id, key FROM personal_keys WHERE subject_id = \(subject)
-          """, logger: logger)
-        if let key = try Self.keys(in: rows)[subject] { return key }
-        if let key = try await storedKeys([subject], on: connection)[subject] { return key }
+    for _ in 0..<5 {
+      let written = try await committer.submit(.key(subject: subject, tenantID: tenantID, fresh: .random()))
+      guard case .key(let stored) = written else {
+        throw EventStoreError(.storage, "a key was answered as an append")
       }
-      throw EventStoreError(.unavailable, "the personal-data key was deleted each time it was made; retry")
+      if let stored { return stored }
     }
+    throw EventStoreError(.unavailable, "the personal-data key was deleted each time it was made; retry")
   }
 
   public func existingKeys(_ subjects: Set<UUID>) async throws(EventStoreError) -> [UUID: EncryptionKey] {

@@ -24,7 +24,7 @@ public final class PostgresEventStore: EventStore {
   let client: PostgresClient
   let connections: Connections
   let logger: Logger
-  private let committer: GroupCommitter
+  let committer: GroupCommitter<PostgresWrite, PostgresWritten>
 
   /// A store that connects lazily; nothing happens until ``run()`` runs.
   public init(configuration: Configuration, logger: Logger) {
@@ -65,6 +65,10 @@ public final class PostgresEventStore: EventStore {
     async throws(EventStoreError) -> AppendResult
   {
     try AppendRules.validate(events, to: stream)
-    return try await committer.submit(PendingAppend(stream: stream, expected: expected, events: events))
+    let written = try await committer.submit(.append(PendingAppend(stream: stream, expected: expected, events: events)))
+    guard case .appended(let result) = written else {
+      throw EventStoreError(.storage, "an append was answered as a key", stream: stream)
+    }
+    return result
   }
 }

@@ -184,6 +184,46 @@ enum PostgresMigrations {
           SET enable_seqscan = off
         """,
       ]),
+    // Personal-data keys made in the appends' transaction (``PostgresEventStore/key(for:tenantID:)``):
+    // a key of its own was a transaction of its own, and so a disk flush per new person, the
+    // wait that bounded enrollment. `events_write` takes the append lock first (a key insert
+    // waiting on another server's uncommitted key while holding the lock that server waits for
+    // would deadlock), inserts the keys whose subjects have none, and answers one row per key in
+    // order (outcome 4, the stored key; NULL if it was deleted between the insert and the read),
+    // then one row per append as `events_append` answers.
+    Migration(
+      version: 5,
+      statements: [
+        """
+        CREATE FUNCTION events_write(
+          p_first int4[], p_expected int8[], p_tenants uuid[], p_streams text[],
+          p_ids uuid[], p_types text[], p_schema_versions int4[], p_datas bytea[], p_metadatas bytea[],
+          p_key_subjects uuid[], p_key_tenants uuid[], p_keys bytea[]
+        ) RETURNS TABLE (outcome int4, version int8, event_position int8, key bytea)
+        LANGUAGE plpgsql
+        SET plan_cache_mode = force_generic_plan
+        SET enable_seqscan = off
+        AS $$
+        BEGIN
+          PERFORM pg_advisory_xact_lock(\(appendLockKey));
+          IF coalesce(cardinality(p_key_subjects), 0) > 0 THEN
+            INSERT INTO personal_keys (subject_id, tenant_id, key)
+              SELECT * FROM unnest(p_key_subjects, p_key_tenants, p_keys)
+              ON CONFLICT (subject_id) DO NOTHING;
+            RETURN QUERY
+              SELECT 4, NULL::int8, NULL::int8, k.key
+                FROM unnest(p_key_subjects) WITH ORDINALITY AS s(subject_id, n)
+                LEFT JOIN personal_keys k ON k.subject_id = s.subject_id
+                ORDER BY s.n;
+          END IF;
+          RETURN QUERY
+            SELECT a.outcome, a.version, a.event_position, NULL::bytea
+              FROM events_append(p_first, p_expected, p_tenants, p_streams, p_ids, p_types, p_schema_versions,
+                p_datas, p_metadatas) AS a;
+        END
+        $$
+        """
+      ]),
   ]
 
   /// The append lock's key, as SQL (see ``AppendWriter/appendLock``).

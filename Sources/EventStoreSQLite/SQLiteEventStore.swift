@@ -41,7 +41,7 @@ public final class SQLiteEventStore: EventStore {
   let gate = OperationGate()
   /// Shared by the writer and the keys connection (see ``WriteTurns``).
   let writeTurns = WriteTurns()
-  let committer: GroupCommitter
+  let committer: GroupCommitter<PendingAppend, AppendResult>
 
   private init(
     writer: SQLiteConnection, reader: SQLiteConnection, keys: SQLiteConnection, threadPool: NIOThreadPool,

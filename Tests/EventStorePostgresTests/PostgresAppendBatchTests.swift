@@ -20,7 +20,23 @@ struct PostgresAppendBatchTests {
   static func commit(
     _ batch: [PendingAppend], on store: PostgresEventStore
   ) async -> [Result<AppendResult, EventStoreError>] {
+    await write(batch.map(PostgresWrite.append), on: store).map { result in
+      result.flatMap { written in
+        guard case .appended(let appended) = written else { return .failure(EventStoreError(.storage, "a key")) }
+        return .success(appended)
+      }
+    }
+  }
+
+  static func write(
+    _ batch: [PostgresWrite], on store: PostgresEventStore
+  ) async -> [Result<PostgresWritten, EventStoreError>] {
     await AppendWriter(connections: store.connections, logger: store.logger, signal: store.appends).commit(batch)
+  }
+
+  static func key(_ result: Result<PostgresWritten, EventStoreError>) throws -> EncryptionKey? {
+    guard case .key(let key) = try result.get() else { throw EventStoreError(.storage, "an append answered a key") }
+    return key
   }
 
   static func code(_ result: Result<AppendResult, EventStoreError>) -> EventStoreError.Code? {
@@ -129,6 +145,45 @@ struct PostgresAppendBatchTests {
       }
       #expect(try await store.readStream(a).count == 2)
       #expect(try await store.readStream(b).isEmpty)
+    }
+  }
+
+  @Test("keys batched with appends: each subject gets the key stored first, in batch order, beside the appends")
+  func keysBesideAppends() async throws {
+    let (tenant, stored, fresh, stream) = (UUID(), UUID(), UUID(), Self.stream())
+    try await TestDatabase.withStore { store async throws in
+      let existing = try await store.key(for: stored, tenantID: tenant)
+      let (mine, again, other) = (EncryptionKey.random(), EncryptionKey.random(), EncryptionKey.random())
+      let results = await Self.write(
+        [
+          .key(subject: fresh, tenantID: tenant, fresh: mine),
+          .append(PendingAppend(stream: stream, expected: .noStream, events: [Self.event()])),
+          .key(subject: stored, tenantID: tenant, fresh: other),
+          .key(subject: fresh, tenantID: tenant, fresh: again),
+          .append(PendingAppend(stream: stream, expected: .exact(1), events: [Self.event()])),
+        ], on: store)
+      #expect(try Self.key(results[0]) == mine, "a new subject's key is the one proposed")
+      #expect(try Self.key(results[2]) == existing, "a subject with a key keeps it")
+      #expect(try Self.key(results[3]) == mine, "a second proposal in one batch gets the first")
+      guard case .appended(let first) = try results[1].get(), case .appended(let second) = try results[4].get() else {
+        Issue.record("the appends were answered as keys: \(results)")
+        return
+      }
+      #expect(first.nextExpectedVersion == 1 && second.nextExpectedVersion == 2)
+      #expect(try await store.existingKeys([fresh, stored]) == [fresh: mine, stored: existing])
+    }
+  }
+
+  @Test("a batch of keys only stores each proposed key")
+  func keysOnly() async throws {
+    let tenant = UUID()
+    let subjects = (0..<5).map { _ in UUID() }
+    try await TestDatabase.withStore { store async throws in
+      let proposed = subjects.map { _ in EncryptionKey.random() }
+      let results = await Self.write(
+        zip(subjects, proposed).map { .key(subject: $0, tenantID: tenant, fresh: $1) }, on: store)
+      #expect(try results.map(Self.key) == proposed)
+      #expect(try await store.existingKeys(Set(subjects)) == Dictionary(uniqueKeysWithValues: zip(subjects, proposed)))
     }
   }
 }

@@ -65,4 +65,35 @@ struct PostgresGroupCommitTests {
       #expect(stored.last?.position == results.first?.position)
     }
   }
+
+  /// Keys are made in the append batches' transactions, after the append lock: two servers
+  /// making the same keys while appending must neither deadlock nor disagree.
+  @Test("two stores making the same keys while appending agree on every key and store every append")
+  func keysAndAppendsFromTwoStores() async throws {
+    let tenant = UUID()
+    let subjects = (0..<30).map { _ in UUID() }
+    try await TestDatabase.withStore { first in
+      try await TestDatabase.withStore { second in
+        let keys = try await withThrowingTaskGroup(of: [UUID: EncryptionKey].self) { group in
+          for (index, store) in [first, second, first, second].enumerated() {
+            group.addTask {
+              var made: [UUID: EncryptionKey] = [:]
+              for subject in index % 2 == 0 ? subjects : subjects.reversed() {
+                async let appended = store.append(
+                  [EventData(id: UUID(), type: "Keyed", data: Data())],
+                  to: StreamName(tenantID: tenant, category: "keyed", id: UUID()), expecting: .noStream)
+                made[subject] = try await store.key(for: subject, tenantID: tenant)
+                _ = try await appended
+              }
+              return made
+            }
+          }
+          return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(keys).count == 1, "the stores made different keys for one subject")
+        #expect(Set(keys[0].values).count == subjects.count)
+        #expect(try await first.existingKeys(Set(subjects)) == keys[0])
+      }
+    }
+  }
 }

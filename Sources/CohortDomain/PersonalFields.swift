@@ -17,7 +17,7 @@ public enum PersonFields {
   public static func text(
     _ raw: String, field: String, maxCharacters: Int, allowEmpty: Bool, allowsLineBreaks: Bool = false
   ) throws(DomainError) -> String {
-    let text = raw.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+    let text = raw.canonicalTrimmed
     guard allowEmpty || !text.isEmpty else {
       throw .invalidArgument(field, "\(field) must not be empty")
     }
@@ -118,7 +118,9 @@ public enum PersonFields {
 
   /// Why `scalar` may not be in a name or text, or `nil` if it may.
   static func refusal(_ scalar: Unicode.Scalar) -> String? {
-    switch scalar.properties.generalCategory {
+    // In ASCII only the controls are refused; looking up the general category costs more.
+    if scalar.isASCII { return scalar.value < 0x20 || scalar.value == 0x7F ? "the control character" : nil }
+    return switch scalar.properties.generalCategory {
     case .control: "the control character"
     case .format: "the invisible format character"
     case .lineSeparator, .paragraphSeparator: "the separator character"

@@ -67,9 +67,12 @@ struct AuthenticationInterceptor: ServerInterceptor {
     guard parts.count == 2, parts[0].lowercased() == "bearer" else {
       throw RPCError(code: .unauthenticated, message: "authorization must be 'Bearer <token>'")
     }
-    let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+    // A header value is ASCII: trimming spaces and tabs needs no Foundation (it showed per RPC).
+    var token = parts[1]
+    while token.first == " " || token.first == "\t" { token.removeFirst() }
+    while token.last == " " || token.last == "\t" { token.removeLast() }
     // Hashed here, not inside the read model's lock.
-    switch authenticate(AccessRegistry.hash(token), Date()) {
+    switch authenticate(AccessRegistry.hash(String(token)), Date()) {
     case .valid(let principal): return principal
     case .unknown: throw RPCError(code: .unauthenticated, message: "the bearer token is not valid")
     case .revoked(let at):

@@ -156,4 +156,59 @@ struct PersonFieldsEdgeTests {
         "source contains the control character U+000A; type it without that character")
     ) { try PersonFields.text("open\nchat", field: "source", maxCharacters: 100, allowEmpty: true) }
   }
+
+  /// ASCII text skips Foundation's NFC and trimming, and the general-category lookup: every ASCII
+  /// character, alone and around others, and random ASCII strings, must come out as the Unicode
+  /// rules make them.
+  @Test("ASCII text is normalised, refused and compared exactly as by the Unicode rules")
+  func asciiAsUnicode() {
+    var samples: [String] = []
+    for value in 0..<128 {
+      let c = String(UnicodeScalar(UInt8(value)))
+      samples += [c, "a\(c)b", " \(c) ", "\(c)x\(c)", "x@\(c)y.com", "\(c)M@x.org\(c)", "\(c)\(c)"]
+    }
+    var random = SplitMix64(seed: 20261207)
+    let alphabet = Array(" \t\n\r\u{0B}\u{0C}\u{00}\u{1F}\u{7F}aZ9@.-_'".unicodeScalars)
+    for _ in 0..<3_000 {
+      let length = Int(random.next() % 10)
+      samples.append(
+        String(
+          String.UnicodeScalarView((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })))
+    }
+    for raw in samples {
+      let trimmed = raw.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+      #expect(EmailAddress.normalized(raw) == trimmed.lowercased(), "e-mail \(raw.debugDescription)")
+      let refused = trimmed.unicodeScalars.first { scalar in
+        [.control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned]
+          .contains(scalar.properties.generalCategory)
+      }
+      let expected: Result<String, DomainError> =
+        if trimmed.isEmpty {
+          .failure(DomainError(.invalidArgument(field: "name"), "name must not be empty"))
+        } else if let refused {
+          .failure(
+            DomainError(
+              .invalidArgument(field: "name"),
+              "name contains the control character U+\(String(format: "%04X", refused.value)); type it without that character"
+            ))
+        } else {
+          .success(trimmed)
+        }
+      let named = Result(catching: { () throws(DomainError) -> String in try PersonFields.name(raw) })
+      #expect(named == expected, "name \(raw.debugDescription)")
+    }
+  }
+}
+
+/// A small seeded generator, so that a failing sample can be found again.
+private struct SplitMix64 {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
 }

@@ -34,14 +34,27 @@ struct AccessPolicyTests {
     #expect(
       try await call(Cohort_V1_AdminService.Method.WhoAmI.descriptor, token: nil, through: interceptor)
         == .unauthenticated)
+    // Spaces and tabs around the token are not part of it; anything else in it is.
+    let whoAmI = Cohort_V1_AdminService.Method.WhoAmI.descriptor
+    #expect(try await call(whoAmI, authorization: "Bearer \t \(token) \t", through: interceptor) == nil)
+    #expect(try await call(whoAmI, authorization: "bearer \(token)", through: interceptor) == nil)
+    #expect(try await call(whoAmI, authorization: "Bearer \(token)x", through: interceptor) == .unauthenticated)
+    #expect(try await call(whoAmI, authorization: "Bearer \t ", through: interceptor) == .unauthenticated)
+    #expect(try await call(whoAmI, authorization: "Bearer\t\(token)", through: interceptor) == .unauthenticated)
   }
 
   /// The status the interceptor answers with, or `nil` when it let the call through to the handler.
   private func call(
     _ method: MethodDescriptor, token: String?, through interceptor: AuthenticationInterceptor
   ) async throws -> RPCError.Code? {
+    try await call(method, authorization: token.map { "Bearer \($0)" }, through: interceptor)
+  }
+
+  private func call(
+    _ method: MethodDescriptor, authorization: String?, through interceptor: AuthenticationInterceptor
+  ) async throws -> RPCError.Code? {
     var metadata: Metadata = [:]
-    if let token { metadata.addString("Bearer \(token)", forKey: "authorization") }
+    if let authorization { metadata.addString(authorization, forKey: "authorization") }
     let request = StreamingServerRequest<Int>(
       metadata: metadata, messages: RPCAsyncSequence(wrapping: AsyncThrowingStream<Int, any Error> { $0.finish() }))
     return try await withServerContextRPCCancellationHandle { handle in

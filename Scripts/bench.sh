@@ -401,6 +401,10 @@ def figures(key):
            if r.get("cohortd_cpu_s") is not None and r.get("details", {}).get("calls_sent")]
     if cpu:
         result["cohortd_cpu_us_per_call"] = round(med(cpu))
+    # The load generator's CPU per call sent (it runs on the same cores).
+    client = [r["details"]["client_cpu_us_per_call"] for r in reports if "client_cpu_us_per_call" in r.get("details", {})]
+    if client:
+        result["client_cpu_us_per_call"] = round(med(client))
     return result
 
 def paired(subject, baseline, value=lambda r: r["rate"]):
@@ -482,8 +486,9 @@ def num(x, digits=0):
     return "-" if x is None else f"{x:,.{digits}f}"
 
 def cpu(figure):
-    value = figure.get("cohortd_cpu_us_per_call")
-    return "" if value is None else f"{value:,} µs"
+    value, client = figure.get("cohortd_cpu_us_per_call"), figure.get("client_cpu_us_per_call")
+    text = "" if value is None else f"{value:,} µs"
+    return text if client is None else f"{text} (client {client:,} µs)"
 
 def goal(entry, text):
     if not entry.get("target"):
@@ -523,7 +528,7 @@ for size, s in stages.items():
                  f"Enroll, {query['clients']} clients, near-empty log", f"{num(e['rate'] / empty_enroll if e['rate'] and empty_enroll else None, 2)}×",
                  goal(report["growth"], "≥ 0.9×") if s is largest else ""))
 
-header = ("workload", "cohortd", "p50 / p99 ms", "CPU/call", "baseline (same run)", "ratio", "target")
+header = ("workload", "cohortd", "p50 / p99 ms", "cohortd CPU/call", "baseline (same run)", "ratio", "target")
 widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
 def line(row):
     return "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()

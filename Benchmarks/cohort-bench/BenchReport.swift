@@ -31,6 +31,11 @@ struct BenchReport: Encodable {
     maxUs = summary.max
     meanUs = summary.mean
     details["calls_sent"] = Double(summary.sent)
+    if summary.sent > 0 {
+      let (seconds, attoseconds) = summary.clientCPU.components
+      let microseconds = Double(seconds) * 1e6 + Double(attoseconds) / 1e12
+      details["client_cpu_us_per_call"] = (microseconds / Double(summary.sent)).rounded()
+    }
   }
 
   init(workload: String, seconds: Double, count: Int) {

@@ -1,4 +1,5 @@
 import CohortClient
+import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Synchronization
@@ -38,6 +39,7 @@ struct ClosedLoop: Sendable {
     call: @escaping @Sendable (Client, CallOptions, _ worker: Int, _ sequence: Int) async throws -> Void
   ) async throws -> LatencySummary {
     let clock = ContinuousClock()
+    let cpuAtStart = Self.processCPU()
     let budget = RequestBudget(maximum: maximumRequests)
     let start = clock.now
     let measureFrom = start + warmup
@@ -87,7 +89,17 @@ struct ClosedLoop: Sendable {
       ? (results.map(\.lastCompletion).max() ?? measureUntil) - measureFrom : duration
     var summary = LatencySummary(sorted: latencies, window: window)
     summary.sent = min(budget.sent, maximumRequests)
+    summary.clientCPU = Self.processCPU() - cpuAtStart
     return summary
+  }
+
+  /// The CPU time (user + system) this process has used so far: the load generator shares the
+  /// server's cores, so what it spends per call is part of every ratio.
+  static func processCPU() -> Duration {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return .zero }
+    func duration(_ time: timeval) -> Duration { .seconds(time.tv_sec) + .microseconds(time.tv_usec) }
+    return duration(usage.ru_utime) + duration(usage.ru_stime)
   }
 
   static func microseconds(_ duration: Duration) -> UInt32 {

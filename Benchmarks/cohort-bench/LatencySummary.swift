@@ -10,6 +10,8 @@ struct LatencySummary: Sendable {
   var mean: Double
   /// Every call sent, warm-up included (for CPU per call).
   var sent = 0
+  /// The load generator's own CPU time over the same calls.
+  var clientCPU: Duration = .zero
 
   /// - Parameters:
   ///   - sorted: latencies in microseconds, ascending.

@@ -542,6 +542,21 @@ public nonisolated struct Cohort_V1_Events_MemberPromoted: Sendable {
   fileprivate var _at: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// The first field of MemberEnrolled and MemberWaitlisted alone. The projection decodes an event
+/// as this (unknown fields discarded) to learn whose key opens its sealed contact before it
+/// decodes the event: cheaper than decoding the whole event twice. Never stored.
+public nonisolated struct Cohort_V1_Events_MemberRef: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var memberID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// Personal data sealed with its person's key: AES-256-GCM, the 12-byte nonce, ciphertext and
 /// 16-byte tag combined, authenticated together with the person's id and the message's type name
 /// (so a sealed value cannot be moved to another person or another field). Once the key is
@@ -2257,6 +2272,36 @@ nonisolated extension Cohort_V1_Events_MemberPromoted: SwiftProtobuf.Message, Sw
   public static func ==(lhs: Cohort_V1_Events_MemberPromoted, rhs: Cohort_V1_Events_MemberPromoted) -> Bool {
     if lhs.memberID != rhs.memberID {return false}
     if lhs._at != rhs._at {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cohort_V1_Events_MemberRef: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MemberRef"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}member_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.memberID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.memberID.isEmpty {
+      try visitor.visitSingularStringField(value: self.memberID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cohort_V1_Events_MemberRef, rhs: Cohort_V1_Events_MemberRef) -> Bool {
+    if lhs.memberID != rhs.memberID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -226,18 +226,22 @@ struct Codecs: Sendable {
         case .bankTransfer = validated.method
       else { return nil }
       return UUID(canonical: validated.personID)
-    case Cohort_V1_Events_MemberEnrolled.protoMessageName where event.schemaVersion >= 2:
-      return (try? Cohort_V1_Events_MemberEnrolled(serializedBytes: event.data)).flatMap {
-        UUID(canonical: $0.memberID)
-      }
-    case Cohort_V1_Events_MemberWaitlisted.protoMessageName where event.schemaVersion >= 2:
-      return (try? Cohort_V1_Events_MemberWaitlisted(serializedBytes: event.data)).flatMap {
+    case Cohort_V1_Events_MemberEnrolled.protoMessageName where event.schemaVersion >= 2,
+      Cohort_V1_Events_MemberWaitlisted.protoMessageName where event.schemaVersion >= 2:
+      // Both have member_id as field 1: only that is read, the rest skipped.
+      return (try? Cohort_V1_Events_MemberRef(serializedBytes: event.data, options: Self.firstFieldOnly)).flatMap {
         UUID(canonical: $0.memberID)
       }
     default:
       return nil
     }
   }
+
+  private static let firstFieldOnly: BinaryDecodingOptions = {
+    var options = BinaryDecodingOptions()
+    options.discardUnknownFields = true
+    return options
+  }()
 
   static func personStream(tenantID: UUID, personID: UUID) -> StreamName {
     StreamName(tenantID: tenantID, category: personCategory, id: personID)
@@ -248,12 +252,10 @@ struct Codecs: Sendable {
   }
 
   static func personID(of stream: StreamName) -> UUID? {
-    guard stream.category == personCategory else { return nil }
-    return UUID(canonical: String(stream.name.dropFirst(personCategory.count + 1)))
+    stream.id(in: personCategory)
   }
 
   static func paymentID(of stream: StreamName) -> UUID? {
-    guard stream.category == paymentCategory else { return nil }
-    return UUID(canonical: String(stream.name.dropFirst(paymentCategory.count + 1)))
+    stream.id(in: paymentCategory)
   }
 }

@@ -28,7 +28,6 @@ public enum CohortStreams {
   }
 
   public static func cohortID(of stream: StreamName) -> UUID? {
-    guard stream.category == category else { return nil }
-    return UUID(canonical: String(stream.name.dropFirst(category.count + 1)))
+    stream.id(in: category)
   }
 }

@@ -70,8 +70,7 @@ enum GroupsEventCodec {
   }
 
   static func cohortID(of stream: StreamName) -> UUID? {
-    guard stream.category == category else { return nil }
-    return UUID(canonical: String(stream.name.dropFirst(category.count + 1)))
+    stream.id(in: category)
   }
 
   private static func encode(_ event: GroupsEvent) -> any SwiftProtobuf.Message {

@@ -63,8 +63,7 @@ enum OutreachEventCodec {
   }
 
   static func experimentID(of stream: StreamName) -> UUID? {
-    guard stream.category == category else { return nil }
-    return UUID(canonical: String(stream.name.dropFirst(category.count + 1)))
+    stream.id(in: category)
   }
 
   /// A linked payment is stored by our id.

@@ -26,7 +26,19 @@ public struct StreamName: Hashable, Sendable, CustomStringConvertible {
 
   /// The part before the first `-`: the kind of aggregate the stream holds.
   public var category: Substring {
-    name.firstIndex(of: "-").map { name[..<$0] } ?? Substring(name)
+    name.utf8.firstIndex(of: UInt8(ascii: "-")).map { name[..<$0] } ?? Substring(name)
+  }
+
+  /// The id of a stream made by ``init(tenantID:category:id:)`` with `category`; `nil` for a
+  /// stream of another category or with no id there. A fold asks this of every event, so it
+  /// compares bytes rather than characters.
+  public func id(in category: String) -> UUID? {
+    let bytes = name.utf8
+    let prefix = category.utf8
+    guard bytes.count == prefix.count + 37, bytes.starts(with: prefix) else { return nil }
+    let rest = bytes.dropFirst(prefix.count)
+    guard rest.first == UInt8(ascii: "-") else { return nil }
+    return UUID(canonical: rest.dropFirst())
   }
 
   public var description: String { "\(tenantID.uuidString.lowercased())/\(name)" }

@@ -13,6 +13,16 @@ extension UUID {
     self.init(uuid: uuid)
   }
 
+  /// ``init(canonical:)`` of a part of a string, without copying it out.
+  public init?(canonical text: Substring.UTF8View) {
+    guard let parsed = text.withContiguousStorageIfAvailable(Self.parseCanonical) else {
+      self.init(canonical: String(Substring(text)))
+      return
+    }
+    guard let uuid = parsed else { return nil }
+    self.init(uuid: uuid)
+  }
+
   private static func parseCanonical(_ text: UnsafeBufferPointer<UInt8>) -> uuid_t? {
     guard text.count == 36 else { return nil }
     var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)

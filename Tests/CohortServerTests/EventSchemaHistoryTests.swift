@@ -108,6 +108,24 @@ struct EventSchemaHistoryTests {
     #expect(try await Self.codec().decode(Self.recorded(example)) == example.event)
   }
 
+  /// The projection's read-ahead learns whose keys a batch needs before decoding it: for an
+  /// enrollment, from the event's member id (there may be no person event in the batch).
+  @Test("a batch of sealed enrollments alone, read with no key in memory, loads its member's key and opens them")
+  func readAheadLoadsMemberKeys() async throws {
+    let codecs = Codecs(
+      keys: KeyRing(store: InMemoryKeyStore(keys: [Self.memberID: PeopleEventSchemaHistoryTests.key])))
+    let sealed = Self.examples.filter(\.sealed)
+    #expect(!sealed.isEmpty)
+    let decoded = try await codecs.decoded(try sealed.map(Self.recorded))
+    for (example, event) in zip(sealed, decoded) {
+      guard case .success(.enrollment(_, let enrollment)) = event.content else {
+        Issue.record("\(example.type) did not decode as an enrollment event: \(String(describing: event.content))")
+        continue
+      }
+      #expect(enrollment == example.event, "\(example.type) version \(example.schemaVersion)")
+    }
+  }
+
   @Test("a sealed contact of a forgotten member decodes as erased; one stored in clear (version 1) stays")
   func forgotten() async throws {
     let codec = try await Self.codec(forgotten: true)

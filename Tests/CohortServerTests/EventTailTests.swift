@@ -11,7 +11,9 @@ import Testing
 @Suite("The event tail's view of stored events")
 struct EventTailTests {
   /// Messages of events.proto that are parts of events, not events.
-  static let parts: Set<String> = ["EventMetadata", "Contact", "Sealed", "PersonalData", "TransferReference"]
+  static let parts: Set<String> = [
+    "EventMetadata", "Contact", "Sealed", "PersonalData", "TransferReference", "MemberRef",
+  ]
 
   static var catalog: EventCatalog {
     EventCatalog(codecs: Codecs(keys: KeyRing(store: InMemoryKeyStore())))

@@ -79,10 +79,11 @@ final class KeyRing: Sendable {
   }
 
   /// Binds a sealed value to its subject and its message type.
-  private static func context(_ subject: UUID, _ type: any SwiftProtobuf.Message.Type) -> Data {
-    // One allocation: a rebuild opens a sealed value per enrollment.
+  private static func context(_ subject: UUID, _ type: any SwiftProtobuf.Message.Type) -> [UInt8] {
+    // One allocation and two block copies: a rebuild opens a sealed value per enrollment.
     let name = type.protoMessageName.utf8
-    var context = Data(capacity: 16 + name.count)
+    var context: [UInt8] = []
+    context.reserveCapacity(16 + name.count)
     withUnsafeBytes(of: subject.uuid) { context.append(contentsOf: $0) }
     context.append(contentsOf: name)
     return context

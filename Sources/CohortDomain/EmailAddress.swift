@@ -13,7 +13,7 @@ extension String {
   /// The text in Unicode NFC without surrounding white space and line breaks, as
   /// `precomposedStringWithCanonicalMapping` then `trimmingCharacters(in: .whitespacesAndNewlines)`
   /// make it. ASCII text is NFC already, and its white space is six bytes, so it skips
-  /// Foundation's work (about a tenth of the server's time per Enroll went there).
+  /// Foundation's work (4.6% of the server's samples under Enroll were in the e-mail check alone).
   var canonicalTrimmed: String {
     let bytes = utf8
     guard bytes.allSatisfy({ $0 < 0x80 }) else {

@@ -277,8 +277,8 @@ private struct StoreService: Service, CustomStringConvertible {
 }
 
 /// Follows the log into the read model once the store is migrated, from the snapshot when one
-/// fits; writes a snapshot every `snapshotEvery` events and after it stops at a checkpoint on
-/// graceful shutdown. A failure stops the server: its answers would go stale.
+/// fits; writes a snapshot every `snapshotEvery` events (a tenth of the log once that is more)
+/// and after it stops at a checkpoint on graceful shutdown. A failure stops the server: its answers would go stale.
 private struct ProjectionService: Service, CustomStringConvertible {
   let core: ServerCore
   let after: OneShot<Void>
@@ -332,13 +332,16 @@ private struct ProjectionService: Service, CustomStringConvertible {
     }
   }
 
-  /// Writes a snapshot each time `snapshotEvery` events were folded, until cancelled; returns the
+  /// Writes a snapshot each time one is due (``ReadModelSnapshots/isDue(position:lastWritten:every:)``),
+  /// until cancelled: the first as soon as a start without one has folded the log. Returns the
   /// position of the last one it wrote (`loaded` when none).
   private func writePeriodically(_ snapshots: ReadModelSnapshots, after loaded: Int64?) async -> Int64? {
-    var written = core.readModel.position
+    var written = loaded ?? 0
     var last = loaded
     while (try? await Task.sleep(for: .seconds(5))) != nil {
-      guard core.readModel.position - written >= Int64(snapshotEvery) else { continue }
+      guard
+        ReadModelSnapshots.isDue(position: core.readModel.position, lastWritten: written, every: snapshotEvery)
+      else { continue }
       if let position = await write(snapshots, wait: .seconds(30)) {
         written = position
         last = position

@@ -53,8 +53,8 @@ public struct ServerConfiguration: Sendable {
   public var keepaliveInterval: Duration = .seconds(60)
   public var keepaliveTimeout: Duration = .seconds(20)
 
-  /// The read model is written to the data directory every this many events folded and at
-  /// shutdown (``ReadModelSnapshots``); 0 writes none.
+  /// The read model is written to the data directory every this many events folded (or a tenth
+  /// of the log, once that is more) and at shutdown (``ReadModelSnapshots``); 0 writes none.
   public var snapshotEvery: Int = Self.defaultSnapshotEvery
   public static let defaultSnapshotEvery = 100_000
 

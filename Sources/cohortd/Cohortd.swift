@@ -143,8 +143,9 @@ struct Serve: AsyncParsableCommand {
   @Option(
     name: .customLong("snapshot-every"),
     help: """
-      Write the read model to <data-dir>/read-model.snapshot every N events folded and at shutdown, \
-      so that a start folds only the log after it (0: never, and an old snapshot is deleted).
+      Write the read model to <data-dir>/read-model.snapshot every N events folded (or a tenth of \
+      the log, once that is more) and at shutdown, so that a start folds only the log after it \
+      (0: never, and an old snapshot is deleted).
       """)
   var snapshotEvery = ServerConfiguration.defaultSnapshotEvery
 

@@ -28,6 +28,27 @@ struct ReadModelSnapshotsTests {
     return path
   }
 
+  @Test(
+    "a snapshot is due every N events, or every tenth of the log once that is more",
+    arguments: [
+      // (position, last written, every, due)
+      (0, 0, 100_000, false),
+      (99_999, 0, 100_000, false),
+      (100_000, 0, 100_000, true),
+      (10_000_000, 0, 100_000, true),  // a start without one, once it has folded the log
+      (1_099_999, 1_000_000, 100_000, false),  // a tenth of a million is N itself
+      (1_100_000, 1_000_000, 100_000, true),
+      (10_100_000, 10_000_000, 100_000, false),  // at ten million: every million, not every 100,000
+      (10_999_999, 10_000_000, 100_000, false),
+      (11_000_000, 10_000_000, 100_000, true),
+      (10_000_100, 10_000_000, 100, false),
+      (500, 400, 100, true),  // a small N on a small log
+      (10, 0, 1, true),
+    ] as [(Int64, Int64, Int, Bool)])
+  func due(position: Int64, lastWritten: Int64, every: Int, due: Bool) {
+    #expect(ReadModelSnapshots.isDue(position: position, lastWritten: lastWritten, every: every) == due)
+  }
+
   @Test("a snapshot loads back as the model it was written from, sealed and private to its owner")
   func roundTrip() async throws {
     let dir = try directory()

@@ -345,12 +345,15 @@ for size in $sizes; do
     # "read model caught up" position=N took=D seconds (a Swift Duration).
     took=$(sed -n 's/.*took=\([0-9.e+-]*\) seconds.*/\1/p' "$logfile" | tail -n 1)
     [[ -n "$took" ]] || { log "no 'read model caught up ... took=' line in $logfile"; exit 1; }
-    # A start without a snapshot writes one as soon as it has folded the log (on both cores, while
-    # serving): growth is measured after it, and the stop then has nothing new to write but what
-    # the growth run appended.
-    wait_for_log "$logfile" "read model snapshot written" "$start_timeout" || exit 1
-    written_s=$(sed -n 's/.*took=\([0-9.e+-]*\) seconds \[CohortServer\] read model snapshot written.*/\1/p' "$logfile" | head -n 1)
-    written_hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$cohortd_pid/status")
+    # A start without a snapshot writes one as soon as it has folded a log of at least
+    # --snapshot-every events (100,000 by default), on both cores while serving: growth is measured
+    # after it, and the stop then has nothing new to write but what the growth run appended.
+    written_s=null written_hwm_kb=null
+    if ((log_events >= 100000)); then
+      wait_for_log "$logfile" "read model snapshot written" "$start_timeout" || exit 1
+      written_s=$(sed -n 's/.*took=\([0-9.e+-]*\) seconds \[CohortServer\] read model snapshot written.*/\1/p' "$logfile" | head -n 1)
+      written_hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$cohortd_pid/status")
+    fi
     record "rebuild.cohortd.$size" "$round" \
       "{\"start_ms\": $start_ms, \"took_s\": $took, \"events\": $log_events, \"vm_hwm_kb\": $hwm_kb, \"vm_rss_kb\": $rss_kb, \"written_s\": $written_s, \"written_vm_hwm_kb\": $written_hwm_kb}"
     if [[ $round == "$rounds" ]]; then
@@ -406,6 +409,9 @@ for line in open(sys.argv[1]):
 def med(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
+
+def mib(kb):
+    return None if kb is None else round(kb / 1024, 1)
 
 def figures(key):
     reports = runs.get(key, [])
@@ -472,7 +478,7 @@ for size in settings["sizes"]:
         "start_ms": med([r["start_ms"] for r in rebuilds]),
         "peak_rss_mib": round(med([r["vm_hwm_kb"] for r in rebuilds]) / 1024, 1),
         "rss_serving_mib": round(med([r["vm_rss_kb"] for r in rebuilds]) / 1024, 1),
-        "peak_rss_after_snapshot_mib": round(med([r["written_vm_hwm_kb"] for r in rebuilds]) / 1024, 1),
+        "peak_rss_after_snapshot_mib": mib(med([r["written_vm_hwm_kb"] for r in rebuilds])),
         "enroll": figures(f"growth.enroll.{size}"),
     }
     snapshots = runs.get(f"start.snapshot.{size}", [])
@@ -539,10 +545,10 @@ for size, s in stages.items():
                  f"in the server {num(s['copy_events_per_s'])}/s", f"{num(s['ratio'], 2)}×", goal(s, "≥ 0.5×")))
     rows.append((f"start, {s['events']:,} events, no snapshot", f"{num(s['start_ms'])} ms", "", "",
                  f"peak RSS {s['peak_rss_mib']} MiB ({s['peak_rss_mib_per_million_events']} MiB per million events), "
-                 f"{s['peak_rss_after_snapshot_mib']} MiB once its first snapshot is written", "", ""))
+                 f"{num(s['peak_rss_after_snapshot_mib'])} MiB once its first snapshot is written", "", ""))
     p = s["snapshot"]
     rows.append((f"start, {s['events']:,} events, from a snapshot", f"{num(p['start_ms'])} ms", "", "",
-                 f"snapshot {p['mib']} MiB, loaded in {num(p['load_s'], 2)} s, written in {num(p['written_s'], 2)} s after the rebuild; "
+                 f"snapshot {p['mib']} MiB, loaded in {num(p['load_s'], 2)} s, written in {num(p['written_s'], 2)} s after the rebuild (none under 100,000 events); "
                  f"peak RSS {p['peak_rss_mib']} MiB", "", goal(report["start"], "< 1000 ms") if s is main else ""))
     e = s["enroll"]
     rows.append((f"Enroll, {s['events']:,} events in the log", f"{num(e['rate'])}/s", lat(e), cpu(e),

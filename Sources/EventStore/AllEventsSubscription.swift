@@ -1,7 +1,8 @@
 /// The whole log from a position on: first the events already stored (catch-up), then new ones
 /// as they are appended (live). It ends when the consuming task is cancelled.
 ///
-/// Appends made in this process wake it at once; appends made by other processes are found by
+/// Appends made in this process wake it at once, and hand it what they committed when that
+/// follows its position (no read of the log then); appends made by other processes are found by
 /// polling with back-off between `minimumPoll` and `maximumPoll`. While catching up, the next
 /// batch is read while the caller handles the current one.
 public struct AllEventsSubscription: AsyncSequence, Sendable {
@@ -92,8 +93,11 @@ public struct AllEventsSubscription: AsyncSequence, Sendable {
       return []
     }
 
+    /// The next batch: what this process just committed when that follows `position`, else read.
     private mutating func read() async throws(EventStoreError) -> [RecordedEvent] {
       guard let pending = prefetched else {
+        let committed = subscription.store.appends.committed(after: position, limit: subscription.batchSize)
+        if !committed.isEmpty { return committed }
         return try await subscription.store.readAll(after: position, limit: subscription.batchSize)
       }
       prefetched = nil

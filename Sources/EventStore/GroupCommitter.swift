@@ -1,3 +1,5 @@
+import Foundation
+
 /// One append waiting to be committed in a group.
 public struct PendingAppend: Sendable {
   public var stream: StreamName
@@ -97,5 +99,22 @@ public actor GroupCommitter<Item: GroupCommitItem, Output: Sendable> {
     }
     defer { queue.removeFirst(count) }
     return Array(queue.prefix(count))
+  }
+}
+
+extension PendingAppend {
+  /// What the log holds of this append once written with `positions` (one per event, rising),
+  /// `after` the log's head, from version `firstVersion` at `recordedAt`; `nil` if the positions
+  /// do not fit the events.
+  public func committed(
+    after: Int64, positions: [Int64], firstVersion: Int64, recordedAt: Date
+  ) -> CommittedEvents? {
+    guard positions.count == events.count else { return nil }
+    let recorded = zip(events, positions).enumerated().map { offset, pair in
+      RecordedEvent(
+        id: pair.0.id, stream: stream, version: firstVersion + Int64(offset), position: pair.1, type: pair.0.type,
+        schemaVersion: pair.0.schemaVersion, data: pair.0.data, metadata: pair.0.metadata, recordedAt: recordedAt)
+    }
+    return CommittedEvents(after: after, events: recorded)
   }
 }

@@ -20,11 +20,12 @@ public final class InMemoryEventStore: EventStore {
     async throws(EventStoreError) -> AppendResult
   {
     try AppendRules.validate(events, to: stream)
-    let result = try state.withLock { state throws(EventStoreError) -> AppendResult in
+    let (result, committed) = try state.withLock { state throws(EventStoreError) -> (AppendResult, CommittedEvents?) in
       let stored = events.compactMap { state.byID[$0.id].map { state.events[$0] } }
       if let original = try AppendRules.retryResult(of: events, to: stream, stored: stored) {
-        return original
+        return (original, nil)
       }
+      let head = Int64(state.events.count)
       let current = Int64(state.streams[stream]?.count ?? 0)
       guard expected.accepts(currentVersion: current) else {
         throw .wrongExpectedVersion(stream, expected: expected, actual: current)
@@ -40,9 +41,12 @@ public final class InMemoryEventStore: EventStore {
         state.streams[stream, default: []].append(index)
         state.byID[event.id] = index
       }
-      return AppendResult(nextExpectedVersion: current + Int64(events.count), position: Int64(state.events.count))
+      return (
+        AppendResult(nextExpectedVersion: current + Int64(events.count), position: Int64(state.events.count)),
+        CommittedEvents(after: head, events: Array(state.events[Int(head)...]))
+      )
     }
-    appends.notify()
+    appends.notify(committed: committed.map { [$0] } ?? [])
     return result
   }
 

@@ -16,9 +16,11 @@ enum PostgresWrite: GroupCommitItem {
     }
   }
 
-  var stream: StreamName? {
-    if case .append(let append) = self { append.stream } else { nil }
+  var append: PendingAppend? {
+    if case .append(let append) = self { append } else { nil }
   }
+
+  var stream: StreamName? { append?.stream }
 }
 
 /// What a ``PostgresWrite`` wrote.
@@ -29,10 +31,11 @@ enum PostgresWritten: Sendable {
 }
 
 /// Commits the batches of the store's ``GroupCommitter``: one round trip per batch, a prepared
-/// call of the `events_write` function (``PostgresMigrations``, version 5), which takes the
+/// call of the `events_commit` function (``PostgresMigrations``, version 6), which takes the
 /// append lock that keeps positions in commit order (see ``PostgresEventStore``), creates the
 /// batch's keys, judges each append in batch order as ``AppendRules`` do, inserts, and commits
-/// as the statement ends.
+/// as the statement ends. What it wrote goes to the store's readers with the signal that wakes
+/// them (``AppendSignal/committed(after:limit:)``).
 struct AppendWriter: Sendable {
   /// The key of the transaction-scoped advisory lock that every append transaction takes first
   /// ("CohortEV" in ASCII). Anything else that writes to `events` must take it too.
@@ -44,8 +47,8 @@ struct AppendWriter: Sendable {
 
   /// How a batch's transaction ended.
   private enum Outcome {
-    /// Committed; one result per write.
-    case committed([Result<PostgresWritten, EventStoreError>])
+    /// Committed; one result per write, and the events written.
+    case committed([Result<PostgresWritten, EventStoreError>], [CommittedEvents])
     /// Rolled back (or never begun): nothing of the batch is stored.
     case rolledBack(EventStoreError)
     /// The connection broke during COMMIT: the batch may or may not be stored.
@@ -57,7 +60,7 @@ struct AppendWriter: Sendable {
   /// cannot fail the others.
   func commit(_ batch: [PostgresWrite]) async -> [Result<PostgresWritten, EventStoreError>] {
     switch await write(batch) {
-    case .committed(let results):
+    case .committed(let results, _):
       return results
     case .unknown(let error):
       return batch.map { _ in .failure(error) }
@@ -76,7 +79,7 @@ struct AppendWriter: Sendable {
           continue
         }
         switch await self.write([write]) {
-        case .committed(let single):
+        case .committed(let single, _):
           results += single
         case .rolledBack(let error), .unknown(let error):
           if error.code == .unavailable { unreachable = error }
@@ -97,7 +100,7 @@ struct AppendWriter: Sendable {
       return .rolledBack(error)
     }
     switch outcome {
-    case .committed: if batch.contains(where: { $0.stream != nil }) { signal.notify() }
+    case .committed(_, let events): if batch.contains(where: { $0.stream != nil }) { signal.notify(committed: events) }
     case .rolledBack(let error), .unknown(let error): if error.code == .unavailable { connections.lost(error) }
     }
     return outcome
@@ -126,25 +129,32 @@ struct AppendWriter: Sendable {
     }
     guard let results = statement.results(rows) else {
       return .unknown(
-        EventStoreError(.storage, "events_write answered \(rows.count) rows for a batch of \(batch.count) writes"))
+        EventStoreError(.storage, "events_commit answered \(rows.count) rows for a batch of \(batch.count) writes"))
     }
-    return .committed(results)
+    // The rows come once the statement's transaction has committed: PostgreSQL sends its answer
+    // (under 8 KB is held whole, and CommandComplete always is) when it is ready for the next
+    // query, after the commit. So these events are in the log.
+    return .committed(results, statement.committed(rows))
   }
 }
 
-/// One batch as the arguments of `events_write`: per append where its events begin and the
+/// One batch as the arguments of `events_commit`: per append where its events begin and the
 /// version it expects, per event its columns, per key its subject, tenant and fresh bytes.
 struct AppendBatch: PostgresPreparedStatement {
   static let sql =
-    "SELECT outcome, version, event_position, key FROM events_write($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    """
+    SELECT outcome, version, event_position, key, first_position, after_position, recorded_at
+      FROM events_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    """
   static let bindingDataTypes: [PostgresDataType] = [
     .int4Array, .int8Array, .uuidArray, .textArray, .uuidArray, .textArray, .int4Array, .byteaArray, .byteaArray,
     .uuidArray, .uuidArray, .byteaArray,
   ]
 
   /// outcome (0 written, 1 a retry, 2 a duplicate id, 3 a wrong version, 4 a key), version,
-  /// position, key.
-  typealias Row = (Int32, Int64?, Int64?, Data?)
+  /// position, key; for an append written, its first position, the log's head before it and
+  /// its `recorded_at`.
+  typealias Row = (Int32, Int64?, Int64?, Data?, Int64?, Int64?, Date?)
 
   /// The batch, in order: the function answers its keys first, then its appends.
   private let writes: [PostgresWrite]
@@ -234,27 +244,41 @@ struct AppendBatch: PostgresPreparedStatement {
     }
   }
 
+  /// The events of the appends written, from the function's rows (``results(_:)`` checked their
+  /// count); an append whose positions are not one per event in a row is left out, for readers
+  /// to read from the log.
+  func committed(_ rows: [Row]) -> [CommittedEvents] {
+    zip(writes.lazy.compactMap(\.append), rows.dropFirst(keys.count)).compactMap { append, row in
+      guard case (0, let version?, let last?, _, let first?, let after?, let recordedAt?) = row,
+        last - first + 1 == Int64(append.events.count)
+      else { return nil }
+      return append.committed(
+        after: after, positions: Array(first...last), firstVersion: version - Int64(append.events.count) + 1,
+        recordedAt: recordedAt)
+    }
+  }
+
   private static func key(_ row: Row) -> Result<PostgresWritten, EventStoreError> {
     switch row {
-    case (4, _, _, nil):
+    case (4, _, _, nil, _, _, _):
       return .success(.key(nil))
-    case (4, _, _, let bytes?):
+    case (4, _, _, let bytes?, _, _, _):
       guard let key = EncryptionKey(bytes: bytes) else {
         return .failure(
           EventStoreError(.corrupted, "a row of personal_keys holds a key of \(bytes.count) bytes, not 32"))
       }
       return .success(.key(key))
     default:
-      return .failure(EventStoreError(.storage, "events_write answered \(row) for a key"))
+      return .failure(EventStoreError(.storage, "events_commit answered \(row) for a key"))
     }
   }
 
   /// What the function's row for `append` means.
   private static func result(of append: PendingAppend, _ row: Row) -> Result<AppendResult, EventStoreError> {
     switch row {
-    case (0, let version?, let position?, _), (1, let version?, let position?, _):
+    case (0, let version?, let position?, _, _, _, _), (1, let version?, let position?, _, _, _, _):
       return .success(AppendResult(nextExpectedVersion: version, position: position))
-    case (2, _, _, _):
+    case (2, _, _, _, _, _, _):
       let first = append.events.first?.id.uuidString.lowercased() ?? "?"
       return .failure(
         EventStoreError(
@@ -262,11 +286,11 @@ struct AppendBatch: PostgresPreparedStatement {
           "events of this append (the first is \(first)) are already stored, but not all of them exactly so: "
             + "another stream, type, body or order",
           stream: append.stream))
-    case (3, let actual?, _, _):
+    case (3, let actual?, _, _, _, _, _):
       return .failure(.wrongExpectedVersion(append.stream, expected: append.expected, actual: actual))
     default:
       return .failure(
-        EventStoreError(.storage, "events_write answered \(row) for an append", stream: append.stream))
+        EventStoreError(.storage, "events_commit answered \(row) for an append", stream: append.stream))
     }
   }
 }

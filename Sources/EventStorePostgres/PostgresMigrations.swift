@@ -224,6 +224,103 @@ enum PostgresMigrations {
         $$
         """
       ]),
+    // Committed events handed to this server's readers without reading them back
+    // (``AppendSignal/committed(after:limit:)``): `events_commit` writes as `events_write` does
+    // (with the append loop of `events_append` inlined) and answers, for each append written,
+    // its first position, the log's head before it (under the lock, so nothing can come
+    // between) and the `recorded_at` its rows got. The two older functions stay for servers of
+    // the build before, during an upgrade.
+    Migration(
+      version: 6,
+      statements: [
+        """
+        CREATE FUNCTION events_commit(
+          p_first int4[], p_expected int8[], p_tenants uuid[], p_streams text[],
+          p_ids uuid[], p_types text[], p_schema_versions int4[], p_datas bytea[], p_metadatas bytea[],
+          p_key_subjects uuid[], p_key_tenants uuid[], p_keys bytea[]
+        ) RETURNS TABLE (outcome int4, version int8, event_position int8, key bytea,
+          first_position int8, after_position int8, recorded_at timestamptz)
+        LANGUAGE plpgsql
+        SET plan_cache_mode = force_generic_plan
+        SET enable_seqscan = off
+        AS $$
+        DECLARE
+          v_appends int4 := coalesce(cardinality(p_first), 0);
+          v_total int4 := coalesce(cardinality(p_ids), 0);
+          v_lo int4;
+          v_hi int4;
+          v_size int4;
+          v_stored int4;
+          v_same int4;
+          v_low_offset int8;
+          v_high_offset int8;
+          v_last_version int8;
+          v_last_position int8;
+          v_current int8;
+          v_head int8;
+        BEGIN
+          PERFORM pg_advisory_xact_lock(\(appendLockKey));
+          IF coalesce(cardinality(p_key_subjects), 0) > 0 THEN
+            INSERT INTO personal_keys (subject_id, tenant_id, key)
+              SELECT * FROM unnest(p_key_subjects, p_key_tenants, p_keys)
+              ON CONFLICT (subject_id) DO NOTHING;
+            RETURN QUERY
+              SELECT 4, NULL::int8, NULL::int8, k.key, NULL::int8, NULL::int8, NULL::timestamptz
+                FROM unnest(p_key_subjects) WITH ORDINALITY AS s(subject_id, n)
+                LEFT JOIN personal_keys k ON k.subject_id = s.subject_id
+                ORDER BY s.n;
+          END IF;
+          SELECT coalesce(max(e.position), 0) INTO v_head FROM events e;
+          FOR i IN 1 .. v_appends LOOP
+            v_lo := p_first[i];
+            v_hi := CASE WHEN i < v_appends THEN p_first[i + 1] - 1 ELSE v_total END;
+            v_size := v_hi - v_lo + 1;
+            key := NULL; first_position := NULL; after_position := NULL; recorded_at := NULL;
+            SELECT count(e.id),
+                count(e.id) FILTER (WHERE e.tenant_id = p_tenants[i] AND e.stream = p_streams[i] AND e.type = p.type
+                  AND e.schema_version = p.schema_version AND e.data = p.data AND e.metadata = p.metadata),
+                min(e.version - p.k), max(e.version - p.k),
+                max(e.version) FILTER (WHERE p.k = v_size), max(e.position) FILTER (WHERE p.k = v_size)
+              INTO v_stored, v_same, v_low_offset, v_high_offset, v_last_version, v_last_position
+              FROM unnest(p_ids[v_lo:v_hi], p_types[v_lo:v_hi], p_schema_versions[v_lo:v_hi], p_datas[v_lo:v_hi], p_metadatas[v_lo:v_hi])
+                WITH ORDINALITY AS p(id, type, schema_version, data, metadata, k)
+              JOIN events e ON e.id = p.id;
+            IF v_stored > 0 THEN
+              IF v_stored = v_size AND v_same = v_size AND v_low_offset = v_high_offset THEN
+                outcome := 1; version := v_last_version; event_position := v_last_position;
+              ELSE
+                outcome := 2; version := NULL; event_position := NULL;
+              END IF;
+              RETURN NEXT;
+              CONTINUE;
+            END IF;
+            SELECT coalesce(max(e.version), 0) INTO v_current FROM events e
+              WHERE e.tenant_id = p_tenants[i] AND e.stream = p_streams[i];
+            IF p_expected[i] >= 0 AND p_expected[i] <> v_current THEN
+              outcome := 3; version := v_current; event_position := NULL;
+              RETURN NEXT;
+              CONTINUE;
+            END IF;
+            -- Rows are produced in k order and the identity default is drawn per row as it is
+            -- produced, so positions follow versions.
+            WITH inserted AS (
+              INSERT INTO events (id, tenant_id, stream, version, type, schema_version, data, metadata)
+              SELECT p.id, p_tenants[i], p_streams[i], v_current + p.k, p.type, p.schema_version, p.data, p.metadata
+                FROM unnest(p_ids[v_lo:v_hi], p_types[v_lo:v_hi], p_schema_versions[v_lo:v_hi], p_datas[v_lo:v_hi], p_metadatas[v_lo:v_hi])
+                  WITH ORDINALITY AS p(id, type, schema_version, data, metadata, k)
+                ORDER BY p.k
+              RETURNING events.position
+            )
+            SELECT min(inserted.position), max(inserted.position) INTO first_position, v_last_position FROM inserted;
+            outcome := 0; version := v_current + v_size; event_position := v_last_position;
+            after_position := v_head; recorded_at := now();
+            v_head := v_last_position;
+            RETURN NEXT;
+          END LOOP;
+        END
+        $$
+        """
+      ]),
   ]
 
   /// The append lock's key, as SQL (see ``AppendWriter/appendLock``).

@@ -24,13 +24,25 @@ extension SQLiteAppendWriter {
     return Int64(version)
   }
 
+  /// The position of the log's newest event, 0 when it is empty.
+  func head() async throws(EventStoreError) -> Int64 {
+    let rows = try await connection.rows(
+      "SELECT COALESCE(MAX(position), 0) AS head FROM events", [], while: "reading the log's head", stream: nil)
+    guard case .integer(let head) = rows.first?.column("head") else {
+      throw EventStoreError(.corrupted, "the log's head is not an integer")
+    }
+    return Int64(head)
+  }
+
   /// Inserts `events` with the versions after `current`, in one statement.
   ///
-  /// - Returns: the position of the last event written.
+  /// - Returns: the positions of the events written, in order, and the time they were recorded at.
   func insert(
     _ events: [EventData], into stream: StreamName, after current: Int64
-  ) async throws(EventStoreError) -> Int64 {
-    let recordedAt = SQLiteData.integer(.init(Date().sqliteMicroseconds))
+  ) async throws(EventStoreError) -> (positions: [Int64], recordedAt: Date) {
+    // Stored in whole microseconds: the instant the log gives back.
+    let recordedAt = Date(sqliteMicroseconds: Date().sqliteMicroseconds)
+    let recordedAtCell = SQLiteData.integer(.init(recordedAt.sqliteMicroseconds))
     let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
     var binds: [SQLiteData] = []
     binds.reserveCapacity(events.count * 9)
@@ -38,7 +50,7 @@ extension SQLiteAppendWriter {
       binds += [
         event.id.sqliteBlob, stream.tenantID.sqliteBlob, .text(stream.name),
         .integer(.init(current + Int64(offset) + 1)), .text(event.type), .integer(.init(event.schemaVersion)),
-        .blob(ByteBuffer(bytes: event.data)), .blob(ByteBuffer(bytes: event.metadata)), recordedAt,
+        .blob(ByteBuffer(bytes: event.data)), .blob(ByteBuffer(bytes: event.metadata)), recordedAtCell,
       ]
     }
     let rows = try await connection.rows(
@@ -48,15 +60,15 @@ extension SQLiteAppendWriter {
       RETURNING position
       """,
       binds, while: "inserting events", stream: stream)
-    // RETURNING promises no order, so take the highest position rather than the last row.
+    // RETURNING promises no order; rowids are given in the order the rows are inserted.
     let positions = rows.compactMap { row -> Int64? in
       guard case .integer(let position) = row.column("position") else { return nil }
       return Int64(position)
-    }
-    guard positions.count == events.count, let last = positions.max() else {
+    }.sorted()
+    guard positions.count == events.count, !positions.isEmpty else {
       throw EventStoreError(
         .storage, "inserting \(events.count) events returned \(positions.count) positions", stream: stream)
     }
-    return last
+    return (positions, recordedAt)
   }
 }

@@ -25,11 +25,18 @@ struct SQLiteAppendWriter: Sendable {
     }
     do throws(EventStoreError) {
       var results: [Result<AppendResult, EventStoreError>] = []
+      var committed: [CommittedEvents] = []
+      var head = try await head()
       for append in batch {
-        results.append(try await write(append))
+        let (result, events) = try await write(append, after: head)
+        results.append(result)
+        if let events {
+          committed.append(events)
+          head = events.events[events.events.count - 1].position
+        }
       }
       try await connection.execute("COMMIT", while: "committing a group of \(batch.count) appends")
-      appends.notify()
+      appends.notify(committed: committed)
       return results
     } catch {
       await connection.rollback()
@@ -48,35 +55,43 @@ struct SQLiteAppendWriter: Sendable {
   /// One append in a transaction of its own.
   private func commitAlone(_ append: PendingAppend) async -> Result<AppendResult, EventStoreError> {
     do throws(EventStoreError) {
-      let result = try await connection.transaction(while: "appending", stream: append.stream) {
-        () async throws(EventStoreError) in try await write(append)
+      let (result, events) = try await connection.transaction(while: "appending", stream: append.stream) {
+        () async throws(EventStoreError) in try await write(append, after: try await head())
       }
-      appends.notify()
+      appends.notify(committed: events.map { [$0] } ?? [])
       return result
     } catch {
       return .failure(error)
     }
   }
 
-  /// Decides and writes one append inside the open transaction.
+  /// Decides and writes one append inside the open transaction, the log's head being `head`.
   ///
-  /// - Returns: the append's answer: its result, or the rule it broke (nothing written then).
+  /// - Returns: the append's answer: its result, or the rule it broke (nothing written then);
+  ///   and the events it wrote.
   /// - Throws: a database failure, which spoils the whole transaction.
-  private func write(_ append: PendingAppend) async throws(EventStoreError) -> Result<AppendResult, EventStoreError> {
+  private func write(
+    _ append: PendingAppend, after head: Int64
+  ) async throws(EventStoreError) -> (Result<AppendResult, EventStoreError>, CommittedEvents?) {
     let stream = append.stream
     let stored = try await storedEvents(withIDsOf: append.events, stream: stream)
     do throws(EventStoreError) {
       if let original = try AppendRules.retryResult(of: append.events, to: stream, stored: stored) {
-        return .success(original)
+        return (.success(original), nil)
       }
     } catch {
-      return .failure(error)
+      return (.failure(error), nil)
     }
     let current = try await currentVersion(of: stream)
     guard append.expected.accepts(currentVersion: current) else {
-      return .failure(.wrongExpectedVersion(stream, expected: append.expected, actual: current))
+      return (.failure(.wrongExpectedVersion(stream, expected: append.expected, actual: current)), nil)
     }
-    let position = try await insert(append.events, into: stream, after: current)
-    return .success(AppendResult(nextExpectedVersion: current + Int64(append.events.count), position: position))
+    let (positions, recordedAt) = try await insert(append.events, into: stream, after: current)
+    let result = AppendResult(
+      nextExpectedVersion: current + Int64(append.events.count), position: positions[positions.count - 1])
+    return (
+      .success(result),
+      append.committed(after: head, positions: positions, firstVersion: current + 1, recordedAt: recordedAt)
+    )
   }
 }

@@ -36,6 +36,40 @@ extension EventStoreContract {
       }
       try require(seen.map(\.id) == events[2...].map(\.id), "resumed subscription saw \(seen.map(\.version))")
     },
+    `case`("what an append committed is handed to readers exactly as the log holds it, and nothing else is") {
+      store in
+      let f = Fixture()
+      let (first, second) = (f.stream(), f.stream())
+      let (early, late) = (f.events(3, "a"), f.events(2, "b"))
+      let start = try await store.headPosition()
+      let a = try await store.append(early, to: first, expecting: .noStream)
+      let b = try await store.append(late, to: second, expecting: .noStream)
+      // A refused append and a retry write nothing, so they hand nothing over.
+      _ = try? await store.append(f.events(1, "refused"), to: first, expecting: .noStream)
+      _ = try await store.append(late, to: second, expecting: .noStream)
+      let log = try await store.readAll(after: start, limit: 10_000)
+      let ours = log.filter { $0.stream.tenantID == f.tenant }
+      try require(ours.count == 5 && ours.last?.position == b.position, "the log holds \(ours.count) of the 5 events")
+      // Other stores of the suite may append to the same log: each append follows the event
+      // before its first.
+      func before(_ event: RecordedEvent) -> Int64 { log.last { $0.position < event.position }?.position ?? start }
+      let handed = store.appends.committed(after: before(ours[0]), limit: 100)
+      try require(
+        Array(handed.prefix(3)) == Array(ours.prefix(3)),
+        "the first append was handed over as \(handed.prefix(3).map(\.position)), the log has \(ours.prefix(3).map(\.position))"
+      )
+      let after = store.appends.committed(after: before(ours[3]), limit: 100)
+      try require(after == Array(ours.suffix(2)), "the second append was handed over as \(after), not as stored")
+      try require(
+        store.appends.committed(after: before(ours[3]), limit: 1) == [ours[3]], "a limit of 1 handed over more")
+      try require(a.position == ours[2].position, "the first append's position is not its last event's")
+      try require(
+        store.appends.committed(after: b.position, limit: 100).isEmpty,
+        "a refused append or a retry handed something over")
+      try require(
+        store.appends.committed(after: ours[0].position, limit: 100).isEmpty,
+        "events were handed over after a position inside an append")
+    },
   ]
 
   /// Subscribes after `position`, runs `work` beside it, and returns this tenant's first

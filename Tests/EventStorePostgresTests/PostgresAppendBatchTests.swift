@@ -4,7 +4,7 @@ import Testing
 
 @testable import EventStorePostgres
 
-/// One append batch exactly as given, through `events_append` on a real database: each append
+/// One append batch exactly as given, through `events_commit` on a real database: each append
 /// judged on its own and in order, as the in-memory store judges it.
 @Suite("PostgreSQL event store: one batch in one call", .enabled(if: TestDatabase.enabled, TestDatabase.skipReason))
 struct PostgresAppendBatchTests {
@@ -171,6 +171,31 @@ struct PostgresAppendBatchTests {
       }
       #expect(first.nextExpectedVersion == 1 && second.nextExpectedVersion == 2)
       #expect(try await store.existingKeys([fresh, stored]) == [fresh: mine, stored: existing])
+    }
+  }
+
+  @Test("a batch hands its readers what it wrote, as the log holds it, each append after the one before")
+  func handsOverWhatItWrote() async throws {
+    let (a, b) = (Self.stream(), Self.stream())
+    try await TestDatabase.withStore { store async throws in
+      let start = try await store.headPosition()
+      let retried = PendingAppend(stream: b, expected: .noStream, events: [Self.event("b")])
+      _ = await Self.commit([retried], on: store)
+      let results = await Self.write(
+        [
+          .append(PendingAppend(stream: a, expected: .noStream, events: [Self.event("a1"), Self.event("a2")])),
+          .key(subject: UUID(), tenantID: a.tenantID, fresh: .random()),
+          .append(PendingAppend(stream: a, expected: .noStream, events: [Self.event("refused")])),
+          .append(retried),
+          .append(PendingAppend(stream: b, expected: .exact(1), events: [Self.event("b2"), Self.event("b3")])),
+        ], on: store)
+      #expect(results.allSatisfy { if case .success = $0 { true } else { false } } == false, "one append is refused")
+      let log = try await store.readAll(after: start, limit: 100_000)
+      let written = log.filter { [a, b].contains($0.stream) }
+      #expect(written.map(\.version) == [1, 1, 2, 2, 3])
+      let batch = Array(written.dropFirst())
+      let before = log.last { $0.position < batch[0].position }?.position ?? start
+      #expect(store.appends.committed(after: before, limit: 100) == batch, "a1 a2, then b2 b3 right after them")
     }
   }
 

@@ -16,19 +16,21 @@ struct EventCounts: Projection {
 }
 
 /// An in-memory store whose reads of the whole log fail while `down` is set, as a database
-/// restart looks to the projection.
+/// restart looks to the projection. Its appends wake readers but hand them nothing, as another
+/// process's appends would not: the projection has to read them.
 final class FlakyStore: EventStore {
   let inner = InMemoryEventStore()
   let down = Mutex(false)
   let failedReads = Mutex(0)
-  var appends: AppendSignal { inner.appends }
+  let appends = AppendSignal()
 
   func append(
     _ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion
   )
     async throws(EventStoreError) -> AppendResult
   {
-    try await inner.append(events, to: stream, expecting: expected)
+    defer { appends.notify() }
+    return try await inner.append(events, to: stream, expecting: expected)
   }
 
   func read(
@@ -45,6 +47,46 @@ final class FlakyStore: EventStore {
       throw EventStoreError(.unavailable, "the database is restarting")
     }
     return try await inner.readAll(after: position, limit: limit)
+  }
+
+  func headPosition() async throws(EventStoreError) -> Int64 { try await inner.headPosition() }
+}
+
+/// An in-memory store that counts the events the whole-log reads return, with appends of "another
+/// process" that wake nobody and hand nothing over.
+final class CountingStore: EventStore {
+  let inner = InMemoryEventStore()
+  let appends = AppendSignal()
+  let eventsRead = Mutex(0)
+
+  func append(
+    _ events: [EventData], to stream: StreamName, expecting expected: ExpectedVersion
+  )
+    async throws(EventStoreError) -> AppendResult
+  {
+    let head = try await inner.headPosition()
+    let result = try await inner.append(events, to: stream, expecting: expected)
+    let written = try await inner.readAll(after: head, limit: events.count)
+    appends.notify(committed: CommittedEvents(after: head, events: written).map { [$0] } ?? [])
+    return result
+  }
+
+  func appendElsewhere(_ events: [EventData], to stream: StreamName) async throws -> AppendResult {
+    try await inner.append(events, to: stream, expecting: .any)
+  }
+
+  func read(
+    _ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int
+  )
+    async throws(EventStoreError) -> [RecordedEvent]
+  {
+    try await inner.read(stream, from: version, direction: direction, limit: limit)
+  }
+
+  func readAll(after position: Int64, limit: Int) async throws(EventStoreError) -> [RecordedEvent] {
+    let events = try await inner.readAll(after: position, limit: limit)
+    eventsRead.withLock { $0 += events.count }
+    return events
   }
 
   func headPosition() async throws(EventStoreError) -> Int64 { try await inner.headPosition() }
@@ -100,6 +142,28 @@ struct ProjectionRunnerTests {
     store.down.withLock { $0 = false }
     #expect(await runner.waitUntil(position: second.position, timeout: .seconds(10)))
     #expect(runner.read { $0.counts[stream.name] } == 3)
+    task.cancel()
+    try await task.value
+  }
+
+  @Test("what this process appends is folded as it commits, without reading it back; other appends are read")
+  func foldsWhatItCommitted() async throws {
+    let store = CountingStore()
+    let runner = ProjectionRunner(store: store, initial: EventCounts(), logger: Logger(label: "test"))
+    let task = Task { try await runner.run() }
+    for round in 0..<50 {
+      let appended = try await store.append([event(), event()], to: stream, expecting: .exact(Int64(2 * round)))
+      #expect(await runner.waitUntil(position: appended.position, timeout: .seconds(10)))
+    }
+    #expect(store.eventsRead.withLock { $0 } == 0)
+    // Another process's append is found by polling and read; this process's next one follows it.
+    let elsewhere = StreamName(tenantID: UUID(), category: "cohort", id: UUID())
+    _ = try await store.appendElsewhere([event(), event(), event()], to: elsewhere)
+    let next = try await store.append([event()], to: stream, expecting: .exact(100))
+    #expect(await runner.waitUntil(position: next.position, timeout: .seconds(10)))
+    #expect(runner.read { [$0.counts[stream.name], $0.counts[elsewhere.name]] } == [101, 3])
+    // The read that finds them may take this process's event after them along.
+    #expect((3...4).contains(store.eventsRead.withLock { $0 }))
     task.cancel()
     try await task.value
   }

@@ -10,7 +10,7 @@ import NIOPosix
 /// next command on the stream must decide from the committed state, not from a cache that
 /// missed it.
 ///
-/// A commit is an explicit COMMIT or an append batch (one `events_write` statement, its own
+/// A commit is an explicit COMMIT or an append batch (one `events_commit` statement, its own
 /// transaction). Every `--every`-th commit (over all connections) is dropped, at most `--drops` times. It
 /// understands just enough of the protocol to find message boundaries: after the startup
 /// packet, each backend message is a type byte and a 4-byte length (cohortd connects without
@@ -127,7 +127,7 @@ struct BackendMessages: ByteToMessageDecoder {
 /// server says it is ready again (ReadyForQuery, sent once the transaction has committed); a
 /// commit whose answer is to be dropped closes both connections instead, so cohortd never hears
 /// that it committed. A commit is an explicit COMMIT, or the single statement of an append
-/// batch (`events_write`, whose rows are four columns, the first an int4), which commits as it ends.
+/// batch (`events_commit`, whose rows are seven columns, the first an int4), which commits as it ends.
 final class CommitWatcher: ChannelInboundHandler {
   typealias InboundIn = ByteBuffer
   private static let commit = Array("COMMIT\0".utf8)
@@ -163,14 +163,14 @@ final class CommitWatcher: ChannelInboundHandler {
     client.flush()
   }
 
-  /// CommandComplete("COMMIT"), or the first row of `events_write`'s answer.
+  /// CommandComplete("COMMIT"), or the first row of `events_commit`'s answer.
   private static func isCommit(_ message: ByteBuffer, type: UInt8?) -> Bool {
     let start = message.readerIndex
     switch type {
     case UInt8(ascii: "C"):
       return message.getBytes(at: start + 5, length: message.readableBytes - 5) == commit
     case UInt8(ascii: "D"):
-      return message.getInteger(at: start + 5, as: Int16.self) == 4
+      return message.getInteger(at: start + 5, as: Int16.self) == 7
         && message.getInteger(at: start + 7, as: Int32.self) == 4
     default:
       return false

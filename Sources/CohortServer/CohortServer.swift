@@ -352,15 +352,12 @@ private struct ProjectionService: Service, CustomStringConvertible {
 
   @discardableResult
   private func write(_ snapshots: ReadModelSnapshots, wait: Duration) async -> Int64? {
-    let started = ContinuousClock.now
     do {
-      guard let position = try await snapshots.write(core.readModel, wait: wait) else {
+      guard let (position, took) = try await snapshots.write(core.readModel, wait: wait) else {
         logger.info("no snapshot written: the read model is behind the log or stopped")
         return nil
       }
-      logger.info(
-        "read model snapshot written",
-        metadata: ["position": "\(position)", "took": "\(ContinuousClock.now - started)"])
+      logger.info("read model snapshot written", metadata: ["position": "\(position)", "took": "\(took)"])
       return position
     } catch {
       logger.warning("read model snapshot not written", metadata: ["error": "\(error)"])

@@ -161,12 +161,16 @@ struct ReadModelSnapshots: Sendable {
   }
 
   /// Writes the model of `runner` once it has folded the log's head, waiting at most `wait` for
-  /// that. The position written, or `nil` when the model is behind or has a stopped area.
+  /// that. The position written and how long writing took (the wait aside), or `nil` when the
+  /// model is behind or has a stopped area.
   @discardableResult
-  func write(_ runner: ProjectionRunner<CohortReadModel>, wait: Duration) async throws -> Int64? {
+  func write(
+    _ runner: ProjectionRunner<CohortReadModel>, wait: Duration
+  ) async throws -> (position: Int64, took: Duration)? {
     let key = try await keys.key(for: Self.keySubject, tenantID: StreamName.systemTenant)
     let head = try await store.headPosition()
     if wait > .zero { await runner.waitUntil(position: head, timeout: wait) }
+    let started = ContinuousClock.now
     let (content, position, whole) = runner.snapshot { model, position in (model.content, position, model.isWhole) }
     guard position >= head, whole else { return nil }
     let plaintext = try await Self.encode(content)
@@ -179,6 +183,6 @@ struct ReadModelSnapshots: Sendable {
     file.append(sealed)
     try file.write(to: URL(fileURLWithPath: path), options: .atomic)
     try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-    return position
+    return (position, ContinuousClock.now - started)
   }
 }

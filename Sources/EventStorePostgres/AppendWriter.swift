@@ -131,9 +131,9 @@ struct AppendWriter: Sendable {
       return .unknown(
         EventStoreError(.storage, "events_commit answered \(rows.count) rows for a batch of \(batch.count) writes"))
     }
-    // The rows come once the statement's transaction has committed: PostgreSQL sends its answer
-    // (under 8 KB is held whole, and CommandComplete always is) when it is ready for the next
-    // query, after the commit. So these events are in the log.
+    // The answer ended, so its transaction committed: PostgreSQL buffers what it answers and
+    // sends the end of it (CommandComplete, which ends the rows here) only once it is ready for
+    // the next query, after the commit. So these events are in the log.
     return .committed(results, statement.committed(rows))
   }
 }

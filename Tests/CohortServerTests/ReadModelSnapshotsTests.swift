@@ -54,7 +54,7 @@ struct ReadModelSnapshotsTests {
     let dir = try directory()
     let (core, _, tenantID) = try await folded(directory: dir)
     let snapshots = try #require(core.snapshots)
-    let position = try #require(try await snapshots.write(core.readModel, wait: .zero))
+    let position = try #require(try await snapshots.write(core.readModel, wait: .zero)).position
     #expect(position == core.readModel.position)
     let file = try #require(FileManager.default.contents(atPath: snapshots.path))
     #expect(file.range(of: Data("Snapshot community".utf8)) == nil, "the model is sealed on disk")

@@ -33,9 +33,12 @@ public final class AppendSignal: Sendable {
   /// when it only asks readers to look for other processes' appends).
   public func notify(committed: [CommittedEvents] = []) {
     let waiters = state.withLock { state in
-      for run in committed where !run.events.isEmpty {
-        guard state.recent.updateValue(run, forKey: run.after) == nil else { continue }
-        state.order.append(run.after)
+      for run in committed {
+        if let replaced = state.recent.updateValue(run, forKey: run.after) {
+          state.recentEvents -= replaced.events.count
+        } else {
+          state.order.append(run.after)
+        }
         state.recentEvents += run.events.count
       }
       while state.recentEvents > keeping, !state.order.isEmpty {

@@ -343,7 +343,7 @@ for size in $sizes; do
     hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$cohortd_pid/status")
     rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$cohortd_pid/status")
     # "read model caught up" position=N took=D seconds (a Swift Duration).
-    took=$(sed -n 's/.*took=\([0-9.e+-]*\) seconds.*/\1/p' "$logfile" | tail -n 1)
+    took=$(sed -n 's/.*took=\([0-9.e+-]*\) seconds \[CohortServer\] read model caught up.*/\1/p' "$logfile" | tail -n 1)
     [[ -n "$took" ]] || { log "no 'read model caught up ... took=' line in $logfile"; exit 1; }
     # A start without a snapshot writes one as soon as it has folded a log of at least
     # --snapshot-every events (100,000 by default), on both cores while serving: growth is measured

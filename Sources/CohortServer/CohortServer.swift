@@ -278,7 +278,8 @@ private struct StoreService: Service, CustomStringConvertible {
 
 /// Follows the log into the read model once the store is migrated, from the snapshot when one
 /// fits; writes a snapshot every `snapshotEvery` events (a tenth of the log once that is more)
-/// and after it stops at a checkpoint on graceful shutdown. A failure stops the server: its answers would go stale.
+/// and after it stops at a checkpoint on graceful shutdown. A failure stops the server: its
+/// answers would go stale.
 private struct ProjectionService: Service, CustomStringConvertible {
   let core: ServerCore
   let after: OneShot<Void>

@@ -30,10 +30,9 @@ struct SQLiteAppendWriter: Sendable {
       for append in batch {
         let (result, events) = try await write(append, after: head)
         results.append(result)
-        if let events {
-          committed.append(events)
-          head = events.events[events.events.count - 1].position
-        }
+        if let events { committed.append(events) }
+        // What an append wrote is the log's new head; a retry's position is an older one.
+        if case .success(let written) = result { head = max(head, written.position) }
       }
       try await connection.execute("COMMIT", while: "committing a group of \(batch.count) appends")
       appends.notify(committed: committed)

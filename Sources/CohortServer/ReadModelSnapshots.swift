@@ -12,14 +12,14 @@ import Projections
 /// does not open (damaged, or sealed with a key that is gone).
 ///
 /// A snapshot holds personal data in the clear as the read model does, so it is sealed
-/// (AES-GCM, its header authenticated with it) with a key kept in the key store beside people's
-/// keys. Forgetting a person deletes that key after the `PersonForgotten` is appended, which
+/// (AES-GCM, in chunks that also authenticate its header: ``SealedFile``) with a key kept in the
+/// key store beside people's keys. Forgetting a person deletes that key after the `PersonForgotten` is appended, which
 /// makes every server's snapshot unreadable at once, those of servers that are down included. A
 /// snapshot is written only once the model has folded the log's head as it was when the key
 /// was fetched: with a key made after a deletion, the model has folded the forget before it.
 struct ReadModelSnapshots: Sendable {
   /// Bump when a type the read model holds changes its shape or meaning.
-  static let format: Int32 = 2
+  static let format: Int32 = 3
   /// Who the key that seals snapshots belongs to in the key store.
   static let keySubject = UUID(uuidString: "5ea1ed00-5a95-4000-8000-000000000001")!
   private static let magic = Data("cohort read-model snapshot\n".utf8)
@@ -51,12 +51,16 @@ struct ReadModelSnapshots: Sendable {
   let store: any EventStore
   let keys: any KeyStore
   let schemas: String
+  /// The most plaintext one sealed chunk of the file holds (``SealedFile``).
+  let chunkSize: Int
 
-  init(directory: String, store: any EventStore, keys: any KeyStore, schemas: String) {
+  init(directory: String, store: any EventStore, keys: any KeyStore, schemas: String, chunkSize: Int = 8 << 20) {
+    precondition(chunkSize > 0, "a snapshot's chunks hold at least a byte")
     path = Self.path(in: directory)
     self.store = store
     self.keys = keys
     self.schemas = schemas
+    self.chunkSize = chunkSize
   }
 
   /// Makes every server's snapshot unreadable (after a person is forgotten).
@@ -82,15 +86,12 @@ struct ReadModelSnapshots: Sendable {
     guard let file = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
       throw Ignored(description: "there is none")
     }
-    guard file.starts(with: Self.magic), file.count >= Self.magic.count + 4 else {
+    guard file.starts(with: Self.magic), let length = Self.bigEndianLength(in: file, at: Self.magic.count) else {
       throw Ignored(description: "the file is not a snapshot")
     }
-    let lengthAt = file.startIndex + Self.magic.count
-    let length = file[lengthAt..<lengthAt + 4].reduce(0) { $0 << 8 | Int($1) }
-    let headerAt = lengthAt + 4
-    guard file.endIndex - headerAt > length else { throw Ignored(description: "the file is cut short") }
-    let headerBytes = file[headerAt..<headerAt + length]
-    guard let header = try? JSONDecoder().decode(Header.self, from: headerBytes) else {
+    let headerAt = Self.magic.count + 4
+    guard file.count - headerAt > length else { throw Ignored(description: "the file is cut short") }
+    guard let header = try? JSONDecoder().decode(Header.self, from: file[headerAt..<headerAt + length]) else {
       throw Ignored(description: "its header does not decode")
     }
     guard header.format == Self.format else {
@@ -106,13 +107,7 @@ struct ReadModelSnapshots: Sendable {
     guard let key = try await keys.existingKeys([Self.keySubject])[Self.keySubject] else {
       throw Ignored(description: "its key is gone (a person was forgotten since it was written)")
     }
-    let plaintext: Data
-    do {
-      let box = try AES.GCM.SealedBox(combined: file[(headerAt + length)...])
-      plaintext = try AES.GCM.open(box, using: key.symmetricKey, authenticating: file[..<(headerAt + length)])
-    } catch {
-      throw Ignored(description: "it does not open (damaged, or sealed with a key that is gone)")
-    }
+    let plaintext = try Self.open(file, after: headerAt + length, with: key)
     do {
       return (try await Self.decode(plaintext), header.position)
     } catch {
@@ -120,22 +115,57 @@ struct ReadModelSnapshots: Sendable {
     }
   }
 
-  /// The model in three sections, each a `UInt32` length and ``SnapshotCoding``: the cohorts and
-  /// the people (nearly all of it, each coded on a core of its own) and the rest.
-  static func encode(_ content: CohortReadModel.Content) async throws -> [UInt8] {
+  /// The plaintext of the chunks that follow the file's first `start` bytes (``SealedFile``).
+  private static func open(_ file: Data, after start: Int, with key: EncryptionKey) throws -> Data {
+    let opening = file[..<start]
+    var plaintext = Data(capacity: file.count - start)
+    var offset = start
+    var index: UInt64 = 0
+    while offset < file.count {
+      guard let size = bigEndianLength(in: file, at: offset), file.count - offset - 4 >= size else {
+        throw Ignored(description: "the file is cut short")
+      }
+      let boxAt = offset + 4
+      offset = boxAt + size
+      do {
+        let box = try AES.GCM.SealedBox(combined: file[boxAt..<offset])
+        plaintext.append(
+          try AES.GCM.open(
+            box, using: key.symmetricKey,
+            authenticating: chunkContext(opening, index: index, last: offset == file.count)))
+      } catch {
+        throw Ignored(description: "it does not open (damaged, cut short, or sealed with a key that is gone)")
+      }
+      index += 1
+    }
+    return plaintext
+  }
+
+  /// What a chunk's box authenticates besides its bytes: the file's opening (magic and header),
+  /// its place among the chunks and whether it is the last, so that chunks cannot be swapped,
+  /// dropped or cut off at the end without the file failing to open.
+  fileprivate static func chunkContext(_ opening: Data, index: UInt64, last: Bool) -> Data {
+    var context = opening
+    withUnsafeBytes(of: index.bigEndian) { context.append(contentsOf: $0) }
+    context.append(last ? 1 : 0)
+    return context
+  }
+
+  /// The `UInt32` (big-endian) at `offset` of `data` (whose indices start at 0).
+  private static func bigEndianLength(in data: Data, at offset: Int) -> Int? {
+    guard data.count - offset >= 4 else { return nil }
+    return data[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+  }
+
+  /// The model in three sections, each to be framed by a `UInt32` (little-endian) length:
+  /// the cohorts and the people (nearly all of it, each coded on a core of its own) and the rest.
+  static func encode(_ content: CohortReadModel.Content) async throws -> [[UInt8]] {
     async let enrollment = SnapshotCoding.encode(content.enrollment, reservingCapacity: 1 << 20)
     async let people = SnapshotCoding.encode(content.people, reservingCapacity: 1 << 20)
     var rest = content
     rest.enrollment = CohortCatalog()
     rest.people = CustomerDirectory()
-    let sections = [try await enrollment, try await people, try SnapshotCoding.encode(rest)]
-    let writer = SnapshotWriter()
-    writer.bytes.reserveCapacity(sections.reduce(12) { $0 + $1.count })
-    for section in sections {
-      try writer.length(section.count, of: "a snapshot section")
-      writer.bytes.append(contentsOf: section)
-    }
-    return writer.bytes
+    return [try await enrollment, try await people, try SnapshotCoding.encode(rest)]
   }
 
   static func decode(_ plaintext: Data) async throws -> CohortReadModel.Content {
@@ -173,16 +203,110 @@ struct ReadModelSnapshots: Sendable {
     let started = ContinuousClock.now
     let (content, position, whole) = runner.snapshot { model, position in (model.content, position, model.isWhole) }
     guard position >= head, whole else { return nil }
-    let plaintext = try await Self.encode(content)
+    var sections = try await Self.encode(content)
     let header = try JSONEncoder().encode(Header(format: Self.format, schemas: schemas, position: position))
-    var file = Self.magic
-    file.append(contentsOf: withUnsafeBytes(of: UInt32(header.count).bigEndian) { Array($0) })
-    file.append(header)
-    let box = try AES.GCM.seal(plaintext, using: key.symmetricKey, authenticating: file)
-    guard let sealed = box.combined else { throw EventStoreError(.storage, "AES-GCM gave no combined box") }
-    file.append(sealed)
-    try file.write(to: URL(fileURLWithPath: path), options: .atomic)
-    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    var opening = Self.magic
+    opening.append(contentsOf: withUnsafeBytes(of: UInt32(header.count).bigEndian) { Array($0) })
+    opening.append(header)
+    let file = try SealedFile(replacing: path, opening: opening, key: key, chunkSize: chunkSize)
+    do {
+      for index in sections.indices {
+        let frame = SnapshotWriter()
+        try frame.length(sections[index].count, of: "a snapshot section")
+        try file.append(frame.bytes)
+        try file.append(sections[index])
+        sections[index] = []
+      }
+      try file.commit()
+    } catch {
+      file.abandon()
+      throw error
+    }
     return (position, ContinuousClock.now - started)
   }
+}
+
+/// The snapshot file as it is written: ``ReadModelSnapshots``'s magic and header (its opening),
+/// then the model sealed in chunks of at most `chunkSize` bytes, each a
+/// `UInt32` (big-endian) length and an AES-GCM box that also authenticates the opening, the
+/// chunk's index and whether it is the last. Writing holds one chunk at a time besides the
+/// encoded model, where sealing the model whole held two more copies of it (gigabytes at ten
+/// million events). It is written beside the file it replaces, readable by its owner only from
+/// the start, and renamed over it once whole and on disk.
+private final class SealedFile {
+  private let path: String
+  private let partial: String
+  private let handle: FileHandle
+  private let opening: Data
+  private let key: EncryptionKey
+  private let chunkSize: Int
+  private var pending: [UInt8] = []
+  private var index: UInt64 = 0
+
+  init(replacing path: String, opening: Data, key: EncryptionKey, chunkSize: Int) throws {
+    self.path = path
+    self.chunkSize = chunkSize
+    partial = path + ".partial"
+    self.opening = opening
+    self.key = key
+    unlink(partial)  // left by a write that did not finish
+    let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { throw SnapshotFileError(path: partial, doing: "create", errno: errno) }
+    handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    do {
+      try handle.write(contentsOf: opening)
+    } catch {
+      abandon()
+      throw error
+    }
+    pending.reserveCapacity(chunkSize)
+  }
+
+  func append(_ bytes: [UInt8]) throws {
+    var rest = bytes[...]
+    while !rest.isEmpty {
+      // A full chunk is sealed only once more follows, so that the last one is never empty.
+      if pending.count == chunkSize { try seal(last: false) }
+      let taken = rest.prefix(chunkSize - pending.count)
+      pending.append(contentsOf: taken)
+      rest = rest[taken.endIndex...]
+    }
+  }
+
+  /// Seals the last chunk, flushes the file to disk and puts it in place of the old one.
+  func commit() throws {
+    try seal(last: true)
+    try handle.synchronize()
+    try handle.close()
+    guard rename(partial, path) == 0 else { throw SnapshotFileError(path: path, doing: "rename onto", errno: errno) }
+  }
+
+  /// Deletes what was written (after a failure).
+  func abandon() {
+    try? handle.close()
+    unlink(partial)
+  }
+
+  private func seal(last: Bool) throws {
+    let box = try AES.GCM.seal(
+      pending, using: key.symmetricKey,
+      authenticating: ReadModelSnapshots.chunkContext(opening, index: index, last: last))
+    guard let combined = box.combined, let size = UInt32(exactly: combined.count) else {
+      throw EventStoreError(.storage, "AES-GCM gave no combined box")
+    }
+    var chunk = Data(capacity: 4 + combined.count)
+    withUnsafeBytes(of: size.bigEndian) { chunk.append(contentsOf: $0) }
+    chunk.append(combined)
+    try handle.write(contentsOf: chunk)
+    pending.removeAll(keepingCapacity: true)
+    index += 1
+  }
+}
+
+/// A system call on the snapshot file failed.
+private struct SnapshotFileError: Error, CustomStringConvertible {
+  var path: String
+  var doing: String
+  var errno: Int32
+  var description: String { "could not \(doing) \(path): \(String(cString: strerror(errno)))" }
 }

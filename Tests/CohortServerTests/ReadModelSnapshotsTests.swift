@@ -104,6 +104,56 @@ struct ReadModelSnapshotsTests {
     #expect(await reason()?.contains("there is none") == true)
   }
 
+  @Test("a snapshot sealed in many chunks loads back; one dropped, moved, cut off or damaged makes it not open")
+  func chunks() async throws {
+    let dir = try directory()
+    let (core, keys, _) = try await folded(directory: dir)
+    let snapshots = ReadModelSnapshots(
+      directory: dir, store: core.store, keys: keys, schemas: core.eventCatalog.schemas, chunkSize: 16)
+    // What an interrupted write leaves behind does not stop the next one, nor stay.
+    try Data("half a snapshot".utf8).write(to: URL(fileURLWithPath: snapshots.path + ".partial"))
+    try await snapshots.write(core.readModel, wait: .zero)
+    #expect(!FileManager.default.fileExists(atPath: snapshots.path + ".partial"))
+    let file = try #require(FileManager.default.contents(atPath: snapshots.path))
+
+    // The opening (magic, header length, header), then chunks: a big-endian UInt32 length and a box.
+    func bigEndian(_ at: Int) -> Int { file[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+    let magic = Data("cohort read-model snapshot\n".utf8).count
+    let openingEnd = magic + 4 + bigEndian(magic)
+    var chunks: [Data] = []
+    var offset = openingEnd
+    while offset < file.count {
+      let end = offset + 4 + bigEndian(offset)
+      chunks.append(file[offset..<end])
+      offset = end
+    }
+    #expect(chunks.count > 3, "a model of a tenant and its token is more than 48 bytes")
+    #expect(chunks.allSatisfy { $0.count <= 4 + 12 + 16 + 16 })
+
+    func loads(_ chunks: [Data]) async -> String? {
+      var rewritten = file[..<openingEnd]
+      for chunk in chunks { rewritten.append(chunk) }
+      do {
+        try rewritten.write(to: URL(fileURLWithPath: snapshots.path))
+        let (content, _) = try await snapshots.load()
+        return content == core.readModel.read({ $0.content }) ? nil : "another model"
+      } catch {
+        return "\(error)"
+      }
+    }
+    #expect(await loads(chunks) == nil)
+    #expect(await loads(Array(chunks.dropLast()))?.contains("does not open") == true)
+    var swapped = chunks
+    swapped.swapAt(1, 2)
+    #expect(await loads(swapped)?.contains("does not open") == true)
+    var damaged = chunks
+    damaged[1][damaged[1].startIndex + 20] ^= 0x01
+    #expect(await loads(damaged)?.contains("does not open") == true)
+    var cut = chunks
+    cut[cut.count - 1] = cut[cut.count - 1].dropLast(3)
+    #expect(await loads(cut)?.contains("cut short") == true)
+  }
+
   @Test("a snapshot beyond the log's head (another database, an older backup) is ignored")
   func beyondTheLog() async throws {
     let dir = try directory()

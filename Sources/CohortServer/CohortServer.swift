@@ -339,6 +339,13 @@ private struct ProjectionService: Service, CustomStringConvertible {
   private func writePeriodically(_ snapshots: ReadModelSnapshots, after loaded: Int64?) async -> Int64? {
     var written = loaded ?? 0
     var last = loaded
+    // A start folding a long log is behind until it catches up: no write is tried before then
+    // (each would wait for the head in vain and say so in the log).
+    if let head = try? await core.store.headPosition() {
+      while !(await core.readModel.waitUntil(position: head, timeout: .seconds(5))) {
+        if Task.isCancelled || core.readModel.failure != nil { return last }
+      }
+    }
     while (try? await Task.sleep(for: .seconds(5))) != nil {
       guard
         ReadModelSnapshots.isDue(position: core.readModel.position, lastWritten: written, every: snapshotEvery)

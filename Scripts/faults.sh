@@ -64,7 +64,8 @@ STORE=
 BASE=$(mktemp -d "${TMPDIR:-/tmp}/cohort-faults.XXXXXX")
 # Each store's checks keep their files in $BASE/<store>; WORK is the one in use.
 WORK=$BASE
-PGDIR=$BASE/postgres
+# Not $BASE/postgres: that is the postgres checks' WORK, and stopping the cluster deletes its directory.
+PGDIR=$BASE/cluster
 declare -A PIDS=()
 declare -a NAMES=() RESULTS=() DETAILS=() STORE_OF=()
 MOUNTS=()

@@ -107,14 +107,18 @@ struct AppendWriter: Sendable {
   }
 
   private func write(_ batch: [PostgresWrite], on connection: PostgresConnection) async -> Outcome {
-    // PostgresNIO 1.33 never answers a query sent on a connection whose channel has closed.
+    // Nothing is sent on a connection found closed: the batch is not stored.
     guard !connection.isClosed else {
       return .rolledBack(EventStoreError(.unavailable, "the connection to PostgreSQL is closed"))
     }
     let statement = AppendBatch(batch)
-    var rows: [AppendBatch.Row] = []
+    let rows: [AppendBatch.Row]
     do {
-      for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+      rows = try await connection.answer { [logger] in
+        var rows: [AppendBatch.Row] = []
+        for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+        return rows
+      }
     } catch {
       let failure = EventStoreError(postgres: error)
       guard failure.code == .unavailable else {

@@ -70,14 +70,19 @@ struct ReadModelSnapshots: Sendable {
 
   static func path(in directory: String) -> String { directory + "/read-model.snapshot" }
 
-  /// Deletes the snapshot file in `directory`, if there is one.
+  /// Deletes the snapshot file in `directory`, if there is one, and what a write cut short left.
   static func discard(in directory: String) {
-    try? FileManager.default.removeItem(atPath: path(in: directory))
+    discard(path(in: directory))
   }
 
-  /// Deletes this server's snapshot file, if there is one.
+  /// Deletes this server's snapshot file, if there is one, and what a write cut short left.
   func discard() {
+    Self.discard(path)
+  }
+
+  private static func discard(_ path: String) {
     try? FileManager.default.removeItem(atPath: path)
+    try? FileManager.default.removeItem(atPath: SealedFile.partial(of: path))
   }
 
   /// The snapshot's model and position; ``Ignored`` saying why it does not fit.
@@ -246,7 +251,7 @@ private final class SealedFile {
   init(replacing path: String, opening: Data, key: EncryptionKey, chunkSize: Int) throws {
     self.path = path
     self.chunkSize = chunkSize
-    partial = path + ".partial"
+    partial = Self.partial(of: path)
     self.opening = opening
     self.key = key
     unlink(partial)  // left by a write that did not finish
@@ -261,6 +266,9 @@ private final class SealedFile {
     }
     pending.reserveCapacity(chunkSize)
   }
+
+  /// Where the file that replaces `path` is written.
+  static func partial(of path: String) -> String { path + ".partial" }
 
   func append(_ bytes: [UInt8]) throws {
     var rest = bytes[...]

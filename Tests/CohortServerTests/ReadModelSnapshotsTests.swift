@@ -152,6 +152,12 @@ struct ReadModelSnapshotsTests {
     var cut = chunks
     cut[cut.count - 1] = cut[cut.count - 1].dropLast(3)
     #expect(await loads(cut)?.contains("cut short") == true)
+
+    // Discarding the snapshot (a person forgotten) takes what a write cut short left too.
+    try Data("half a snapshot".utf8).write(to: URL(fileURLWithPath: snapshots.path + ".partial"))
+    snapshots.discard()
+    #expect(!FileManager.default.fileExists(atPath: snapshots.path))
+    #expect(!FileManager.default.fileExists(atPath: snapshots.path + ".partial"))
   }
 
   @Test("a snapshot beyond the log's head (another database, an older backup) is ignored")

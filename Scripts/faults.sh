@@ -80,7 +80,8 @@ cleanup() {
   for name in "${!PIDS[@]}"; do
     kill -9 "${PIDS[$name]}" 2>/dev/null || true
   done
-  [[ -n "$WATCHDOG" ]] && kill "$WATCHDOG" 2>/dev/null || true
+  # The watchdog is a subshell: its sleep goes first, or it would keep this script's output open.
+  [[ -n "$WATCHDOG" ]] && { pkill -P "$WATCHDOG" 2>/dev/null; kill "$WATCHDOG" 2>/dev/null; } || true
   for mount in "${MOUNTS[@]}"; do umount -l "$mount" 2>/dev/null || true; done
   "$ROOT/Scripts/postgres.sh" stop "$PGDIR" >/dev/null 2>&1 || true
   if [[ "${FAULTS_KEEP:-0}" == 1 || $status -ne 0 ]]; then

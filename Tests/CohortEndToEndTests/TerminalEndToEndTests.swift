@@ -5,6 +5,10 @@ import Foundation
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The `cohort` executable as a person uses it: typed into a terminal (tmux: send-keys, then
 /// capture-pane) for the progress bar and the charts, piped into other programs for JSON, CSV
 /// and a followed tail, and completed by bash from the script it generates.
@@ -274,17 +278,25 @@ struct Tmux {
     String(decoding: try await tmuxCommand(["capture-pane", "-p", "-J", "-t", "main", "-S", "-200"]), as: UTF8.self)
   }
 
-  /// Stops the tmux server (and the shell in it); quick, so it may run in a `defer`.
+  /// Stops the tmux server and the shell in it; quick, so it may run in a `defer`.
+  ///
+  /// They are killed outright: both inherit the test runner's mask of blocked signals (SIGHUP and
+  /// SIGTERM among them), so `kill-server` left them running after every test run.
   func kill() {
     guard let tmux = try? Self.which("tmux") else { return }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: tmux)
-    process.arguments = ["-L", socket, "kill-server"]
+    process.arguments = ["-L", socket, "display-message", "-p", "#{pid} #{pane_pid}"]
+    let output = Pipe()
     process.standardInput = FileHandle.nullDevice
-    process.standardOutput = FileHandle.nullDevice
+    process.standardOutput = output
     process.standardError = FileHandle.nullDevice
-    try? process.run()
+    guard (try? process.run()) != nil else { return }
+    let pids = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
+    for pid in pids.split(whereSeparator: \.isWhitespace).compactMap({ pid_t($0) }) where pid > 1 {
+      _ = Glibc.kill(pid, SIGKILL)
+    }
   }
 
   private func tmuxCommand(_ arguments: [String]) async throws -> Data {

@@ -46,8 +46,10 @@ extension PostgresConnection {
         } catch {
           result = .failure(error)
         }
-        watch.cancel()
+        // Ended first: a watch that fires meanwhile, on a connection closed after the answer,
+        // finds the race over and cannot turn an answer into a failure.
         race.end(result)
+        watch.cancel()
       }
     }
   }

@@ -154,6 +154,10 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
   /// Runs `body` until it ends or gRPC cancels the call (the client went away or its deadline
   /// passed). gRPC says so through the context, not by cancelling the handler's task: without
   /// this a follower whose client left would hold its place until the next event to send.
+  ///
+  /// The watcher never throws: cancelled itself (graceful shutdown cancels this group), it would
+  /// throw `CancellationError`, and if it ended before `body` the call would end as UNKNOWN
+  /// instead of the clean end `body` makes of a cancellation.
   private func untilCancelled(
     _ context: ServerContext, _ body: @escaping @Sendable () async throws -> Void
   )
@@ -161,7 +165,7 @@ struct AdminService: Cohort_V1_AdminService.SimpleServiceProtocol {
   {
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await body() }
-      group.addTask { try await context.cancellation.cancelled }
+      group.addTask { try? await context.cancellation.cancelled }
       try await group.next()
       group.cancelAll()
     }

@@ -22,6 +22,13 @@ struct AppendCommand: AsyncParsableCommand {
   @Option(help: "Seats per cohort: large, so that every call enrolls rather than waitlists.")
   var capacity: Int32 = 100_000
 
+  @Option(
+    name: .customLong("people-label"),
+    help:
+      "The label in the members' e-mail addresses (fresh by default, so every call registers somebody new). An earlier run's label enrolls the people it registered (as many as it enrolled per client), this time into this run's cohorts."
+  )
+  var peopleLabel: String?
+
   func validate() throws {
     guard firstCohort > 0, Int(firstCohort) + load.clients < Int(Int32.max) else {
       throw ValidationError("--first-cohort must be positive and leave room for --clients cohorts")
@@ -30,7 +37,8 @@ struct AppendCommand: AsyncParsableCommand {
 
   func run() async throws {
     let settings = try server.settings()
-    let label = CohortSetup.runLabel()
+    let label = peopleLabel ?? CohortSetup.runLabel()
+    progress("append: members' e-mail label \(label)")
     let clients = load.clients
     let first = firstCohort
     progress("append: scheduling and opening cohorts \(first)..<\(Int(first) + clients) (capacity \(capacity))")

@@ -328,9 +328,9 @@ start_cohortd "$rebuild_dir" cohort_rebuild "$work/logs/cohortd-rebuild-0.log"
 start_empty_ms=$start_ms
 stop_cohortd
 
-# Growth is judged against Enroll on a log that stays near-empty, measured at each stage just
-# before the grown log's run: the same machine state, the same PostgreSQL (its caches, its
-# checkpoints), a cohortd with the same history of starts. Its own cohorts follow on from 5,000.
+# Growth is judged against Enroll on a log that stays near-empty, measured at each stage in turn
+# with the grown log's runs: the same machine state and the same PostgreSQL (its caches, its
+# checkpoints). Its own cohorts follow on from 5,000.
 baseline_dir=$work/growth-baseline
 log "growth: starting the baseline cohortd on a database of its own (its log stays near-empty)"
 start_cohortd "$baseline_dir" cohort_growth "$work/logs/cohortd-growth-baseline.log"
@@ -549,8 +549,8 @@ report["start"] = {"events": main["events"], "ms": start_ms, "without_snapshot_m
                    "meets_target": start_ms is not None and start_ms < 1000, "empty_log_ms": $start_empty_ms}
 largest = stages[str(settings["sizes"][-1])]
 empty_enroll = append.get(str($query_clients), {}).get("cohortd", {}).get("rate")
-# The baseline is the near-empty log's Enroll run just before each grown log's run, on the
-# second cohortd; the append section's Enroll (another database, earlier in the run) is shown too.
+# The baseline is the near-empty log's Enroll on the second cohortd, run in turn with the grown
+# log's; the append section's Enroll (another database, earlier in the run) is shown too.
 report["growth"] = {
     "enroll_near_empty_log": largest["enroll_baseline"]["rate"], "enroll_append_section": empty_enroll,
     "enroll_largest_log": largest["enroll"]["rate"], "largest_log_events": largest["events"],
